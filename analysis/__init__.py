@@ -1,0 +1,1 @@
+"""Survey analysis: pure pandas, never imports surveyapp."""

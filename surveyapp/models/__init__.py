@@ -1,0 +1,22 @@
+"""Every model, imported here so Alembic and the application see one metadata."""
+
+from .action_items import ActionItem, ActionStatus, Effect, Priority
+from .aggregates import AnswerCount
+from .audit import AuditEvent
+from .base import Base, utcnow
+from .contracts import Clause, Contract, ContractStatus, DimensionTarget
+from .customers import Contact, Customer
+from .cycles import Channel, Cycle, CycleStatus, Invitation
+from .organizations import ApiToken, Organization, OrgKind, Role, User
+from .reports import Report
+from .responses import Answer, Response
+from .surveys import Question, QuestionOption, QuestionType, Survey, SurveyVersion
+from .tickets import Ticket, TicketKind
+
+__all__ = [
+    "ActionItem", "ActionStatus", "Answer", "AnswerCount", "ApiToken", "AuditEvent", "Base", "Channel", "Clause",
+    "Contact", "Contract", "ContractStatus", "Customer", "Cycle", "CycleStatus", "DimensionTarget",
+    "Effect", "Invitation", "Organization", "OrgKind", "Priority", "Question", "QuestionOption",
+    "QuestionType", "Report", "Response", "Role", "Survey", "SurveyVersion", "Ticket", "TicketKind",
+    "User", "utcnow",
+]

@@ -1,0 +1,96 @@
+"""Organizations (the provider 甲方 and its clients 乙方), their users and API tokens."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from enum import StrEnum
+
+from flask_login import UserMixin
+from sqlalchemy import Boolean, CheckConstraint, ForeignKey, String
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from .base import Base, TimestampMixin
+from .types import UTCDateTime
+
+
+class OrgKind(StrEnum):
+    PROVIDER = "provider"
+    CLIENT = "client"
+
+
+class Role(StrEnum):
+    PROVIDER_ADMIN = "provider_admin"
+    PROVIDER_ANALYST = "provider_analyst"
+    CLIENT_VIEWER = "client_viewer"
+
+    @property
+    def is_provider(self) -> bool:
+        return self is not Role.CLIENT_VIEWER
+
+
+def _in(column: str, values) -> str:
+    return f"{column} IN ({', '.join(repr(str(v)) for v in values)})"
+
+
+class Organization(TimestampMixin, Base):
+    __tablename__ = "organizations"
+    __table_args__ = (CheckConstraint(_in("kind", OrgKind), name="kind"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(String(16))
+    name: Mapped[str] = mapped_column(String(200), unique=True)
+    address: Mapped[str | None] = mapped_column(String(300))
+    contact_person: Mapped[str | None] = mapped_column(String(100))
+    phone: Mapped[str | None] = mapped_column(String(40))
+
+    users: Mapped[list[User]] = relationship(back_populates="organization")
+
+
+class User(UserMixin, TimestampMixin, Base):
+    __tablename__ = "users"
+    __table_args__ = (
+        CheckConstraint(_in("role", Role), name="role"),
+        CheckConstraint("locale IN ('zh_CN', 'en')", name="locale"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str] = mapped_column(String(254), unique=True)
+    name: Mapped[str] = mapped_column(String(100))
+    password_hash: Mapped[str] = mapped_column(String(255))
+    role: Mapped[str] = mapped_column(String(24))
+    organization_id: Mapped[int] = mapped_column(ForeignKey("organizations.id"), index=True)
+    locale: Mapped[str] = mapped_column(String(8), default="zh_CN")
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    last_sign_in_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    organization: Mapped[Organization] = relationship(back_populates="users")
+
+    def set_password(self, password: str) -> None:
+        self.password_hash = generate_password_hash(password)
+
+    def check_password(self, password: str) -> bool:
+        return check_password_hash(self.password_hash, password)
+
+    @property
+    def is_active(self) -> bool:  # Flask-Login: inactive users cannot sign in
+        return self.active
+
+    @property
+    def role_enum(self) -> Role:
+        return Role(self.role)
+
+
+class ApiToken(TimestampMixin, Base):
+    """A helpdesk's credential for the JSON API; only the SHA-256 of the token is stored."""
+
+    __tablename__ = "api_tokens"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organization_id: Mapped[int] = mapped_column(ForeignKey("organizations.id"), index=True)
+    name: Mapped[str] = mapped_column(String(100))
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    last_used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    organization: Mapped[Organization] = relationship()

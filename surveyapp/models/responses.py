@@ -1,0 +1,75 @@
+"""Responses and their answers.
+
+One response per invitation is enforced by a unique constraint. Each answer row carries the
+contract and month (set at insert) so the monthly aggregates are answered from the index
+``(contract_id, month, question_code, value)`` alone (DESIGN.md section 5).
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import CheckConstraint, ForeignKey, Index, Integer, SmallInteger, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from .base import Base
+from .types import UTCDateTime
+
+
+class Response(Base):
+    __tablename__ = "responses"
+    __table_args__ = (
+        UniqueConstraint("contract_id", "source", "source_id"),
+        CheckConstraint("seconds_taken IS NULL OR seconds_taken >= 0", name="seconds"),
+        CheckConstraint("locale IN ('zh_CN', 'en')", name="locale"),
+        Index(None, "contract_id", "month"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    invitation_id: Mapped[int | None] = mapped_column(ForeignKey("invitations.id"), unique=True)
+    cycle_id: Mapped[int] = mapped_column(ForeignKey("cycles.id"), index=True)
+    contract_id: Mapped[int] = mapped_column(ForeignKey("contracts.id"))
+    month: Mapped[str] = mapped_column(String(7))
+    survey_version_id: Mapped[int] = mapped_column(ForeignKey("survey_versions.id"))
+    submitted_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    locale: Mapped[str] = mapped_column(String(8), default="zh_CN")
+    seconds_taken: Mapped[int | None] = mapped_column(Integer)
+    source: Mapped[str] = mapped_column(String(32), default="survey")
+    source_id: Mapped[str | None] = mapped_column(String(100))
+
+    answers: Mapped[list[Answer]] = relationship(
+        back_populates="response", cascade="all, delete-orphan", passive_deletes=True
+    )
+
+
+class Answer(Base):
+    """One answer; a multiple-choice question has one row per chosen option (``seq``)."""
+
+    __tablename__ = "answers"
+    __table_args__ = (
+        UniqueConstraint("response_id", "question_id", "seq"),
+        CheckConstraint("kind IN ('rating', 'nps', 'single', 'multiple', 'text')", name="kind"),
+        CheckConstraint(
+            "(kind = 'rating' AND value IS NOT NULL AND value BETWEEN 1 AND 5)"
+            " OR (kind = 'nps' AND value IS NOT NULL AND value BETWEEN 0 AND 10)"
+            " OR (kind IN ('single', 'multiple') AND option_id IS NOT NULL AND value IS NULL)"
+            " OR (kind = 'text' AND text_value IS NOT NULL AND value IS NULL)",
+            name="value",
+        ),
+        Index(None, "contract_id", "month", "question_code", "value"),
+        Index(None, "month", "contract_id", "question_code", "value"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    response_id: Mapped[int] = mapped_column(ForeignKey("responses.id", ondelete="CASCADE"))
+    question_id: Mapped[int] = mapped_column(ForeignKey("questions.id"))
+    contract_id: Mapped[int] = mapped_column(ForeignKey("contracts.id"))
+    month: Mapped[str] = mapped_column(String(7))
+    question_code: Mapped[str] = mapped_column(String(40))
+    kind: Mapped[str] = mapped_column(String(8))
+    seq: Mapped[int] = mapped_column(SmallInteger, default=0)
+    value: Mapped[int | None] = mapped_column(SmallInteger)
+    option_id: Mapped[int | None] = mapped_column(ForeignKey("question_options.id"))
+    text_value: Mapped[str | None] = mapped_column(Text)
+
+    response: Mapped[Response] = relationship(back_populates="answers")

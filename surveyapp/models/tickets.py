@@ -1,0 +1,36 @@
+"""Tickets: the inquiries and complaints handled for the client, evidence for 一(1) and 一(2)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from enum import StrEnum
+
+from sqlalchemy import CheckConstraint, ForeignKey, String, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column
+
+from .base import Base, TimestampMixin, utcnow
+from .organizations import _in
+from .types import UTCDateTime
+
+
+class TicketKind(StrEnum):
+    INQUIRY = "inquiry"
+    COMPLAINT = "complaint"
+
+
+class Ticket(TimestampMixin, Base):
+    __tablename__ = "tickets"
+    __table_args__ = (
+        UniqueConstraint("contract_id", "external_id"),
+        CheckConstraint(_in("kind", TicketKind), name="kind"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    contract_id: Mapped[int] = mapped_column(ForeignKey("contracts.id"))
+    external_id: Mapped[str] = mapped_column(String(100))
+    kind: Mapped[str] = mapped_column(String(16))
+    channel: Mapped[str | None] = mapped_column(String(32))
+    received_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
+    first_reply_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    resolved_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
