@@ -1,0 +1,160 @@
+"""SLA compliance from tickets: clauses 一(1) and 一(2), breaches under clause 五.
+
+An inquiry meets its deadline when its first reply comes within the contract's inquiry hours
+(24 by default) of its receipt; a complaint when it is resolved within the complaint hours
+(48). A ticket still open after its deadline is a breach; one still open inside its deadline
+is *pending* and counts in no share yet. Tickets belong to the month they were received in,
+in the contract's time zone.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+import numpy as np
+import pandas as pd
+
+from .frames import TICKET_COLUMNS, require_columns
+from .proportions import wilson_interval
+from .results import Estimate, SlaMonth
+
+__all__ = ["KINDS", "SlaReport", "sla_compliance"]
+
+KINDS = ("inquiry", "complaint")
+_HOUR = pd.Timedelta(hours=1)
+
+
+@dataclass(frozen=True)
+class SlaReport:
+    """Compliance per month and kind, as objects and as one frame, and the breaches.
+
+    ``table`` has one row per ``month, kind`` with ``hours_allowed, n, met, breaches, pending,
+    compliance, compliance_low, compliance_high, median_hours, p90_hours``. ``breaches`` has one
+    row per breached ticket: ``month, kind, external_id, received_at, deadline, done_at,
+    hours_taken, hours_allowed, hours_over, still_open``.
+    """
+
+    months: tuple[SlaMonth, ...]
+    table: pd.DataFrame
+    breaches: pd.DataFrame
+
+    def month(self, month: str, kind: str) -> SlaMonth | None:
+        return next((m for m in self.months if m.month == month and m.kind == kind), None)
+
+
+def sla_compliance(
+    tickets: pd.DataFrame,
+    now: datetime,
+    months: list[str] | None = None,
+    inquiry_hours: int = 24,
+    complaint_hours: int = 48,
+    timezone: str = "Asia/Shanghai",
+) -> SlaReport:
+    """Per month and ticket kind: share within the contract's hours, times and breaches.
+
+    ``now`` (aware) decides which open tickets are already past their deadline. ``months``
+    lists the months to report (each gets a row even without tickets); by default the months
+    the tickets fall in.
+    """
+    require_columns(tickets, TICKET_COLUMNS, "tickets")
+    frame = tickets[list(TICKET_COLUMNS)].copy()
+    for column in ("received_at", "first_reply_at", "resolved_at"):
+        frame[column] = pd.to_datetime(frame[column], utc=True)
+    now_ts = pd.Timestamp(now).tz_convert("UTC")
+    local = frame["received_at"].dt.tz_convert(timezone)
+    inquiry = frame["kind"] == "inquiry"
+    hours = np.where(inquiry, inquiry_hours, complaint_hours)
+    frame = frame.assign(
+        month=local.dt.strftime("%Y-%m"),
+        hours_allowed=hours,
+        deadline=frame["received_at"] + pd.to_timedelta(hours, unit="h"),
+        done_at=frame["first_reply_at"].where(inquiry, frame["resolved_at"]),
+    )
+    frame = frame.assign(hours_taken=(frame["done_at"] - frame["received_at"]) / _HOUR)
+    is_open = frame["done_at"].isna()
+    frame = frame.assign(
+        met=~is_open & (frame["done_at"] <= frame["deadline"]),
+        breach=(~is_open & (frame["done_at"] > frame["deadline"]))
+        | (is_open & (now_ts > frame["deadline"])),
+        pending=is_open & (now_ts <= frame["deadline"]),
+        still_open=is_open,
+    )
+    table = _monthly_table(frame, months, {"inquiry": inquiry_hours, "complaint": complaint_hours})
+    breaches = frame[frame["breach"]].assign(
+        hours_over=((frame["done_at"].fillna(now_ts) - frame["deadline"]) / _HOUR)
+    )
+    breaches = breaches.sort_values(["month", "kind", "received_at"])[
+        [
+            "month",
+            "kind",
+            "external_id",
+            "received_at",
+            "deadline",
+            "done_at",
+            "hours_taken",
+            "hours_allowed",
+            "hours_over",
+            "still_open",
+        ]
+    ].reset_index(drop=True)
+    objects = tuple(
+        SlaMonth(
+            month=row.month,
+            kind=row.kind,
+            hours_allowed=int(row.hours_allowed),
+            n=int(row.n),
+            met=int(row.met),
+            breaches=int(row.breaches),
+            pending=int(row.pending),
+            compliance=Estimate(
+                row.compliance, row.compliance_low, row.compliance_high, int(row.n)
+            ),
+            median_hours=float(row.median_hours),
+            p90_hours=float(row.p90_hours),
+        )
+        for row in table.itertuples(index=False)
+    )
+    return SlaReport(months=objects, table=table, breaches=breaches)
+
+
+def _monthly_table(
+    frame: pd.DataFrame, months: list[str] | None, hours: dict[str, int]
+) -> pd.DataFrame:
+    if months is None:
+        months = sorted(frame["month"].unique())
+    else:
+        frame = frame[frame["month"].isin(months)]
+    grouped = frame.groupby(["month", "kind"]).agg(
+        met=("met", "sum"),
+        breaches=("breach", "sum"),
+        pending=("pending", "sum"),
+        median_hours=("hours_taken", "median"),
+        p90_hours=("hours_taken", lambda s: s.quantile(0.9)),
+    )
+    grid = pd.MultiIndex.from_product([list(months), list(KINDS)], names=["month", "kind"])
+    table = grouped.reindex(grid).reset_index()
+    counts = table[["met", "breaches", "pending"]].fillna(0).astype("int64")
+    table = table.assign(**counts, hours_allowed=table["kind"].map(hours))
+    n = (table["met"] + table["breaches"]).to_numpy(dtype=float)
+    low, high = wilson_interval(table["met"], n)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        share = np.where(n > 0, 100 * table["met"] / n, np.nan)
+    return table.assign(
+        n=n.astype("int64"), compliance=share, compliance_low=100 * low, compliance_high=100 * high
+    )[
+        [
+            "month",
+            "kind",
+            "hours_allowed",
+            "n",
+            "met",
+            "breaches",
+            "pending",
+            "compliance",
+            "compliance_low",
+            "compliance_high",
+            "median_hours",
+            "p90_hours",
+        ]
+    ]
