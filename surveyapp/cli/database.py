@@ -1,0 +1,14 @@
+from __future__ import annotations
+
+import click
+from flask_migrate import upgrade
+
+
+@click.command("init-db")
+def init_db() -> None:
+    """Create or upgrade the database schema to the latest migration (safe to run twice)."""
+    upgrade()
+    click.echo("Database schema is up to date.")
+
+
+COMMANDS = [init_db]

@@ -1,0 +1,81 @@
+"""Settings from the environment (and an optional mapping passed to ``create_app``).
+
+Every variable is documented in the README. Production (``SURVEYAPP_ENV=production``) refuses
+to start with the development secret key or without a data-encryption key.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+DEV_SECRET_KEY = "dev-insecure-secret-key-change-me"
+# A fixed key so development and demo data survive restarts; never valid in production.
+DEV_DATA_KEY = base64.urlsafe_b64encode(hashlib.sha256(b"surveyapp development key").digest()).decode()
+
+
+class ConfigError(RuntimeError):
+    """The configuration is unsafe or invalid; the message says which variable to fix."""
+
+
+def _bool(value: str | None, default: bool) -> bool:
+    if value is None or value == "":
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def settings_from_env(environ: Mapping[str, str], instance_path: str) -> dict[str, Any]:
+    """Translate environment variables into Flask config keys."""
+    env = environ.get("SURVEYAPP_ENV", "development").strip().lower()
+    default_db = "sqlite:///" + str(Path(instance_path) / "surveyapp.sqlite3")
+    return {
+        "ENV_NAME": env,
+        "SQLALCHEMY_DATABASE_URI": normalise_database_url(environ.get("DATABASE_URL") or default_db),
+        "SECRET_KEY": environ.get("SECRET_KEY") or DEV_SECRET_KEY,
+        "DATA_KEY": environ.get("DATA_KEY") or (None if env == "production" else DEV_DATA_KEY),
+        "TIMEZONE": environ.get("TIMEZONE", "Asia/Shanghai"),
+        "BASE_URL": environ.get("BASE_URL", "http://127.0.0.1:5000").rstrip("/"),
+        "SMTP_HOST": environ.get("SMTP_HOST", "127.0.0.1"),
+        "SMTP_PORT": int(environ.get("SMTP_PORT", "25")),
+        "SMTP_SECURITY": environ.get("SMTP_SECURITY", "none").lower(),  # none | starttls | ssl
+        "SMTP_USER": environ.get("SMTP_USER") or None,
+        "SMTP_PASSWORD": environ.get("SMTP_PASSWORD") or None,
+        "SMTP_TIMEOUT": float(environ.get("SMTP_TIMEOUT", "10")),
+        "MAIL_FROM": environ.get("MAIL_FROM", "survey@localhost"),
+        "SESSION_COOKIE_SECURE": _bool(environ.get("SESSION_COOKIE_SECURE"), env == "production"),
+        "SESSION_COOKIE_HTTPONLY": True,
+        "SESSION_COOKIE_SAMESITE": "Lax",
+        "MAX_CONTENT_LENGTH": int(environ.get("MAX_CONTENT_LENGTH", str(8 * 1024 * 1024))),
+        "BABEL_DEFAULT_LOCALE": "zh_CN",
+        "BABEL_DEFAULT_TIMEZONE": environ.get("TIMEZONE", "Asia/Shanghai"),
+    }
+
+
+def normalise_database_url(url: str) -> str:
+    """Accept the common ``postgres://`` and ``postgresql://`` spellings; use psycopg 3."""
+    for prefix in ("postgres://", "postgresql://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix) :]
+    return url
+
+
+def check_settings(config: Mapping[str, Any]) -> None:
+    """Refuse configurations that would be unsafe or cannot work."""
+    production = config.get("ENV_NAME") == "production"
+    if production and config.get("SECRET_KEY") in (None, "", DEV_SECRET_KEY):
+        raise ConfigError("SECRET_KEY must be set to a long random value in production")
+    if production and len(str(config.get("SECRET_KEY"))) < 32:
+        raise ConfigError("SECRET_KEY must be at least 32 characters in production")
+    if production and config.get("DATA_KEY") in (None, "", DEV_DATA_KEY):
+        raise ConfigError("DATA_KEY must be set in production (see README: Configuration)")
+    try:
+        ZoneInfo(str(config.get("TIMEZONE")))
+    except (ZoneInfoNotFoundError, ValueError) as exc:
+        raise ConfigError(f"TIMEZONE {config.get('TIMEZONE')!r} is not a known time zone") from exc
+    if config.get("SMTP_SECURITY") not in {"none", "starttls", "ssl"}:
+        raise ConfigError("SMTP_SECURITY must be one of none, starttls, ssl")
+

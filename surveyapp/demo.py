@@ -1,0 +1,292 @@
+"""Deterministic demo data: one provider, three clients, 12 closed survey months, tickets.
+
+``build_demo(session, seed, today)`` gives the same data for the same seed and day. Scores
+follow believable trends (one client improving on responsiveness, one sliding on complaint
+handling, one improving on product knowledge), comments are Chinese with a few in English, and
+the tickets include SLA breaches.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import random
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from decimal import Decimal
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import insert, select
+from sqlalchemy.orm import Session
+
+from . import demo_content as content
+from .cycles.aggregates import store_answer_counts
+from .cycles.calendar import cycle_window, parse_month, shift_month
+from .models import (
+    Answer,
+    Clause,
+    Contract,
+    Customer,
+    Cycle,
+    DimensionTarget,
+    Invitation,
+    Organization,
+    Question,
+    QuestionOption,
+    Response,
+    Survey,
+    SurveyVersion,
+    Ticket,
+    User,
+    utcnow,
+)
+
+DEMO_PASSWORD = "demo-password-2026"
+PROVIDER_USERS = [
+    ("admin@huaxin.example", "周明", "provider_admin"),
+    ("analyst@huaxin.example", "林晓", "provider_analyst"),
+]
+MONTHS = 12
+TIMEZONE = "Asia/Shanghai"
+
+
+class DemoExists(RuntimeError):
+    """The demo provider is already in the database."""
+
+
+@dataclass
+class DemoSummary:
+    contracts: int = 0
+    responses: int = 0
+    answers: int = 0
+    tickets: int = 0
+    users: list[str] = field(default_factory=list)
+
+
+def build_demo(
+    session: Session, *, seed: int, today: date, progress: Callable[[str], None] = lambda _: None
+) -> DemoSummary:
+    """Load the demo in one transaction; raises DemoExists when it is already there."""
+    if session.scalar(select(Organization).where(Organization.name == content.PROVIDER["name"])):
+        raise DemoExists()
+    rng = random.Random(seed)
+    summary = DemoSummary()
+    provider = Organization(kind="provider", **content.PROVIDER)
+    session.add(provider)
+    session.flush()
+    password_hash = _password_hash()
+    for email, name, role in PROVIDER_USERS:
+        session.add(User(email=email, name=name, role=role, organization=provider, password_hash=password_hash))
+        summary.users.append(email)
+    version = _survey(session, provider)
+    session.flush()
+    owner = session.scalar(select(User).where(User.email == PROVIDER_USERS[0][0]))
+
+    last_month = shift_month(f"{today.year:04d}-{today.month:02d}", -1)
+    months = [shift_month(last_month, -i) for i in range(MONTHS - 1, -1, -1)]
+    for spec in content.CLIENTS:
+        progress(f"  {spec['number']} {spec['name']}")
+        client = Organization(kind="client", name=spec["name"], contact_person="客服主管", phone="400-800-0000")
+        session.add(client)
+        session.add(
+            User(email=spec["user"], name=f"{spec['name'][:2]}客服主管", role="client_viewer",
+                 organization=client, password_hash=password_hash)
+        )
+        summary.users.append(spec["user"])
+        year, mon = parse_month(months[0])
+        contract = Contract(
+            number=spec["number"], title=spec["title"], provider=provider, client=client, owner=owner,
+            survey_id=version.survey_id, start_date=date(year, mon, 1) - timedelta(days=31),
+            end_date=date(year + 2, mon, 1) - timedelta(days=1), monthly_fee=Decimal("85000.00"),
+            survey_open_day=spec["open_day"], survey_open_days=spec["open_days"],
+        )
+        contract.clauses = [
+            Clause(ref=ref, position=i, title_zh=tz, title_en=te, obligation_zh=oz, obligation_en=oe)
+            for i, (ref, tz, te, oz, oe) in enumerate(content.CLAUSES)
+        ]
+        contract.targets = [
+            DimensionTarget(dimension=dim, clause_ref=ref, target_mean=Decimal("4.00"), target_csat=Decimal("80.00"))
+            for dim, ref in content.DIMENSION_CLAUSES.items()
+        ]
+        session.add(contract)
+        session.flush()
+        customers = _customers(session, contract, spec, rng)
+        for index, month in enumerate(months):
+            responses, answers = _month(session, contract, version, customers, spec, month, index, rng)
+            summary.responses += responses
+            summary.answers += answers
+            summary.tickets += _tickets(session, contract, spec, month, rng, last=index == MONTHS - 1)
+            store_answer_counts(session, contract.id, month)
+        summary.contracts += 1
+    version.frozen_at = utcnow()
+    session.commit()
+    return summary
+
+
+def _password_hash() -> str:
+    probe = User()
+    probe.set_password(DEMO_PASSWORD)
+    return probe.password_hash
+
+
+def _survey(session: Session, provider: Organization) -> SurveyVersion:
+    survey = Survey(provider_id=provider.id, name="月度客户满意度调查")
+    session.add(survey)
+    version = SurveyVersion(
+        survey=survey, number=1, title_zh="客户服务满意度调查", title_en="Customer service satisfaction survey",
+        intro_zh="感谢您抽出两分钟时间。您的回答帮助我们改进服务，仅用于统计分析。",
+        intro_en="Thank you for taking two minutes. Your answers help us improve and are used only for statistics.",
+    )
+    for position, (code, qtype, dim, text_zh, text_en, required, options) in enumerate(content.QUESTIONS):
+        question = Question(
+            position=position, code=code, type=qtype, dimension=dim,
+            clause_ref=content.DIMENSION_CLAUSES.get(dim) if dim else ("一(3)" if qtype == "nps" else None),
+            text_zh=text_zh, text_en=text_en, required=required,
+            max_length=2000 if qtype == "text" else None,
+        )
+        question.options = [
+            QuestionOption(position=i, code=oc, label_zh=oz, label_en=oe) for i, (oc, oz, oe) in enumerate(options)
+        ]
+        version.questions.append(question)
+    session.add(version)
+    return version
+
+
+def _customers(session: Session, contract: Contract, spec: dict, rng: random.Random) -> list[Customer]:
+    customers = []
+    for i in range(spec["customers"]):
+        name = rng.choice(content.SURNAMES) + rng.choice(content.GIVEN)
+        customer = Customer(
+            contract_id=contract.id, ref=f"{spec['short']}{i + 1:05d}",
+            language="en" if rng.random() < 0.12 else "zh_CN",
+        )
+        customer.set_contact(
+            name=name,
+            email=f"kh{i + 1:04d}@{spec['short'].lower()}-customers.example",
+            mobile=f"13{rng.randint(0, 9)}{rng.randint(10_000_000, 99_999_999)}",
+        )
+        customers.append(customer)
+    session.add_all(customers)
+    session.flush()
+    return customers
+
+
+def _clip(value: float, low: int, high: int) -> int:
+    return max(low, min(high, round(value)))
+
+
+def _month(
+    session: Session, contract: Contract, version: SurveyVersion, customers: list[Customer],
+    spec: dict, month: str, index: int, rng: random.Random,
+) -> tuple[int, int]:
+    """One closed month: invitations for every customer, responses from about the client's rate."""
+    opens, closes = cycle_window(month, TIMEZONE, contract.survey_open_day, contract.survey_open_days)
+    cycle = Cycle(
+        contract_id=contract.id, month=month, survey_version_id=version.id, status="closed",
+        opens_at=opens, closes_at=closes, opened_at=opens, closed_at=closes,
+    )
+    session.add(cycle)
+    session.flush()
+    questions = {q.code: q for q in version.questions}
+    share = index / (MONTHS - 1)
+    means = {dim: start + (end - start) * share for dim, (start, end) in spec["trend"].items()}
+    window = (closes - opens).total_seconds()
+
+    invitations, picked = [], []
+    for customer in customers:
+        token_hash = hashlib.sha256(f"demo:{contract.number}:{month}:{customer.ref}:{rng.random()}".encode()).hexdigest()
+        invitation = Invitation(
+            cycle_id=cycle.id, customer_id=customer.id, token_hash=token_hash, channel="email",
+            locale=customer.language, sent_at=opens, send_attempts=1, expires_at=closes,
+        )
+        if rng.random() < spec["response_rate"] + 0.25:
+            invitation.opened_at = opens + timedelta(seconds=rng.uniform(60, window * 0.8))
+            if rng.random() < spec["response_rate"] / (spec["response_rate"] + 0.25):
+                invitation.responded_at = invitation.opened_at + timedelta(seconds=rng.randint(60, 400))
+                picked.append(invitation)
+        invitations.append(invitation)
+    session.add_all(invitations)
+    session.flush()
+
+    answer_rows = []
+    for invitation in picked:
+        response = Response(
+            invitation_id=invitation.id, cycle_id=cycle.id, contract_id=contract.id, month=month,
+            survey_version_id=version.id, submitted_at=invitation.responded_at, locale=invitation.locale,
+            seconds_taken=int((invitation.responded_at - invitation.opened_at).total_seconds()),
+        )
+        session.add(response)
+        session.flush()
+        answer_rows.extend(_answers(response, questions, means, rng))
+    session.execute(insert(Answer), answer_rows)
+    return len(picked), len(answer_rows)
+
+
+def _answers(response: Response, questions: dict[str, Question], means: dict[str, float],
+             rng: random.Random) -> list[dict]:
+    mood = rng.gauss(0, 0.55)
+    scores = {dim: _clip(rng.gauss(mean + mood, 0.75), 1, 5) for dim, mean in means.items()}
+    overall = _clip(sum(scores.values()) / len(scores) + rng.gauss(0, 0.45), 1, 5)
+    nps = _clip(overall * 2.3 - 1.6 + rng.gauss(0, 1.2), 0, 10)
+    base = {"response_id": response.id, "contract_id": response.contract_id, "month": response.month,
+            "seq": 0, "value": None, "option_id": None, "text_value": None}
+    scores["overall"] = overall
+    rows = [
+        base | {"question_id": q.id, "question_code": q.code, "kind": "rating", "value": scores[q.dimension]}
+        for q in questions.values()
+        if q.type == "rating"
+    ]
+    rows.append(base | {"question_id": questions["NPS"].id, "question_code": "NPS", "kind": "nps", "value": nps})
+    if rng.random() < 0.8:
+        option = rng.choice(questions["CHANNEL"].options)
+        rows.append(base | {"question_id": questions["CHANNEL"].id, "question_code": "CHANNEL", "kind": "single", "option_id": option.id})
+    topics = [o for o in questions["TOPICS"].options if rng.random() < 0.35]
+    for seq, option in enumerate(topics):
+        rows.append(base | {"question_id": questions["TOPICS"].id, "question_code": "TOPICS", "kind": "multiple",
+                            "option_id": option.id, "seq": seq})
+    comment = _comment({d: v for d, v in scores.items() if d != "overall"}, overall, rng)
+    if comment:
+        rows.append(base | {"question_id": questions["COMMENT"].id, "question_code": "COMMENT", "kind": "text", "text_value": comment})
+    return rows
+
+
+def _comment(scores: dict[str, int], overall: int, rng: random.Random) -> str | None:
+    if rng.random() > 0.55:
+        return None
+    worst = min(scores, key=scores.get)
+    if scores[worst] <= 2:
+        if rng.random() < 0.06:
+            return rng.choice(content.IDENTIFYING_COMMENTS)
+        return rng.choice(content.NEGATIVE_COMMENTS[worst])
+    if overall >= 4:
+        return rng.choice(content.POSITIVE_COMMENTS)
+    return None
+
+
+def _tickets(session: Session, contract: Contract, spec: dict, month: str, rng: random.Random, *, last: bool) -> int:
+    """Inquiries and complaints received in the month; some answered or solved too late."""
+    year, mon = parse_month(month)
+    start = datetime(year, mon, 1, 8, tzinfo=ZoneInfo(TIMEZONE))
+    rows = []
+    for kind, count, hours, breach in (
+        ("inquiry", rng.randint(35, 55), contract.inquiry_hours, spec["inquiry_breach"]),
+        ("complaint", rng.randint(6, 14), contract.complaint_hours, spec["complaint_breach"]),
+    ):
+        for _ in range(count):
+            received = start + timedelta(hours=rng.uniform(0, 27 * 24))
+            late = rng.random() < breach
+            took = rng.uniform(hours * 1.05, hours * 2.5) if late else rng.uniform(0.2, hours * 0.8)
+            ticket = Ticket(
+                contract_id=contract.id, external_id=f"{spec['short']}-{month.replace('-', '')}-{len(rows) + 1:04d}",
+                kind=kind, channel=rng.choice(["phone", "online", "email"]), received_at=received,
+            )
+            if kind == "inquiry":
+                ticket.first_reply_at = received + timedelta(hours=took)
+                ticket.resolved_at = ticket.first_reply_at + timedelta(hours=rng.uniform(0, 12))
+            else:
+                ticket.first_reply_at = received + timedelta(hours=rng.uniform(0.2, 6))
+                if not (last and late):  # a late complaint of the last month is still open
+                    ticket.resolved_at = received + timedelta(hours=took)
+            rows.append(ticket)
+    session.add_all(rows)
+    return len(rows)

@@ -1,0 +1,53 @@
+"""Locale selection: Chinese (zh_CN) by default, English on request.
+
+The chosen language is kept in the session (the language switch), else the signed-in user's
+preference, else zh_CN. Survey pages may force the invitation's language through ``g``.
+"""
+
+from __future__ import annotations
+
+from flask import Flask, current_app, g, session
+from flask_babel import get_locale
+from flask_login import current_user
+
+LOCALES = {"zh_CN": "中文", "en": "English"}
+
+
+def select_locale() -> str:
+    forced = g.get("locale")
+    if forced in LOCALES:
+        return forced
+    chosen = session.get("locale")
+    if chosen in LOCALES:
+        return chosen
+    if current_user and current_user.is_authenticated and current_user.locale in LOCALES:
+        return current_user.locale
+    return "zh_CN"
+
+
+def select_timezone() -> str:
+    return current_app.config["TIMEZONE"]
+
+
+def current_locale() -> str:
+    return str(get_locale() or "zh_CN")
+
+
+def localized(obj: object, field: str) -> str:
+    """Pick ``<field>_zh`` or ``<field>_en`` of a model by the current locale."""
+    suffix = "en" if current_locale() == "en" else "zh"
+    return getattr(obj, f"{field}_{suffix}")
+
+
+def init_app(app: Flask) -> None:
+    from .dimensions import dimension_label
+    from .labels import role_label, status_label
+
+    app.jinja_env.globals.update(
+        LOCALES=LOCALES,
+        current_locale=current_locale,
+        localized=localized,
+        dimension_label=dimension_label,
+        status_label=status_label,
+        role_label=role_label,
+    )
