@@ -19,9 +19,11 @@ from .frames import TICKET_COLUMNS, require_columns
 from .proportions import wilson_interval
 from .results import Estimate, SlaMonth
 
-__all__ = ["KINDS", "SlaReport", "sla_compliance"]
+__all__ = ["KINDS", "SLA_CLAUSES", "SlaReport", "sla_compliance"]
 
 KINDS = ("inquiry", "complaint")
+SLA_CLAUSES = {"inquiry": "一(1)", "complaint": "一(2)"}
+"""The contract template's clause for each ticket kind's deadline."""
 _HOUR = pd.Timedelta(hours=1)
 
 

@@ -168,8 +168,9 @@ def comment_themes(
     """Count keywords and themes per month and group (see :func:`comment_groups`).
 
     Texts are masked first, so neither a keyword nor an example can carry a name, a phone
-    number or an e-mail address. A keyword or theme counts once per comment however often the comment repeats it. ``names``
-    are known customer names to mask in the examples besides the pattern-based masking.
+    number or an e-mail address. A keyword or theme counts once per comment however often the
+    comment repeats it. ``names`` are known customer names to mask besides the pattern-based
+    masking.
     """
     require_columns(comments, COMMENT_COLUMNS, "comments")
     texts = comments.loc[comments["text"].fillna("").str.strip() != "", list(COMMENT_COLUMNS)]

@@ -1,0 +1,383 @@
+"""Reading the analysis frames from the database (SQLite or PostgreSQL).
+
+Filters (contract, months, survey version) go into the SQL and only the needed columns are
+selected. What a dashboard needs is aggregated by the database (DESIGN.md section 5): answer
+counts per contract x month x question x value come from a GROUP BY answered from the index
+``(contract_id, month, question_code, value)``, or from the ``answer_counts`` table for closed
+cycles, so no dashboard loads answer rows.
+
+The tables are described here with :func:`sqlalchemy.table` (this package never imports the
+application's models); ``tests/analysis/test_load.py`` checks the names against the models.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+import pandas as pd
+import sqlalchemy as sa
+from sqlalchemy.engine import Connection
+
+from .frames import (
+    COMMENT_COLUMNS,
+    COUNT_COLUMNS,
+    PAIR_COLUMNS,
+    QUESTION_COLUMNS,
+    TARGET_COLUMNS,
+    TICKET_COLUMNS,
+)
+
+__all__ = [
+    "TABLES",
+    "ContractTerms",
+    "live_counts",
+    "month_answer_counts",
+    "read_answers",
+    "read_comment_scores",
+    "read_comments",
+    "read_contract_terms",
+    "read_counts",
+    "read_funnel",
+    "read_pair_counts",
+    "read_questions",
+    "read_targets",
+    "read_tickets",
+]
+
+_c = sa.column
+answers = sa.table(
+    "answers", _c("id"), _c("response_id"), _c("question_id"), _c("contract_id"), _c("month"),
+    _c("question_code"), _c("kind"), _c("seq"), _c("value"), _c("option_id"), _c("text_value"),
+)  # fmt: skip
+responses = sa.table(
+    "responses", _c("id"), _c("invitation_id"), _c("cycle_id"), _c("contract_id"), _c("month"),
+    _c("survey_version_id"), _c("submitted_at", sa.DateTime()), _c("locale"), _c("source"),
+)  # fmt: skip
+cycles = sa.table(
+    "cycles", _c("id"), _c("contract_id"), _c("month"), _c("status"), _c("survey_version_id")
+)
+invitations = sa.table(
+    "invitations", _c("id"), _c("cycle_id"), _c("sent_at", sa.DateTime()),
+    _c("opened_at", sa.DateTime()), _c("responded_at", sa.DateTime()),
+)  # fmt: skip
+questions = sa.table(
+    "questions", _c("id"), _c("version_id"), _c("code"), _c("type"), _c("dimension"),
+    _c("clause_ref"),
+)  # fmt: skip
+tickets = sa.table(
+    "tickets", _c("contract_id"), _c("external_id"), _c("kind"),
+    _c("received_at", sa.DateTime()), _c("first_reply_at", sa.DateTime()),
+    _c("resolved_at", sa.DateTime()),
+)  # fmt: skip
+answer_counts = sa.table(
+    "answer_counts", _c("contract_id"), _c("month"), _c("question_code"), _c("value"), _c("n")
+)
+dimension_targets = sa.table(
+    "dimension_targets", _c("contract_id"), _c("dimension"), _c("clause_ref"),
+    _c("target_mean"), _c("target_csat"),
+)  # fmt: skip
+contracts = sa.table(
+    "contracts", _c("id"), _c("inquiry_hours"), _c("complaint_hours"), _c("timezone"),
+    _c("target_nps"), _c("target_response_rate"),
+)  # fmt: skip
+
+TABLES = (
+    answers, responses, cycles, invitations, questions, tickets, answer_counts,
+    dimension_targets, contracts,
+)  # fmt: skip
+
+
+@dataclass(frozen=True)
+class ContractTerms:
+    """The contract figures the analysis needs: SLA hours, time zone and targets."""
+
+    inquiry_hours: int = 24
+    complaint_hours: int = 48
+    timezone: str = "Asia/Shanghai"
+    target_nps: float = 30.0
+    target_response_rate: float = 30.0
+
+
+def _frame(conn: Connection, statement: sa.Select, columns: Sequence[str]) -> pd.DataFrame:
+    result = conn.execute(statement)
+    return pd.DataFrame(result.fetchall(), columns=list(columns))
+
+
+def _counts_frame(conn: Connection, statement: sa.Select) -> pd.DataFrame:
+    frame = _frame(conn, statement, COUNT_COLUMNS)
+    return frame.astype({"contract_id": "int64", "value": "int64", "n": "int64"})
+
+
+def live_counts(
+    conn: Connection,
+    months: Sequence[str],
+    contract_ids: Sequence[int] | None = None,
+    survey_version_id: int | None = None,
+) -> pd.DataFrame:
+    """Counts of rating and NPS answers per contract x month x question x value, by GROUP BY.
+
+    Only answers with a numeric ``value`` are counted (rating and NPS). ``survey_version_id``
+    restricts to the questions of one survey version.
+    """
+    n = sa.func.count().label("n")
+    keys = (answers.c.contract_id, answers.c.month, answers.c.question_code, answers.c.value)
+    statement = (
+        sa.select(*keys, n)
+        .where(answers.c.month.in_(list(months)), answers.c.value.is_not(None))
+        .group_by(*keys)
+        .order_by(*keys)
+    )
+    if contract_ids is not None:
+        statement = statement.where(answers.c.contract_id.in_(list(contract_ids)))
+    if survey_version_id is not None:
+        version_questions = sa.select(questions.c.id).where(
+            questions.c.version_id == survey_version_id
+        )
+        statement = statement.where(answers.c.question_id.in_(version_questions))
+    return _counts_frame(conn, statement)
+
+
+def month_answer_counts(conn: Connection, contract_id: int, month: str) -> pd.DataFrame:
+    """The rows to store in ``answer_counts`` when a contract's cycle for ``month`` closes.
+
+    Columns ``contract_id, month, question_code, value, n`` (all ``n > 0``), ready for an
+    insert (``frame.to_dict("records")``).
+    """
+    return live_counts(conn, [month], [contract_id])
+
+
+def read_counts(
+    conn: Connection, months: Sequence[str], contract_ids: Sequence[int] | None = None
+) -> pd.DataFrame:
+    """Answer counts: stored ones for closed cycles that have them, live ones for the rest.
+
+    A (contract, month) is read from ``answer_counts`` when its cycle is closed and counts are
+    stored for it; every other cycle of the requested months (open, or closed without stored
+    counts) is counted live from ``answers``. ``contract_ids=None`` reads every contract.
+    """
+    join = answer_counts.join(
+        cycles,
+        sa.and_(
+            cycles.c.contract_id == answer_counts.c.contract_id,
+            cycles.c.month == answer_counts.c.month,
+        ),
+    )
+    stored_statement = (
+        sa.select(*(answer_counts.c[name] for name in COUNT_COLUMNS))
+        .select_from(join)
+        .where(answer_counts.c.month.in_(list(months)), cycles.c.status == "closed")
+    )
+    cycle_statement = sa.select(cycles.c.contract_id, cycles.c.month).where(
+        cycles.c.month.in_(list(months))
+    )
+    if contract_ids is not None:
+        stored_statement = stored_statement.where(
+            answer_counts.c.contract_id.in_(list(contract_ids))
+        )
+        cycle_statement = cycle_statement.where(cycles.c.contract_id.in_(list(contract_ids)))
+    stored = _counts_frame(conn, stored_statement)
+    stored_keys = set(zip(stored["contract_id"].tolist(), stored["month"].tolist(), strict=True))
+    every_cycle = conn.execute(cycle_statement).fetchall()
+    missing = {(int(c), str(m)) for c, m in every_cycle} - stored_keys
+    if not missing:
+        return stored.sort_values(list(COUNT_COLUMNS[:4])).reset_index(drop=True)
+    live = live_counts(conn, sorted({m for _, m in missing}), sorted({c for c, _ in missing}))
+    wanted = pd.MultiIndex.from_frame(live[["contract_id", "month"]]).isin(list(missing))
+    return (
+        pd.concat([stored, live[wanted]], ignore_index=True)
+        .sort_values(list(COUNT_COLUMNS[:4]))
+        .reset_index(drop=True)
+    )
+
+
+def read_pair_counts(
+    conn: Connection, contract_id: int, months: Sequence[str], target_code: str
+) -> pd.DataFrame:
+    """Joint counts of each rating and the ``target_code`` rating on the same response.
+
+    Columns ``month, question_code, value, target_value, n``: how many responses gave
+    ``question_code`` the score ``value`` and the target question (the overall satisfaction
+    rating) the score ``target_value``. The input of :func:`analysis.drivers.dimension_importance`.
+    """
+    rating = answers.alias("rating")
+    overall = answers.alias("overall")
+    keys = (rating.c.month, rating.c.question_code, rating.c.value, overall.c.value)
+    statement = (
+        sa.select(*keys, sa.func.count())
+        .select_from(
+            rating.join(
+                overall,
+                sa.and_(
+                    overall.c.response_id == rating.c.response_id,
+                    overall.c.question_code == target_code,
+                ),
+            )
+        )
+        .where(
+            rating.c.contract_id == contract_id,
+            rating.c.month.in_(list(months)),
+            rating.c.kind == "rating",
+            rating.c.question_code != target_code,
+        )
+        .group_by(*keys)
+        .order_by(*keys)
+    )
+    frame = _frame(conn, statement, PAIR_COLUMNS)
+    return frame.astype({"value": "int64", "target_value": "int64", "n": "int64"})
+
+
+def read_comments(conn: Connection, contract_id: int, months: Sequence[str]) -> pd.DataFrame:
+    """Free-text answers of a contract's months: ``response_id, month, question_code, text``."""
+    statement = (
+        sa.select(
+            answers.c.response_id, answers.c.month, answers.c.question_code, answers.c.text_value
+        )
+        .where(
+            answers.c.contract_id == contract_id,
+            answers.c.month.in_(list(months)),
+            answers.c.kind == "text",
+        )
+        .order_by(answers.c.response_id, answers.c.question_code)
+    )
+    return _frame(conn, statement, COMMENT_COLUMNS)
+
+
+def read_comment_scores(conn: Connection, contract_id: int, months: Sequence[str]) -> pd.DataFrame:
+    """Rating and NPS answers of the responses that left a comment: ``response_id,
+    question_code, value`` (to tell low scorers' comments apart)."""
+    commented = sa.select(answers.c.response_id).where(
+        answers.c.contract_id == contract_id,
+        answers.c.month.in_(list(months)),
+        answers.c.kind == "text",
+    )
+    statement = sa.select(answers.c.response_id, answers.c.question_code, answers.c.value).where(
+        answers.c.contract_id == contract_id,
+        answers.c.month.in_(list(months)),
+        answers.c.value.is_not(None),
+        answers.c.response_id.in_(commented),
+    )
+    return _frame(conn, statement, ("response_id", "question_code", "value"))
+
+
+def read_answers(
+    conn: Connection,
+    contract_id: int,
+    months: Sequence[str],
+    kinds: Sequence[str] | None = None,
+    question_codes: Sequence[str] | None = None,
+    survey_version_id: int | None = None,
+    columns: Sequence[str] = ("response_id", "month", "question_code", "kind", "value"),
+) -> pd.DataFrame:
+    """Answer rows of one contract (for exports and checks; dashboards use counts instead).
+
+    Every filter is part of the SQL; only ``columns`` (names of the ``answers`` table) are
+    selected.
+    """
+    statement = sa.select(*(answers.c[name] for name in columns)).where(
+        answers.c.contract_id == contract_id, answers.c.month.in_(list(months))
+    )
+    if kinds is not None:
+        statement = statement.where(answers.c.kind.in_(list(kinds)))
+    if question_codes is not None:
+        statement = statement.where(answers.c.question_code.in_(list(question_codes)))
+    if survey_version_id is not None:
+        version_responses = sa.select(responses.c.id).where(
+            responses.c.contract_id == contract_id,
+            responses.c.survey_version_id == survey_version_id,
+        )
+        statement = statement.where(answers.c.response_id.in_(version_responses))
+    return _frame(conn, statement, columns)
+
+
+def read_tickets(
+    conn: Connection, contract_id: int, start: datetime, end: datetime
+) -> pd.DataFrame:
+    """Tickets received in ``[start, end)`` (aware datetimes), with UTC timestamps."""
+    utc = [value.astimezone(UTC).replace(tzinfo=None) for value in (start, end)]
+    if conn.dialect.name != "sqlite":
+        utc = [start, end]
+    statement = (
+        sa.select(
+            tickets.c.external_id,
+            tickets.c.kind,
+            tickets.c.received_at,
+            tickets.c.first_reply_at,
+            tickets.c.resolved_at,
+        )  # fmt: skip
+        .where(
+            tickets.c.contract_id == contract_id,
+            tickets.c.received_at >= utc[0],
+            tickets.c.received_at < utc[1],
+        )
+        .order_by(tickets.c.received_at)
+    )
+    frame = _frame(conn, statement, TICKET_COLUMNS)
+    for column in TICKET_COLUMNS[2:]:
+        frame[column] = pd.to_datetime(frame[column], utc=True)
+    return frame
+
+
+def read_funnel(conn: Connection, contract_id: int, months: Sequence[str]) -> pd.DataFrame:
+    """Invitations per month: ``month, invited, opened, answered`` (sent, opened, responded)."""
+    statement = (
+        sa.select(
+            cycles.c.month,
+            sa.func.count(invitations.c.sent_at),
+            sa.func.count(invitations.c.opened_at),
+            sa.func.count(invitations.c.responded_at),
+        )
+        .select_from(invitations.join(cycles, cycles.c.id == invitations.c.cycle_id))
+        .where(cycles.c.contract_id == contract_id, cycles.c.month.in_(list(months)))
+        .group_by(cycles.c.month)
+    )
+    frame = _frame(conn, statement, ("month", "invited", "opened", "answered"))
+    grid = pd.DataFrame({"month": list(months)})
+    merged = grid.merge(frame, on="month", how="left")
+    return merged.fillna(0).astype({"invited": "int64", "opened": "int64", "answered": "int64"})
+
+
+def read_questions(conn: Connection, contract_id: int) -> pd.DataFrame:
+    """Questions of the survey versions the contract's cycles used, one row per stable code.
+
+    Columns ``question_code, kind, dimension, clause_ref``; where versions disagree the latest
+    version's question wins.
+    """
+    used = sa.select(cycles.c.survey_version_id).where(cycles.c.contract_id == contract_id)
+    statement = (
+        sa.select(questions.c.code, questions.c.type, questions.c.dimension, questions.c.clause_ref)
+        .where(questions.c.version_id.in_(used))
+        .order_by(questions.c.version_id, questions.c.code)
+    )
+    frame = _frame(conn, statement, QUESTION_COLUMNS)
+    return frame.drop_duplicates("question_code", keep="last").reset_index(drop=True)
+
+
+def read_targets(conn: Connection, contract_id: int) -> pd.DataFrame:
+    """The contract's score targets: ``dimension, clause_ref, target_mean, target_csat``."""
+    statement = sa.select(*(dimension_targets.c[name] for name in TARGET_COLUMNS)).where(
+        dimension_targets.c.contract_id == contract_id
+    )
+    frame = _frame(conn, statement, TARGET_COLUMNS)
+    return frame.astype({"target_mean": "float64", "target_csat": "float64"})
+
+
+def read_contract_terms(conn: Connection, contract_id: int) -> ContractTerms:
+    """SLA hours, time zone and targets of one contract."""
+    row = conn.execute(
+        sa.select(
+            contracts.c.inquiry_hours,
+            contracts.c.complaint_hours,
+            contracts.c.timezone,
+            contracts.c.target_nps,
+            contracts.c.target_response_rate,
+        ).where(contracts.c.id == contract_id)  # fmt: skip
+    ).one()
+    return ContractTerms(
+        inquiry_hours=int(row[0]),
+        complaint_hours=int(row[1]),
+        timezone=str(row[2]),
+        target_nps=float(row[3]),
+        target_response_rate=float(row[4]),
+    )
