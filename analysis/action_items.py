@@ -46,16 +46,22 @@ class RuleSettings:
     survey_clause: str = "一(3)"
 
 
-def _round(value: Any, digits: int = 1) -> Any:
+def _round(value: Any, digits: int | None = 2) -> Any:
+    """JSON-ready: NaN becomes None, numpy scalars plain Python; ``digits=None`` keeps three
+    significant figures (for p-values)."""
     if isinstance(value, float):
-        return None if math.isnan(value) else round(value, digits)
+        if math.isnan(value):
+            return None
+        return float(f"{value:.3g}") if digits is None else round(value, digits)
     return value.item() if hasattr(value, "item") else value
 
 
 def _below_target(
     scores: pd.DataFrame, targets: pd.DataFrame, drivers: pd.DataFrame | None, s: RuleSettings
 ) -> pd.DataFrame:
-    frame = scores.merge(targets[["dimension", "target_mean", "target_csat"]], on="dimension")
+    frame = scores.drop(columns=["target_mean", "target_csat"], errors="ignore").merge(
+        targets[["dimension", "target_mean", "target_csat"]], on="dimension"
+    )
     frame = frame.assign(
         target_mean=frame["target_mean"].astype(float),
         target_csat=frame["target_csat"].astype(float),
@@ -253,7 +259,7 @@ def _proposal(
         else str(dimension)
     )
     evidence = {"month": month, "metric": row["metric"]} | {
-        key: _round(row[key], 4 if key == "p_value" else 2) for key in _EVIDENCE[rule]
+        key: _round(row[key], None if key == "p_value" else 2) for key in _EVIDENCE[rule]
     }
     if rule == "sla_breach":
         clause = s.breach_clause

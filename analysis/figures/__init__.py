@@ -1,0 +1,51 @@
+"""Plotly figure builders: the same objects serve the dashboard (interactive, ``to_json``) and
+the monthly PDF (static export). Every builder takes its labels and the template explicitly."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+import plotly.graph_objects as go
+
+from ..monthly import MonthlyAnalysis
+from .drivers import drivers_quadrant_figure
+from .heatmap import portfolio_heatmap_figure
+from .scores import nps_composition_figure, response_funnel_figure, score_vs_target_figure
+from .sla import sla_trend_figure
+from .theme import TEMPLATE
+from .trends import dimension_trend_figure
+
+__all__ = [
+    "TEMPLATE",
+    "dimension_trend_figure",
+    "drivers_quadrant_figure",
+    "monthly_figures",
+    "nps_composition_figure",
+    "portfolio_heatmap_figure",
+    "response_funnel_figure",
+    "score_vs_target_figure",
+    "sla_trend_figure",
+]
+
+
+def monthly_figures(
+    analysis: MonthlyAnalysis,
+    labels: Mapping[str, str],
+    client_facing: bool = True,
+    template: go.layout.Template = TEMPLATE,
+) -> dict[str, go.Figure]:
+    """Every figure of a contract's month, by name.
+
+    With ``client_facing`` the scores and trend shown are the suppressed ones (groups of fewer
+    than 5 answers blanked).
+    """
+    scores = analysis.client_scores() if client_facing else analysis.scores
+    trend = analysis.client_trend() if client_facing else analysis.trend
+    return {
+        "trend": dimension_trend_figure(trend, analysis.targets, labels, template=template),
+        "scores": score_vs_target_figure(scores, labels, template=template),
+        "nps": nps_composition_figure(analysis.nps, labels, template=template),
+        "funnel": response_funnel_figure(analysis.funnel, labels, template=template),
+        "drivers": drivers_quadrant_figure(analysis.drivers, labels, template=template),
+        "sla": sla_trend_figure(analysis.sla.table, labels, template=template),
+    }

@@ -1,0 +1,55 @@
+"""The importance-performance (key drivers) quadrant chart."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+import pandas as pd
+import plotly.graph_objects as go
+
+from .theme import COLORS, QUADRANT_COLORS, TEMPLATE
+
+__all__ = ["drivers_quadrant_figure"]
+
+
+def drivers_quadrant_figure(
+    drivers: pd.DataFrame,
+    labels: Mapping[str, str],
+    title: str = "关键驱动因素：重要性与表现",
+    template: go.layout.Template = TEMPLATE,
+) -> go.Figure:
+    """Importance (correlation with overall satisfaction) against the gap to target.
+
+    ``drivers`` is :func:`analysis.drivers.key_drivers`' frame. The y axis is the gap to the
+    target mean (above zero: below target); dashed lines split the quadrants at the median
+    importance and at zero gap; points are coloured by quadrant.
+    """
+    names = [labels.get(d, d) for d in drivers["dimension"]]
+    figure = go.Figure(
+        go.Scatter(
+            x=drivers["importance"],
+            y=drivers["gap"],
+            mode="markers+text",
+            text=names,
+            textposition="top center",
+            marker={
+                "size": 14,
+                "color": [QUADRANT_COLORS.get(q, COLORS["neutral"]) for q in drivers["quadrant"]],
+            },
+            customdata=[labels.get(q, q) for q in drivers["quadrant"]],
+            hovertemplate="%{text}<br>r=%{x:.2f}, 差距 %{y:.2f}<br>%{customdata}<extra></extra>",
+        )
+    )
+    if len(drivers):
+        figure.add_vline(
+            x=float(drivers["importance"].median()), line_dash="dash", line_color=COLORS["neutral"]
+        )
+    figure.add_hline(y=0, line_dash="dash", line_color=COLORS["neutral"])
+    figure.update_layout(
+        template=template,
+        title=title,
+        showlegend=False,
+        xaxis_title=labels.get("importance", "重要性（与总体满意度的相关系数）"),
+        yaxis_title=labels.get("gap", "与目标的差距（目标 − 均分）"),
+    )
+    return figure

@@ -1,0 +1,60 @@
+"""Trend figures: the dimensions' monthly scores with their targets."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+import pandas as pd
+import plotly.graph_objects as go
+
+from .theme import TEMPLATE, dimension_colors
+
+__all__ = ["dimension_trend_figure"]
+
+
+def dimension_trend_figure(
+    trend: pd.DataFrame,
+    targets: pd.DataFrame,
+    labels: Mapping[str, str],
+    metric: str = "csat",
+    title: str = "各维度满意度趋势（CSAT %）",
+    template: go.layout.Template = TEMPLATE,
+) -> go.Figure:
+    """One line per dimension over the months (gaps where a month has no data or is
+    suppressed), and a dashed target line per dimension in the same colour.
+
+    ``metric`` is ``csat`` (targets ``target_csat``) or ``mean`` (``target_mean``).
+    """
+    colors = dimension_colors(list(trend["dimension"].unique()))
+    target_column = f"target_{metric}"
+    targets_by_dimension = targets.set_index("dimension")[target_column].astype(float)
+    figure = go.Figure()
+    for dimension, rows in trend.groupby("dimension", sort=True):
+        name = labels.get(dimension, dimension)
+        figure.add_trace(
+            go.Scatter(
+                x=rows["month"],
+                y=rows[metric],
+                mode="lines+markers",
+                name=name,
+                line={"color": colors[dimension]},
+                connectgaps=False,
+                customdata=rows["n"],
+                hovertemplate=f"{name} %{{x}}: %{{y:.1f}} (n=%{{customdata}})<extra></extra>",
+            )
+        )
+        if dimension in targets_by_dimension.index:
+            figure.add_trace(
+                go.Scatter(
+                    x=rows["month"],
+                    y=[targets_by_dimension[dimension]] * len(rows),
+                    mode="lines",
+                    name=f"{name} {labels.get('target', '目标')}",
+                    showlegend=False,
+                    hoverinfo="skip",
+                    line={"color": colors[dimension], "dash": "dash", "width": 1},
+                )
+            )
+    axis = {"range": [0, 100]} if metric == "csat" else {"range": [1, 5]}
+    figure.update_layout(template=template, title=title, yaxis=axis, xaxis={"type": "category"})
+    return figure.update_layout(hovermode="x unified")

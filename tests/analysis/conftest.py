@@ -1,0 +1,33 @@
+"""Database fixtures for the analysis tests: a SQLite file, and PostgreSQL when
+``TEST_DATABASE_URL`` is set."""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+import sqlalchemy as sa
+
+from . import demo
+
+DATABASES = ["sqlite"] + (["postgresql"] if os.environ.get("TEST_DATABASE_URL") else [])
+
+
+@pytest.fixture(params=DATABASES)
+def engine(request, tmp_path):
+    if request.param == "sqlite":
+        engine = sa.create_engine(f"sqlite:///{tmp_path / 'analysis.db'}")
+    else:
+        engine = sa.create_engine(os.environ["TEST_DATABASE_URL"])
+    demo.create_schema(engine)
+    yield engine
+    if request.param != "sqlite":
+        demo.Base.metadata.drop_all(engine)
+    engine.dispose()
+
+
+@pytest.fixture
+def demo_engine(engine):
+    with engine.begin() as conn:
+        demo.insert_demo(conn)
+    return engine
