@@ -15,6 +15,7 @@ from collections.abc import Iterator
 import pytest
 from flask import Flask
 from sqlalchemy import create_engine, text
+from sqlalchemy.orm import Session
 
 from surveyapp import create_app
 from surveyapp.config import normalise_database_url
@@ -86,16 +87,20 @@ def _empty_all_tables(url: str) -> None:
 
 @pytest.fixture
 def app(database_url) -> Iterator[Flask]:
+    """The app, with no context pushed: each request gets its own, as in production."""
     app = make_app(database_url)
+    yield app
     with app.app_context():
-        yield app
-        db.session.remove()
         db.engine.dispose()
 
 
 @pytest.fixture
-def session(app):
-    return db.session
+def session(app) -> Iterator[Session]:
+    """A session of its own for arranging and checking rows, apart from the requests' sessions."""
+    with app.app_context():
+        engine = db.engine
+    with Session(engine) as session:
+        yield session
 
 
 @pytest.fixture

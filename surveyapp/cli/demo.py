@@ -3,12 +3,14 @@ from __future__ import annotations
 from datetime import date
 
 import click
+from flask.cli import with_appcontext
 
 from ..demo import DEMO_PASSWORD, DemoExists, build_demo
 from ..extensions import db
 
 
 @click.command("demo")
+@with_appcontext
 @click.option("--seed", type=int, default=42, show_default=True, help="Random seed (same seed, same data).")
 @click.option("--today", type=click.DateTime(formats=["%Y-%m-%d"]), default=None,
               help="Build the 12 closed months before this date (default: today).")

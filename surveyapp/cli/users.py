@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import click
+from flask.cli import with_appcontext
 from sqlalchemy import select
 
 from ..extensions import db
@@ -8,6 +9,7 @@ from ..models import Organization, OrgKind, Role, User
 
 
 @click.command("create-user")
+@with_appcontext
 @click.option("--email", required=True, help="Sign-in e-mail address.")
 @click.option("--name", required=True, help="Display name.")
 @click.option("--role", type=click.Choice([r.value for r in Role]), required=True)

@@ -11,17 +11,23 @@ from surveyapp.models import Base
 
 
 def test_migrations_have_a_single_head(app):
-    config = app.extensions["migrate"].migrate.get_config(app.extensions["migrate"].directory)
+    with app.app_context():
+        config = app.extensions["migrate"].migrate.get_config(app.extensions["migrate"].directory)
     assert len(ScriptDirectory.from_config(config).get_heads()) == 1
 
 
 def test_the_migrated_schema_matches_the_models(app):
-    with db.engine.connect() as conn:
+    with app.app_context(), db.engine.connect() as conn:
         context = MigrationContext.configure(conn, opts={"compare_type": True})
         assert compare_metadata(context, Base.metadata) == []
 
 
 def test_upgrade_builds_every_table_and_downgrade_removes_them(app):
+    with app.app_context():
+        _down_and_up()
+
+
+def _down_and_up():
     tables = set(Base.metadata.tables)
     assert tables <= set(inspect(db.engine).get_table_names())
     downgrade(revision="base")

@@ -1,0 +1,42 @@
+# One command to run the app with demo data, one to run the tests (see README.md).
+PYTHON ?= python3
+VENV   ?= .venv
+BIN    := $(VENV)/bin
+PORT   ?= 5000
+SEED   ?= 42
+FLASK  := $(BIN)/flask --app surveyapp
+
+.PHONY: run test setup system-deps translations lint clean
+
+$(VENV)/.installed: pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	touch $@
+
+setup: $(VENV)/.installed
+
+## run: set up, migrate, load the demo (once) and serve on http://127.0.0.1:$(PORT)
+run: setup
+	$(FLASK) init-db
+	$(FLASK) demo --seed $(SEED)
+	$(FLASK) run --host 127.0.0.1 --port $(PORT)
+
+## test: set up (Python packages, and chromium/fonts/poppler when root) and run the whole suite
+test: setup system-deps
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+system-deps:
+	@sh .ci/system-deps
+
+## translations: extract strings, update the zh catalog, compile it
+translations: setup
+	$(BIN)/pybabel extract -F surveyapp/translations/babel.cfg -k _l -k lazy_gettext --no-location --sort-output -o /tmp/surveyapp-messages.pot .
+	$(BIN)/pybabel update -i /tmp/surveyapp-messages.pot -d surveyapp/translations -l zh --no-fuzzy-matching --ignore-obsolete
+	$(BIN)/pybabel compile -d surveyapp/translations
+
+lint: setup
+	$(BIN)/ruff check surveyapp analysis tests bench
+
+clean:
+	rm -rf $(VENV) test-artifacts .pytest_cache

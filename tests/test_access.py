@@ -1,0 +1,106 @@
+"""Access control over every route, read from the URL map.
+
+Every endpoint must be marked ``@public`` or ``@requires(...)``; a new route without a mark
+fails here. Each entry of ACCESS says what an anonymous visitor, each role, and a user of
+another tenant must get.
+"""
+
+import pytest
+
+from surveyapp.models import Role
+
+from .factories import make_contract, make_organization, make_user
+
+# endpoint -> roles allowed (None = public)
+ACCESS = {
+    "static": None,
+    "auth.sign_in": None,
+    "auth.set_language": None,
+    "auth.sign_out": set(Role),
+    "home.index": set(Role),
+    "contracts.index": set(Role),
+    "contracts.show": set(Role),
+}
+
+
+def test_every_endpoint_is_marked_and_listed(app):
+    for rule in app.url_map.iter_rules():
+        view = app.view_functions[rule.endpoint]
+        assert rule.endpoint in ACCESS, f"{rule.endpoint} ({rule.rule}) has no entry in ACCESS"
+        if rule.endpoint == "static":
+            continue
+        assert hasattr(view, "access_roles"), f"{rule.endpoint} has no @requires or @public"
+        expected = ACCESS[rule.endpoint]
+        assert view.access_roles == (None if expected is None else frozenset(expected)), rule.endpoint
+
+
+@pytest.fixture
+def world(session):
+    provider = make_organization(session, "provider")
+    other_provider = make_organization(session, "provider")
+    client_a, client_b = make_organization(session), make_organization(session)
+    return {
+        "a": make_contract(session, provider=provider, client=client_a, number="A-1"),
+        "b": make_contract(session, provider=provider, client=client_b, number="B-1"),
+        "foreign": make_contract(session, provider=other_provider, client=make_organization(session), number="F-1"),
+        "admin": make_user(session, "provider_admin", provider),
+        "analyst": make_user(session, "provider_analyst", provider),
+        "client_a": make_user(session, "client_viewer", client_a),
+    }
+
+
+def _url_for_each_rule(app, world):
+    """One concrete URL per signed-in rule, with ids of contract A."""
+    urls = []
+    for rule in app.url_map.iter_rules():
+        if ACCESS.get(rule.endpoint) is None or "GET" not in rule.methods:
+            continue
+        args = {name: world["a"].id for name in rule.arguments if name.endswith("contract_id")}
+        urls.append(rule.build(args)[1])
+    return urls
+
+
+def test_anonymous_visitors_are_sent_to_sign_in_on_every_protected_page(app, client, world):
+    urls = _url_for_each_rule(app, world)
+    assert urls
+    for url in urls:
+        response = client.get(url)
+        assert response.status_code == 302 and response.location.startswith("/sign-in"), url
+
+
+def test_a_client_user_gets_404_for_another_clients_contract(client, world, sign_in):
+    sign_in(world["client_a"])
+    assert client.get(f"/contracts/{world['a'].id}").status_code == 200
+    assert client.get(f"/contracts/{world['b'].id}").status_code == 404
+    assert client.get(f"/contracts/{world['foreign'].id}").status_code == 404
+
+
+def test_a_client_user_lists_only_its_own_contract(client, world, sign_in):
+    sign_in(world["client_a"])
+    page = client.get("/contracts/").text
+    assert "A-1" in page and "B-1" not in page and "F-1" not in page
+
+
+def test_provider_staff_see_their_contracts_but_not_another_providers(client, world, sign_in):
+    sign_in(world["analyst"])
+    page = client.get("/contracts/").text
+    assert "A-1" in page and "B-1" in page and "F-1" not in page
+    assert client.get(f"/contracts/{world['foreign'].id}").status_code == 404
+
+
+def test_a_role_outside_the_allowed_set_gets_403(app, session):
+    from flask_login import login_user
+
+    from surveyapp.access import requires
+
+    @requires(Role.PROVIDER_ADMIN)
+    def admin_only():
+        return "ok"
+
+    with app.test_request_context():
+        login_user(make_user(session, "provider_analyst"))
+        with pytest.raises(Exception) as raised:
+            admin_only()
+        assert getattr(raised.value, "code", None) == 403
+        login_user(make_user(session, "provider_admin"))
+        assert admin_only() == "ok"
