@@ -107,7 +107,15 @@ def _frame(conn: Connection, statement: sa.Select, columns: Sequence[str]) -> pd
 
 def _counts_frame(conn: Connection, statement: sa.Select) -> pd.DataFrame:
     frame = _frame(conn, statement, COUNT_COLUMNS)
-    return frame.astype({"contract_id": "int64", "value": "int64", "n": "int64"})
+    return frame.astype(
+        {
+            "contract_id": "int64",
+            "month": "str",
+            "question_code": "str",
+            "value": "int64",
+            "n": "int64",
+        }
+    )
 
 
 def live_counts(

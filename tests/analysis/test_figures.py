@@ -1,0 +1,62 @@
+from datetime import UTC, datetime
+
+import pandas as pd
+
+from analysis.action_texts import LABELS_ZH
+from analysis.figures import TEMPLATE, monthly_figures, portfolio_heatmap_figure
+from analysis.monthly import analyse_month
+
+from . import demo
+
+
+def analysis():
+    inputs = demo.inputs_from_rows(demo.answer_rows(), demo.ticket_rows())
+    return analyse_month(inputs, now=datetime(2026, 11, 20, tzinfo=UTC))
+
+
+def test_every_monthly_figure_uses_the_one_template_and_serialises():
+    figures = monthly_figures(analysis(), LABELS_ZH)
+    assert set(figures) == {"trend", "scores", "nps", "funnel", "drivers", "sla"}
+    for figure in figures.values():
+        assert figure.layout.template.layout.font.family == TEMPLATE.layout.font.family
+        assert figure.to_json()
+
+
+def test_score_bars_carry_chinese_labels_with_clause_and_target():
+    figure = monthly_figures(analysis(), LABELS_ZH)["scores"]
+    bars, target = figure.data
+    assert "咨询响应 一(1)" in bars.y
+    assert set(target.x) == {4.0}
+
+
+def test_trend_has_a_line_and_a_target_line_per_dimension():
+    figure = monthly_figures(analysis(), LABELS_ZH)["trend"]
+    assert len(figure.data) == 2 * 7
+    assert list(figure.data[0].x) == ["2026-09", "2026-10", "2026-11"]
+
+
+def test_client_facing_trend_blanks_small_groups():
+    result = analysis()
+    small = result.trend.assign(n=result.trend["n"].where(result.trend["month"] != "2026-09", 3))
+    figures = monthly_figures(type(result)(**{**result.__dict__, "trend": small}), LABELS_ZH)
+    assert pd.isna(figures["trend"].data[0].y[0])
+
+
+def test_funnel_and_nps_show_the_months_figures():
+    figures = monthly_figures(analysis(), LABELS_ZH)
+    assert list(figures["funnel"].data[0].x) == [100, 60, 40]
+    assert [bar.x[0] for bar in figures["nps"].data] == [20.0, 30.0, 50.0]
+
+
+def test_heatmap_has_a_cell_per_contract_and_dimension():
+    scores = pd.DataFrame(
+        {
+            "contract_id": [1, 1, 2],
+            "dimension": ["courtesy", "overall", "courtesy"],
+            "csat": [90.0, 60.0, 40.0],
+            "n": [40, 40, 12],
+        }
+    )
+    figure = portfolio_heatmap_figure(scores, LABELS_ZH, {1: "HT-1", 2: "HT-2"})
+    assert figure.data[0].z.shape == (2, 2)
+    assert list(figure.data[0].y) == ["HT-1", "HT-2"]
