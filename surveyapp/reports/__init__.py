@@ -1,0 +1,1 @@
+"""Monthly PDF summaries for clients (issue #8): build, archive, download."""
