@@ -19,8 +19,8 @@ from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pandas as pd
-from flask import render_template
 from babel.dates import format_date
+from flask import render_template
 from flask_babel import force_locale
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -79,8 +79,7 @@ def inputs_version(inputs: MonthInputs, items: list[ActionItem]) -> str:
         digest.update("\n".join(_frame_digest(getattr(inputs, name))).encode("utf-8"))
     digest.update(json.dumps([inputs.month, list(inputs.months), repr(inputs.terms)]).encode())
     rows = sorted(
-        (i.id, i.month, i.key, i.status, i.effect or "", str(i.closed_at), i.title)
-        for i in items
+        (i.id, i.month, i.key, i.status, i.effect or "", str(i.closed_at), i.title) for i in items
     )
     digest.update(json.dumps(rows, ensure_ascii=False).encode("utf-8"))
     return digest.hexdigest()
@@ -167,7 +166,9 @@ def build_monthly_report(
     if locale not in LOCALES:
         raise ReportError(f"unknown report language {locale!r}; use one of {', '.join(LOCALES)}")
     if cycle.status != CycleStatus.CLOSED:
-        raise CycleNotClosed(f"cycle {cycle.month} of contract {cycle.contract.number} is not closed")
+        raise CycleNotClosed(
+            f"cycle {cycle.month} of contract {cycle.contract.number} is not closed"
+        )
     now = now or utcnow()
     version = 1 + (
         session.scalar(
@@ -192,7 +193,8 @@ def build_monthly_report(
         session, "report.build", actor=actor, actor_label=actor_label, subject=report,
         organization_id=cycle.contract.provider_id,
         details={"contract": cycle.contract.number, "month": cycle.month, "locale": locale,
-                 "version": version, "sha256": report.sha256, "inputs_version": month.inputs_version},
+                 "version": version, "sha256": report.sha256,
+                 "inputs_version": month.inputs_version},
     )  # fmt: skip
     session.commit()
     return report

@@ -135,7 +135,11 @@ def report_figures(
 def page_counter_css() -> Markup:
     """The CSS ``content`` value of the page footer: ``第 1 页，共 5 页`` / ``Page 1 of 5``."""
     words = _("Page {page} of {pages}").replace('"', "")
-    value = '"' + words.replace("{page}", '" counter(page) "').replace("{pages}", '" counter(pages) "') + '"'
+    value = (
+        '"'
+        + words.replace("{page}", '" counter(page) "').replace("{pages}", '" counter(pages) "')
+        + '"'
+    )
     return Markup(value)
 
 
@@ -160,8 +164,9 @@ def _at(frame: pd.DataFrame, column: str, **where: str) -> float:
 def _headline(key: str, label: str, value: float, target: float, previous: float,
               suffix: str) -> Headline:  # fmt: skip
     return Headline(
-        key=key, label=label, value=number(value, suffix=suffix), target=number(target, suffix=suffix),
-        previous=number(previous, suffix=suffix), change=signed(value - previous),
+        key=key, label=label, value=number(value, suffix=suffix),
+        target=number(target, suffix=suffix), previous=number(previous, suffix=suffix),
+        change=signed(value - previous),
         met=None if _missing(value) or _missing(target) else value >= target,
     )  # fmt: skip
 
@@ -176,7 +181,9 @@ def headlines(analysis: MonthlyAnalysis) -> list[Headline]:
         nps=analysis.nps_trend["nps"].where(analysis.nps_trend["n"].fillna(0) >= MIN_GROUP_SIZE)
     )
     funnel = analysis.funnel_trend
-    rate = funnel.assign(rate=funnel["answered"] / funnel["invited"].where(funnel["invited"] > 0) * 100)
+    rate = funnel.assign(
+        rate=funnel["answered"] / funnel["invited"].where(funnel["invited"] > 0) * 100
+    )
     sla = analysis.sla.table
     lines = [
         _headline("csat", _("CSAT (overall satisfaction)"), _at(scores, "csat", dimension=OVERALL),
@@ -241,13 +248,14 @@ def dimension_rows(analysis: MonthlyAnalysis, labels: Mapping[str, str]) -> list
         code = row["dimension"]
         suppressed = bool(row.get("suppressed")) or row["n"] < MIN_GROUP_SIZE
         change = changes.get(code)
-        comparable = (
-            change is not None and not suppressed and change.before.n >= MIN_GROUP_SIZE
-        )
+        comparable = change is not None and not suppressed and change.before.n >= MIN_GROUP_SIZE
         rows.append(
             DimensionRow(
-                dimension=code, label=labels.get(code, code), clause_ref=row["clause_ref"] or "",
-                n=int(row["n"]), mean=number(row["mean"], 2),
+                dimension=code,
+                label=labels.get(code, code),
+                clause_ref=row["clause_ref"] or "",
+                n=int(row["n"]),
+                mean=number(row["mean"], 2),
                 mean_interval=f"{number(row['mean_low'], 2)}–{number(row['mean_high'], 2)}",
                 csat=number(row["csat"], suffix="%"),
                 csat_interval=f"{number(row['csat_low'])}–{number(row['csat_high'])}",
@@ -255,9 +263,8 @@ def dimension_rows(analysis: MonthlyAnalysis, labels: Mapping[str, str]) -> list
                 change=signed(change.change_points) if comparable else "—",
                 significance=_verdict_label(change.verdict) if comparable else "—",
                 suppressed=suppressed,
-                below_target=not suppressed and (
-                    row["mean"] < row["target_mean"] or row["csat"] < row["target_csat"]
-                ),
+                below_target=not suppressed
+                and (row["mean"] < row["target_mean"] or row["csat"] < row["target_csat"]),
             )  # fmt: skip
         )
     return rows
@@ -284,8 +291,13 @@ def sla_rows(analysis: MonthlyAnalysis, labels: Mapping[str, str]) -> list[SlaRo
             continue
         rows.append(
             SlaRow(
-                kind=kind, label=labels[kind], n=sla.n, met=sla.met, breaches=sla.breaches,
-                pending=sla.pending, compliance=number(sla.compliance.value, suffix="%"),
+                kind=kind,
+                label=labels[kind],
+                n=sla.n,
+                met=sla.met,
+                breaches=sla.breaches,
+                pending=sla.pending,
+                compliance=number(sla.compliance.value, suffix="%"),
                 interval=f"{number(sla.compliance.low)}–{number(sla.compliance.high)}",
                 median_hours=number(sla.median_hours),
             )  # fmt: skip
@@ -312,10 +324,12 @@ def sla_breach_rows(analysis: MonthlyAnalysis, labels: Mapping[str, str]) -> lis
         received = pd.Timestamp(row["received_at"]).tz_convert(analysis.terms.timezone)
         rows.append(
             BreachRow(
-                ticket=str(row["external_id"]), kind=labels.get(row["kind"], row["kind"]),
+                ticket=str(row["external_id"]),
+                kind=labels.get(row["kind"], row["kind"]),
                 received=received.strftime("%Y-%m-%d %H:%M"),
                 taken=_("still open") if row["still_open"] else number(row["hours_taken"]),
-                allowed=int(row["hours_allowed"]), over=number(row["hours_over"]),
+                allowed=int(row["hours_allowed"]),
+                over=number(row["hours_over"]),
             )  # fmt: skip
         )
     return rows
@@ -350,8 +364,10 @@ def theme_rows(analysis: MonthlyAnalysis, locale: str) -> list[ThemeRow]:
         texts = examples[(examples["group"] == row["group"]) & (examples["theme"] == row["theme"])]
         rows.append(
             ThemeRow(
-                group=group_labels[row["group"]], label=row[label_column],
-                comments=int(row["comments"]), share=number(row["share"], 0, "%"),
+                group=group_labels[row["group"]],
+                label=row[label_column],
+                comments=int(row["comments"]),
+                share=number(row["share"], 0, "%"),
                 examples=list(dict.fromkeys(texts["text"]))[:EXAMPLES_PER_THEME],
             )  # fmt: skip
         )
@@ -393,7 +409,10 @@ def _effect_label(code: str | None) -> str:
 
 
 def report_items(
-    analysis: MonthlyAnalysis, stored: Iterable[ActionItem], month_start: datetime, month_end: datetime
+    analysis: MonthlyAnalysis,
+    stored: Iterable[ActionItem],
+    month_start: datetime,
+    month_end: datetime,
 ) -> ReportItems:
     """New this month, still open from earlier months, closed in the month (``month_start``
     inclusive to ``month_end`` exclusive, aware datetimes) with their effect."""

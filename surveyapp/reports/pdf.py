@@ -1,4 +1,4 @@
-"""PDF rendering: plotly figures to SVG through one persistent Chromium, HTML to PDF with WeasyPrint.
+"""PDF rendering: plotly figures to SVG through one persistent Chromium, HTML to PDF (WeasyPrint).
 
 A fresh Chromium per figure costs 2 to 3 s; kaleido kept open in a background thread exports
 each further SVG in about 0.15 s, so a process starts :class:`ChartServer` once (the first
