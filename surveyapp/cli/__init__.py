@@ -8,11 +8,11 @@ from __future__ import annotations
 from flask import Flask
 from flask.cli import FlaskGroup
 
-from . import database, demo, users
+from . import cycles, database, demo, imports, reports, users
 
 
 def register_commands(app: Flask) -> None:
-    for module in (database, users, demo):
+    for module in (database, users, demo, cycles, imports, reports):
         for command in module.COMMANDS:
             app.cli.add_command(command)
 

@@ -1,0 +1,67 @@
+"""A contract's customers for provider administrators: the list and the CSV import page.
+
+Only administrators see this page: it is one of the two places where contact data is decrypted
+(the other is sending e-mail), and each viewing is audited.
+"""
+
+from __future__ import annotations
+
+from flask import Blueprint, flash, render_template, request
+from flask_babel import gettext as _
+from flask_login import current_user
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileField, FileRequired
+from sqlalchemy import func, select
+from wtforms import BooleanField
+
+from .. import audit
+from ..access import contract_or_404, requires
+from ..extensions import db
+from ..models import Customer, Role
+from .importing import COLUMNS, import_customers
+
+bp = Blueprint("customers", __name__, url_prefix="/contracts/<int:contract_id>/customers")
+PAGE_SIZE = 100
+
+
+class ImportForm(FlaskForm):
+    file = FileField(validators=[FileRequired()])
+    skip_bad_rows = BooleanField()
+
+
+@bp.get("/")
+@requires(Role.PROVIDER_ADMIN)
+def index(contract_id: int):
+    contract = contract_or_404(contract_id, current_user)
+    page = max(1, request.args.get("page", 1, type=int))
+    total = db.session.scalar(select(func.count()).select_from(Customer).where(Customer.contract_id == contract.id))
+    customers = db.session.scalars(
+        select(Customer).where(Customer.contract_id == contract.id).order_by(Customer.ref)
+        .limit(PAGE_SIZE).offset((page - 1) * PAGE_SIZE)
+    ).all()
+    rows = [(c, c.reveal_contact()) for c in customers]
+    audit.record(db.session, "customers.viewed", actor=current_user, subject=contract,
+                 organization_id=contract.provider_id, details={"page": page, "rows": len(rows)})
+    db.session.commit()
+    return render_template("customers/index.html", contract=contract, rows=rows, page=page, total=total,
+                           pages=max(1, -(-total // PAGE_SIZE)))
+
+
+@bp.route("/import", methods=["GET", "POST"])
+@requires(Role.PROVIDER_ADMIN)
+def import_page(contract_id: int):
+    contract = contract_or_404(contract_id, current_user)
+    form = ImportForm()
+    result, status = None, 200
+    if form.validate_on_submit():
+        result = import_customers(db.session, contract, form.file.data.read(),
+                                  skip_bad_rows=form.skip_bad_rows.data, actor=current_user)
+        if result.imported:
+            flash(_("Imported: %(created)s new, %(updated)s updated, %(skipped)s rows skipped.",
+                    created=result.created, updated=result.updated, skipped=result.skipped), "info")
+        else:
+            status = 400
+    elif form.is_submitted():
+        status = 400
+    return render_template("customers/import.html", contract=contract, form=form, result=result,
+                           columns=COLUMNS), status

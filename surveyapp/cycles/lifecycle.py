@@ -1,0 +1,166 @@
+"""Opening and closing a contract's survey month (clause 一(3)); both safe to run twice.
+
+``open_cycle`` creates the month's cycle (status open) and one invitation per active customer
+who has not opted out; run again it only adds invitations for customers added since.
+``close_cycle`` ends the month: links expire at once and the month's answer counts are stored.
+The clock is an argument (``now``) so cron, the admin page and tests agree on what "now" is.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import func, select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from .. import audit
+from ..models import (
+    Channel,
+    Contract,
+    ContractStatus,
+    Customer,
+    Cycle,
+    CycleStatus,
+    Invitation,
+    SurveyVersion,
+    User,
+)
+from .aggregates import store_answer_counts
+from .calendar import cycle_window, parse_month
+from .links import Links
+
+
+class CycleError(Exception):
+    """A cycle step cannot be done; the message says why (translated lazily)."""
+
+
+@dataclass(frozen=True)
+class OpenResult:
+    cycle: Cycle
+    created: int
+    existing: int
+
+
+def find_cycle(session: Session, contract: Contract, month: str) -> Cycle | None:
+    return session.scalar(select(Cycle).where(Cycle.contract_id == contract.id, Cycle.month == month))
+
+
+def current_version(session: Session, contract: Contract) -> SurveyVersion | None:
+    if contract.survey_id is None:
+        return None
+    return session.scalar(
+        select(SurveyVersion).where(SurveyVersion.survey_id == contract.survey_id)
+        .order_by(SurveyVersion.number.desc()).limit(1)
+    )
+
+
+def open_cycle(session: Session, contract: Contract, month: str, *, now: datetime, links: Links,
+               actor: User | None = None) -> OpenResult:
+    """Open ``month`` for ``contract`` and invite its customers; commits."""
+    try:
+        parse_month(month)
+    except ValueError as exc:
+        raise CycleError(_l("%(month)s is not a month in the form YYYY-MM.", month=month)) from exc
+    if contract.status != ContractStatus.ACTIVE:
+        raise CycleError(_l("The contract is not active."))
+    opens, closes = cycle_window(month, contract.timezone, contract.survey_open_day, contract.survey_open_days)
+    cycle = find_cycle(session, contract, month)
+    if cycle is not None and cycle.status == CycleStatus.CLOSED:
+        raise CycleError(_l("The survey month %(month)s is closed.", month=month))
+    if cycle is None and now >= closes:
+        raise CycleError(_l("The survey window of %(month)s has already ended.", month=month))
+
+    for attempt in (1, 2):
+        try:
+            result = _open(session, contract, month, cycle, opens, closes, now, links, actor)
+            session.commit()
+            return result
+        except IntegrityError:
+            # Someone opened the same month at the same moment; their rows now exist, so the
+            # second pass finds them and adds nothing twice.
+            session.rollback()
+            cycle = find_cycle(session, contract, month)
+            if attempt == 2:
+                raise
+    raise AssertionError("unreachable")
+
+
+def _open(session: Session, contract: Contract, month: str, cycle: Cycle | None, opens: datetime,
+          closes: datetime, now: datetime, links: Links, actor: User | None) -> OpenResult:
+    if cycle is None:
+        version = current_version(session, contract)
+        if version is None:
+            raise CycleError(_l("The contract has no survey yet."))
+        cycle = Cycle(contract_id=contract.id, month=month, survey_version_id=version.id,
+                      status=CycleStatus.OPEN, opens_at=opens, closes_at=closes, opened_at=now)
+        session.add(cycle)
+        session.flush()
+    elif cycle.status == CycleStatus.DRAFT:
+        cycle.status, cycle.opened_at = CycleStatus.OPEN, now
+
+    invited = set(session.scalars(select(Invitation.customer_id).where(Invitation.cycle_id == cycle.id)))
+    customers = session.execute(
+        select(Customer.id, Customer.language, Customer.email_enc.is_not(None))
+        .where(Customer.contract_id == contract.id, Customer.active.is_(True), Customer.opted_out_at.is_(None))
+        .order_by(Customer.id)
+    ).all()
+    new = [
+        Invitation(
+            cycle_id=cycle.id, customer_id=customer_id, token_hash=links.token_hash(cycle.id, customer_id),
+            channel=Channel.EMAIL if has_email else Channel.LINK, locale=language, expires_at=cycle.closes_at,
+        )
+        for customer_id, language, has_email in customers
+        if customer_id not in invited
+    ]
+    session.add_all(new)
+    if new:
+        audit.record(session, "cycle.opened", actor=actor, subject=cycle, organization_id=contract.provider_id,
+                     details={"contract": contract.number, "month": month, "invitations_created": len(new)})
+    session.flush()
+    return OpenResult(cycle=cycle, created=len(new), existing=len(invited))
+
+
+def close_cycle(session: Session, cycle: Cycle, *, now: datetime, actor: User | None = None) -> bool:
+    """Close ``cycle``: links expire now, the answer counts are stored. False if already closed."""
+    if cycle.status == CycleStatus.CLOSED:
+        return False
+    cycle.status, cycle.closed_at = CycleStatus.CLOSED, now
+    session.execute(
+        update(Invitation).where(Invitation.cycle_id == cycle.id, Invitation.expires_at > now).values(expires_at=now)
+    )
+    store_answer_counts(session, cycle.contract_id, cycle.month)
+    audit.record(session, "cycle.closed", actor=actor, subject=cycle, organization_id=cycle.contract.provider_id,
+                 details={"contract": cycle.contract.number, "month": cycle.month})
+    session.commit()
+    return True
+
+
+@dataclass(frozen=True)
+class CycleCounts:
+    invitations: int
+    sent: int
+    failed: int
+    opened: int
+    responded: int
+    reminders: int
+
+    @property
+    def response_rate(self) -> float | None:
+        return self.responded / self.invitations if self.invitations else None
+
+
+def cycle_counts(session: Session, cycle: Cycle) -> CycleCounts:
+    row = session.execute(
+        select(
+            func.count(),
+            func.count(Invitation.sent_at),
+            func.count(Invitation.last_error),
+            func.count(Invitation.opened_at),
+            func.count(Invitation.responded_at),
+            func.coalesce(func.sum(Invitation.reminders_sent), 0),
+        ).where(Invitation.cycle_id == cycle.id)
+    ).one()
+    return CycleCounts(*(int(v) for v in row))

@@ -1,0 +1,119 @@
+"""Accepting a response: the response and all its answers in one transaction, exactly once.
+
+The database decides "exactly once": ``responses.invitation_id`` is UNIQUE, so of two submits
+of one invitation at the same moment (double click, two tabs, two phones) one INSERT fails and
+is turned into ``AlreadyAnswered``; the read of ``responded_at`` before it is only a shortcut.
+Any failure before the commit rolls everything back, so no half response is ever stored. No IP
+address or user agent is recorded.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import insert, select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from ..models import Answer, Cycle, CycleStatus, Invitation, Question, QuestionType, Response
+
+
+class AlreadyAnswered(Exception):
+    """This invitation has a response already; nothing more was stored."""
+
+
+class SurveyClosed(Exception):
+    """The cycle is closed or the link has expired."""
+
+
+def is_open(invitation: Invitation, cycle: Cycle, now: datetime) -> bool:
+    return cycle.status == CycleStatus.OPEN and now < invitation.expires_at and now < cycle.closes_at
+
+
+def answer_rows(questions: Mapping[int, Question], values: Mapping[int, Any], cycle: Cycle) -> list[dict]:
+    """One row per answer; a multiple-choice answer gives one row per chosen option (``seq``)."""
+    rows = []
+    for question_id, value in values.items():
+        question = questions[question_id]
+        base = {"question_id": question_id, "contract_id": cycle.contract_id, "month": cycle.month,
+                "question_code": question.code, "kind": question.type, "seq": 0,
+                "value": None, "option_id": None, "text_value": None}
+        if question.type in (QuestionType.RATING, QuestionType.NPS):
+            rows.append(base | {"value": value})
+        elif question.type == QuestionType.SINGLE:
+            rows.append(base | {"option_id": value})
+        elif question.type == QuestionType.MULTIPLE:
+            rows.extend(base | {"option_id": option_id, "seq": seq} for seq, option_id in enumerate(value))
+        else:
+            rows.append(base | {"text_value": value})
+    return rows
+
+
+def accept_response(
+    session: Session,
+    invitation: Invitation,
+    values: Mapping[int, Any],
+    *,
+    now: datetime,
+    locale: str,
+    seconds_taken: int | None = None,
+) -> Response:
+    """Store one response with its answers and mark the invitation answered; commits.
+
+    ``values`` maps question ids to checked answers (see ``forms.read_answers``). Raises
+    ``AlreadyAnswered`` when the invitation has a response (also one committed a moment ago by a
+    concurrent request), ``SurveyClosed`` when its cycle no longer takes answers.
+    """
+    cycle = invitation.cycle
+    if invitation.responded_at is not None:
+        raise AlreadyAnswered()
+    if not is_open(invitation, cycle, now):
+        raise SurveyClosed()
+    questions = {q.id: q for q in cycle.survey_version.questions}
+    rows = answer_rows(questions, values, cycle)
+    invitation_id = invitation.id
+    try:
+        response_id = _insert_response(session, invitation, cycle, now, locale, seconds_taken)
+        _insert_answers(session, response_id, rows)
+        _mark_responded(session, invitation_id, now)
+        session.commit()
+    except IntegrityError:
+        session.rollback()
+        if _has_response(session, invitation_id):
+            raise AlreadyAnswered() from None
+        raise
+    except BaseException:
+        session.rollback()
+        raise
+    return session.get(Response, response_id)
+
+
+def _insert_response(session: Session, invitation: Invitation, cycle: Cycle, now: datetime, locale: str,
+                     seconds_taken: int | None) -> int:
+    # The first statement of the transaction is this INSERT: on SQLite it takes the write lock
+    # at once (waiting for the busy timeout), on PostgreSQL the unique index makes a second
+    # insert of the same invitation wait for the first and then fail.
+    return session.execute(
+        insert(Response).values(
+            invitation_id=invitation.id, cycle_id=cycle.id, contract_id=cycle.contract_id, month=cycle.month,
+            survey_version_id=cycle.survey_version_id, submitted_at=now,
+            locale="en" if locale == "en" else "zh_CN",
+            seconds_taken=None if seconds_taken is None else max(0, int(seconds_taken)),
+            source="survey",
+        ).returning(Response.id)
+    ).scalar_one()
+
+
+def _insert_answers(session: Session, response_id: int, rows: list[dict]) -> None:
+    if rows:
+        session.execute(insert(Answer), [row | {"response_id": response_id} for row in rows])
+
+
+def _mark_responded(session: Session, invitation_id: int, now: datetime) -> None:
+    session.execute(update(Invitation).where(Invitation.id == invitation_id).values(responded_at=now))
+
+
+def _has_response(session: Session, invitation_id: int) -> bool:
+    return session.scalar(select(Response.id).where(Response.invitation_id == invitation_id)) is not None

@@ -1,0 +1,133 @@
+"""The public survey form at ``/s/<token>``: no sign-in, works without JavaScript.
+
+Language: the one the customer picked with the switch (kept in the session), else the
+invitation's. Unknown tokens get the plain 404 page (it says nothing about links); a closed
+cycle or an expired link a 410 page. Pages carry ``no-store`` and ``no-referrer`` so the
+personal link stays out of caches and other sites' logs.
+"""
+
+from __future__ import annotations
+
+import time
+
+from flask import Blueprint, abort, current_app, g, redirect, render_template, request, session, url_for
+from itsdangerous import BadSignature, URLSafeTimedSerializer
+from sqlalchemy import select, update
+from werkzeug.datastructures import MultiDict
+
+from ..access import public
+from ..extensions import db
+from ..i18n import LOCALES
+from ..models import Invitation, utcnow
+from .forms import SurveyForm, field_name, read_answers, text_limit
+from .intake import AlreadyAnswered, SurveyClosed, accept_response, is_open
+from .optout import opt_out
+from .tokens import looks_like_token, token_hash
+
+bp = Blueprint("survey", __name__, url_prefix="/s")
+
+
+@bp.after_request
+def _private(response):
+    response.headers["Cache-Control"] = "no-store"
+    response.headers["Referrer-Policy"] = "no-referrer"
+    return response
+
+
+def _invitation_or_404(token: str) -> Invitation:
+    invitation = None
+    if looks_like_token(token):
+        invitation = db.session.scalar(select(Invitation).where(Invitation.token_hash == token_hash(token)))
+    if invitation is None:
+        abort(404)
+    chosen = session.get("locale")
+    g.locale = chosen if chosen in LOCALES else invitation.locale
+    return invitation
+
+
+def _started_serializer() -> URLSafeTimedSerializer:
+    return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt="survey-form-shown")
+
+
+def _seconds_taken(invitation: Invitation, mark: str | None, now) -> int | None:
+    """Seconds since this form was shown (the signed mark in the form), else since first opened."""
+    try:
+        invitation_id, shown = _started_serializer().loads(mark or "", return_timestamp=True)
+    except (BadSignature, TypeError, ValueError):
+        invitation_id = None
+    if invitation_id == invitation.id:
+        return max(0, int(time.time() - shown.timestamp()))
+    if invitation.opened_at is not None:
+        return max(0, int((now - invitation.opened_at).total_seconds()))
+    return None
+
+
+def _render_form(invitation: Invitation, form: SurveyForm, values, errors, status: int = 200):
+    version = invitation.cycle.survey_version
+    return render_template(
+        "survey/form.html", invitation=invitation, version=version, form=form, values=values, errors=errors,
+        field_name=field_name, text_limit=text_limit, token=request.view_args["token"],
+    ), status
+
+
+@bp.get("/<token>")
+@public
+def show(token: str):
+    invitation = _invitation_or_404(token)
+    now = utcnow()
+    if invitation.responded_at is not None:
+        return render_template("survey/answered.html", token=token)
+    if not is_open(invitation, invitation.cycle, now):
+        return render_template("survey/closed.html", token=token), 410
+    if invitation.opened_at is None:
+        db.session.execute(update(Invitation).where(Invitation.id == invitation.id, Invitation.opened_at.is_(None))
+                           .values(opened_at=now))
+        db.session.commit()
+    form = SurveyForm(started=_started_serializer().dumps(invitation.id))
+    return _render_form(invitation, form, MultiDict(), {})
+
+
+@bp.post("/<token>")
+@public
+def submit(token: str):
+    invitation = _invitation_or_404(token)
+    now = utcnow()
+    if invitation.responded_at is not None:
+        return render_template("survey/answered.html", token=token), 409
+    if not is_open(invitation, invitation.cycle, now):
+        return render_template("survey/closed.html", token=token), 410
+    form = SurveyForm()  # its CSRF token was checked by CSRFProtect before this view ran
+    questions = invitation.cycle.survey_version.questions
+    answers = read_answers(questions, request.form)
+    if not answers.ok:
+        form.started.data = request.form.get("started") or _started_serializer().dumps(invitation.id)
+        return _render_form(invitation, form, request.form, answers.errors, 400)
+    try:
+        accept_response(db.session, invitation, answers.values, now=now, locale=str(g.locale),
+                        seconds_taken=_seconds_taken(invitation, request.form.get("started"), now))
+    except AlreadyAnswered:
+        return render_template("survey/answered.html", token=token), 409
+    except SurveyClosed:
+        return render_template("survey/closed.html", token=token), 410
+    return redirect(url_for("survey.thanks", token=token), 303)
+
+
+@bp.get("/<token>/thanks")
+@public
+def thanks(token: str):
+    invitation = _invitation_or_404(token)
+    if invitation.responded_at is None:
+        return redirect(url_for("survey.show", token=token))
+    return render_template("survey/thanks.html", token=token)
+
+
+@bp.route("/<token>/opt-out", methods=["GET", "POST"])
+@public
+def opt_out_page(token: str):
+    invitation = _invitation_or_404(token)
+    form = SurveyForm()
+    if request.method == "POST":
+        opt_out(db.session, invitation, now=utcnow())
+        return render_template("survey/opted_out.html", token=token)
+    already = invitation.customer.opted_out_at is not None
+    return render_template("survey/opt_out.html", token=token, form=form, already=already)
