@@ -63,11 +63,13 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     from .auth.views import bp as auth_bp
     from .contracts.views import bp as contracts_bp
     from .home import bp as home_bp
+    from .reports.views import bp as reports_bp
 
     errors.init_app(app)
     app.register_blueprint(home_bp)
     app.register_blueprint(auth_bp)
     app.register_blueprint(contracts_bp)
+    app.register_blueprint(reports_bp)
 
     from .cli import register_commands
 
