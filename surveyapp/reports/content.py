@@ -246,7 +246,8 @@ def dimension_rows(analysis: MonthlyAnalysis, labels: Mapping[str, str]) -> list
     scores = analysis.client_scores().to_dict("records")
     for row in sorted(scores, key=lambda r: _dimension_order(r["dimension"])):
         code = row["dimension"]
-        suppressed = bool(row.get("suppressed")) or row["n"] < MIN_GROUP_SIZE
+        n = 0 if _missing(row["n"]) else int(row["n"])
+        suppressed = bool(row.get("suppressed")) or n < MIN_GROUP_SIZE
         change = changes.get(code)
         comparable = change is not None and not suppressed and change.before.n >= MIN_GROUP_SIZE
         rows.append(
@@ -254,7 +255,7 @@ def dimension_rows(analysis: MonthlyAnalysis, labels: Mapping[str, str]) -> list
                 dimension=code,
                 label=labels.get(code, code),
                 clause_ref=row["clause_ref"] or "",
-                n=int(row["n"]),
+                n=n,
                 mean=number(row["mean"], 2),
                 mean_interval=f"{number(row['mean_low'], 2)}–{number(row['mean_high'], 2)}",
                 csat=number(row["csat"], suffix="%"),
