@@ -67,7 +67,9 @@ def test_a_rebuild_adds_a_version_and_keeps_the_first(app, session, charts):
 def test_the_inputs_version_changes_when_a_late_ticket_arrives(app, session, charts):
     contract, cycle = small_month(session)
     before = _build(app, session, cycle)
-    make_ticket(session, contract, external_id="TK-LATE-2", received_at=datetime(2026, 10, 9, tzinfo=UTC))
+    make_ticket(
+        session, contract, external_id="TK-LATE-2", received_at=datetime(2026, 10, 9, tzinfo=UTC)
+    )
     after = _build(app, session, cycle)
     assert before.inputs_version != after.inputs_version
 
@@ -95,10 +97,14 @@ def test_the_dimension_table_keeps_the_numbers_of_groups_of_five(app, session):
     with app.app_context(), session.connection() as conn, force_locale("en"):
         analysis = monthly_analysis(conn, contract.id, MONTH, now=NOW)
         rows = content.dimension_rows(analysis, {})
-    assert [(r.dimension, r.suppressed, r.mean) for r in rows] == [("responsiveness", False, "2.00")]
+    assert [(r.dimension, r.suppressed, r.mean) for r in rows] == [
+        ("responsiveness", False, "2.00")
+    ]
 
 
-def test_stored_action_items_are_shown_new_open_and_closed_with_effect(app, session, charts, tmp_path):
+def test_stored_action_items_are_shown_new_open_and_closed_with_effect(
+    app, session, charts, tmp_path
+):
     contract, cycle = small_month(session)
     items = [
         ActionItem(contract_id=contract.id, month=MONTH, key="below_target:responsiveness",

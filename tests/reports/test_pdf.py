@@ -20,7 +20,9 @@ from surveyapp.reports import content
 
 from .conftest import CONTRACT, MONTH, build_demo_report, pdf_text, run
 
-ARTIFACTS = Path(os.environ.get("TEST_ARTIFACTS", Path(__file__).resolve().parents[2] / "test-artifacts"))
+ARTIFACTS = Path(
+    os.environ.get("TEST_ARTIFACTS", Path(__file__).resolve().parents[2] / "test-artifacts")
+)
 WQY = "/usr/share/fonts/truetype/wqy/wqy-microhei.ttc"
 
 pytestmark = pytest.mark.usefixtures("poppler")
@@ -30,9 +32,15 @@ def _fonts(path: Path) -> list[dict[str, str]]:
     lines = run("pdffonts", str(path)).stdout.splitlines()[2:]
     fonts = []
     for line in lines:
-        match = re.match(r"(\S+)\s+(.+?)\s+(\S+)\s+(yes|no)\s+(yes|no)\s+(yes|no)\s+\d+\s+\d+$", line)
+        match = re.match(
+            r"(\S+)\s+(.+?)\s+(\S+)\s+(yes|no)\s+(yes|no)\s+(yes|no)\s+\d+\s+\d+$", line
+        )
         assert match, line
-        fonts.append(dict(zip(("name", "type", "encoding", "emb", "sub", "uni"), match.groups())))
+        fonts.append(
+            dict(
+                zip(("name", "type", "encoding", "emb", "sub", "uni"), match.groups(), strict=True)
+            )
+        )
     return fonts
 
 

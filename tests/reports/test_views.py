@@ -49,7 +49,9 @@ def _url(contract, report):
     return f"/contracts/{contract.id}/reports/{report.id}.pdf"
 
 
-def test_a_client_downloads_exactly_the_archived_bytes_of_its_latest_report(client, world, sign_in, session):
+def test_a_client_downloads_exactly_the_archived_bytes_of_its_latest_report(
+    client, world, sign_in, session
+):
     sign_in(world["client_a"])
     response = client.get(_url(world["a"], world["a_v2"]))
     assert response.status_code == 200
@@ -67,16 +69,23 @@ def test_a_client_cannot_download_another_clients_report(client, world, sign_in)
     assert client.get(f"/contracts/{world['b'].id}/reports/").status_code == 404
 
 
-def test_a_client_gets_404_for_a_superseded_version_that_providers_still_download(client, world, sign_in):
+def test_a_client_gets_404_for_a_superseded_version_that_providers_still_download(
+    client, world, sign_in
+):
     sign_in(world["client_a"])
     assert client.get(_url(world["a"], world["a_v1"])).status_code == 404
     page = client.get(f"/contracts/{world['a'].id}/reports/").text
-    assert f"/reports/{world['a_v2'].id}.pdf" in page and f"/reports/{world['a_v1'].id}.pdf" not in page
+    assert (
+        f"/reports/{world['a_v2'].id}.pdf" in page
+        and f"/reports/{world['a_v1'].id}.pdf" not in page
+    )
 
 
 def test_provider_staff_list_and_download_every_version(app, world, sign_in):
     client = app.test_client()
-    client.post("/sign-in", data={"email": world["analyst"].email, "password": "correct horse battery"})
+    client.post(
+        "/sign-in", data={"email": world["analyst"].email, "password": "correct horse battery"}
+    )
     page = client.get(f"/contracts/{world['a'].id}/reports/").text
     assert f"/reports/{world['a_v1'].id}.pdf" in page and f"/reports/{world['a_v2'].id}.pdf" in page
     old = client.get(_url(world["a"], world["a_v1"]))
@@ -98,9 +107,13 @@ def test_an_admin_cannot_build_for_another_providers_contract(client, world, sig
 
 def test_the_admins_button_builds_a_new_version(client, world, sign_in, session, charts):
     sign_in(world["admin"])
-    response = client.post(f"/contracts/{world['a'].id}/reports/{MONTH}/build", data={"locale": "en"})
+    response = client.post(
+        f"/contracts/{world['a'].id}/reports/{MONTH}/build", data={"locale": "en"}
+    )
     assert response.status_code == 302
-    built = session.scalar(select(Report).where(Report.contract_id == world["a"].id, Report.locale == "en"))
+    built = session.scalar(
+        select(Report).where(Report.contract_id == world["a"].id, Report.locale == "en")
+    )
     assert built.version == 1 and built.created_by_id == world["admin"].id
     assert built.content.startswith(b"%PDF-")
     page = client.get(response.location).text
