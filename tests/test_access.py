@@ -20,6 +20,9 @@ ACCESS = {
     "home.index": set(Role),
     "contracts.index": set(Role),
     "contracts.show": set(Role),
+    "reports.index": set(Role),
+    "reports.download": set(Role),
+    "reports.build": {Role.PROVIDER_ADMIN},
 }
 
 
@@ -55,7 +58,7 @@ def _url_for_each_rule(app, world):
     for rule in app.url_map.iter_rules():
         if ACCESS.get(rule.endpoint) is None or "GET" not in rule.methods:
             continue
-        args = {name: world["a"].id for name in rule.arguments if name.endswith("contract_id")}
+        args = {name: world["a"].id if name.endswith("contract_id") else 1 for name in rule.arguments}
         urls.append(rule.build(args)[1])
     return urls
 
@@ -104,3 +107,16 @@ def test_a_role_outside_the_allowed_set_gets_403(app, session):
         assert getattr(raised.value, "code", None) == 403
         login_user(make_user(session, "provider_admin"))
         assert admin_only() == "ok"
+
+
+def test_report_pages_of_another_tenant_are_404_and_building_is_for_admins(client, world, sign_in):
+    sign_in(world["client_a"])
+    assert client.get(f"/contracts/{world['b'].id}/reports/").status_code == 404
+    assert client.post(f"/contracts/{world['a'].id}/reports/2026-10/build").status_code == 403
+    client.post("/sign-out")
+    sign_in(world["analyst"])
+    assert client.get(f"/contracts/{world['foreign'].id}/reports/").status_code == 404
+    assert client.post(f"/contracts/{world['a'].id}/reports/2026-10/build").status_code == 403
+    client.post("/sign-out")
+    sign_in(world["admin"])
+    assert client.post(f"/contracts/{world['foreign'].id}/reports/2026-10/build").status_code == 404
