@@ -59,8 +59,8 @@ def accept_response(
     now: datetime,
     locale: str,
     seconds_taken: int | None = None,
-) -> Response:
-    """Store one response with its answers and mark the invitation answered; commits.
+) -> int:
+    """Store one response with its answers and mark the invitation answered; commits; its id.
 
     ``values`` maps question ids to checked answers (see ``forms.read_answers``). Raises
     ``AlreadyAnswered`` when the invitation has a response (also one committed a moment ago by a
@@ -87,7 +87,7 @@ def accept_response(
     except BaseException:
         session.rollback()
         raise
-    return session.get(Response, response_id)
+    return response_id
 
 
 def _insert_response(session: Session, invitation: Invitation, cycle: Cycle, now: datetime, locale: str,

@@ -13,12 +13,13 @@ import time
 from flask import Blueprint, abort, current_app, g, redirect, render_template, request, session, url_for
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 from sqlalchemy import select, update
+from sqlalchemy.orm import joinedload
 from werkzeug.datastructures import MultiDict
 
 from ..access import public
 from ..extensions import db
 from ..i18n import LOCALES
-from ..models import Invitation, utcnow
+from ..models import Cycle, Invitation, Question, SurveyVersion, utcnow
 from .forms import SurveyForm, field_name, read_answers, text_limit
 from .intake import AlreadyAnswered, SurveyClosed, accept_response, is_open
 from .optout import opt_out
@@ -37,7 +38,12 @@ def _private(response):
 def _invitation_or_404(token: str) -> Invitation:
     invitation = None
     if looks_like_token(token):
-        invitation = db.session.scalar(select(Invitation).where(Invitation.token_hash == token_hash(token)))
+        invitation = db.session.scalar(
+            select(Invitation).where(Invitation.token_hash == token_hash(token)).options(
+                joinedload(Invitation.cycle).joinedload(Cycle.survey_version)
+                .selectinload(SurveyVersion.questions).selectinload(Question.options)
+            )
+        )
     if invitation is None:
         abort(404)
     chosen = session.get("locale")
