@@ -2,7 +2,9 @@
 """Default wording of proposed action items (Chinese and English).
 
 The app passes one of these mappings (or its own) to :func:`analysis.action_items.propose`;
-``{placeholders}`` are filled from the item's evidence. ``remedy.<rule>.<subject>`` entries give
+``{placeholders}`` are filled from the item's evidence. The ``LABELS_*`` mappings also hold
+every text the figure builders print (``title.*``, axis titles, legend names), so a page in
+one language gets figures in the same language. ``remedy.<rule>.<subject>`` entries give
 a concrete remedy for one dimension, theme or ticket kind; ``remedy.<rule>`` is the fallback.
 """
 
@@ -66,6 +68,33 @@ LABELS_ZH: dict[str, str] = {
     "complaint": "投诉 48 小时解决",
     "nps": "净推荐值（NPS）",
     "response_rate": "回复率",
+    "title.trend": "各维度满意度趋势（CSAT %）",
+    "title.trend_mean": "各维度均分趋势",
+    "title.scores": "各维度得分与合同目标",
+    "title.nps": "NPS 构成：{nps:.0f}",
+    "subtitle.nps": "95% 区间 {low:.0f}–{high:.0f}，n={n}",
+    "title.funnel": "回复漏斗",
+    "title.drivers": "关键驱动因素：重要性与表现",
+    "title.sla": "合同时限达标率（%）",
+    "title.heatmap": "各合同各维度满意度（CSAT %）",
+    "title.heatmap_mean": "各合同各维度均分",
+    "mean": "均分",
+    "target": "目标",
+    "detractors": "贬损者 (0–6)",
+    "passives": "被动者 (7–8)",
+    "promoters": "推荐者 (9–10)",
+    "invited": "已邀请",
+    "opened": "已打开",
+    "answered": "已回复",
+    "breaches": "违约单数",
+    "compliance": "达标率（%）",
+    "importance": "重要性（与总体满意度的相关系数）",
+    "gap": "与目标的差距（目标 − 均分）",
+    "gap_short": "差距",
+    "improve_first": "优先改进",
+    "improve_next": "其次改进",
+    "keep_up": "保持优势",
+    "maintain": "保持现状",
 }
 
 LABELS_EN: dict[str, str] = {
@@ -80,4 +109,31 @@ LABELS_EN: dict[str, str] = {
     "complaint": "Complaint solution within the contract hours",
     "nps": "Net promoter score",
     "response_rate": "Response rate",
+    "title.trend": "Satisfaction by dimension (CSAT %)",
+    "title.trend_mean": "Mean score by dimension",
+    "title.scores": "Scores vs. contract targets",
+    "title.nps": "NPS composition: {nps:.0f}",
+    "subtitle.nps": "95% interval {low:.0f} to {high:.0f}, n={n}",
+    "title.funnel": "Response funnel",
+    "title.drivers": "Key drivers: importance and performance",
+    "title.sla": "Contract deadline compliance (%)",
+    "title.heatmap": "CSAT % by contract and dimension",
+    "title.heatmap_mean": "Mean score by contract and dimension",
+    "mean": "Mean score",
+    "target": "Target",
+    "detractors": "Detractors (0–6)",
+    "passives": "Passives (7–8)",
+    "promoters": "Promoters (9–10)",
+    "invited": "Invited",
+    "opened": "Opened",
+    "answered": "Answered",
+    "breaches": "Breaches",
+    "compliance": "On time (%)",
+    "importance": "Importance (correlation with overall)",
+    "gap": "Gap to target (target − mean)",
+    "gap_short": "gap",
+    "improve_first": "Improve first",
+    "improve_next": "Improve next",
+    "keep_up": "Keep up",
+    "maintain": "Maintain",
 }

@@ -34,6 +34,7 @@ __all__ = [
     "ContractTerms",
     "live_counts",
     "month_answer_counts",
+    "month_pair_counts",
     "read_answers",
     "read_comment_scores",
     "read_comments",
@@ -83,10 +84,19 @@ contracts = sa.table(
     _c("target_nps"), _c("target_response_rate"),
 )  # fmt: skip
 
+answer_pair_counts = sa.table(
+    "answer_pair_counts", _c("contract_id"), _c("month"), _c("target_code"), _c("question_code"),
+    _c("value"), _c("target_value"), _c("n"),
+)  # fmt: skip
+
 TABLES = (
     answers, responses, cycles, invitations, questions, tickets, answer_counts,
     dimension_targets, contracts,
 )  # fmt: skip
+OPTIONAL_TABLES = (answer_pair_counts,)
+"""Tables read when the database has them: ``answer_pair_counts`` holds a closed cycle's joint
+counts of each rating with the overall rating (see :func:`month_pair_counts`); without it the
+pairs are counted live."""
 
 
 @dataclass(frozen=True)
@@ -101,8 +111,12 @@ class ContractTerms:
 
 
 def _frame(conn: Connection, statement: sa.Select, columns: Sequence[str]) -> pd.DataFrame:
-    result = conn.execute(statement)
-    return pd.DataFrame(result.fetchall(), columns=list(columns))
+    """The statement's rows as a frame, built column by column (handing pandas the row objects
+    makes it probe each one for namedtuple fields, which cost more than the query)."""
+    rows = conn.execute(statement).fetchall()
+    if not rows:
+        return pd.DataFrame([], columns=list(columns))
+    return pd.DataFrame(dict(zip(columns, map(list, zip(*rows, strict=True)), strict=True)))
 
 
 def _counts_frame(conn: Connection, statement: sa.Select) -> pd.DataFrame:
@@ -200,32 +214,27 @@ def read_counts(
     )
 
 
-def read_pair_counts(
+def _live_pair_counts(
     conn: Connection, contract_id: int, months: Sequence[str], target_code: str
 ) -> pd.DataFrame:
-    """Joint counts of each rating and the ``target_code`` rating on the same response.
-
-    Columns ``month, question_code, value, target_value, n``: how many responses gave
-    ``question_code`` the score ``value`` and the target question (the overall satisfaction
-    rating) the score ``target_value``. The input of :func:`analysis.drivers.dimension_importance`.
-    """
     rating = answers.alias("rating")
     overall = answers.alias("overall")
     keys = (rating.c.month, rating.c.question_code, rating.c.value, overall.c.value)
     statement = (
         sa.select(*keys, sa.func.count())
         .select_from(
-            rating.join(
-                overall,
+            overall.join(
+                rating,
                 sa.and_(
-                    overall.c.response_id == rating.c.response_id,
-                    overall.c.question_code == target_code,
+                    rating.c.response_id == overall.c.response_id,
+                    rating.c.month == overall.c.month,
                 ),
             )
         )
         .where(
-            rating.c.contract_id == contract_id,
-            rating.c.month.in_(list(months)),
+            overall.c.contract_id == contract_id,
+            overall.c.month.in_(list(months)),
+            overall.c.question_code == target_code,
             rating.c.kind == "rating",
             rating.c.question_code != target_code,
         )
@@ -236,35 +245,131 @@ def read_pair_counts(
     return frame.astype({"value": "int64", "target_value": "int64", "n": "int64"})
 
 
-def read_comments(conn: Connection, contract_id: int, months: Sequence[str]) -> pd.DataFrame:
-    """Free-text answers of a contract's months: ``response_id, month, question_code, text``."""
+def month_pair_counts(
+    conn: Connection, contract_id: int, month: str, target_code: str
+) -> pd.DataFrame:
+    """The rows to store in ``answer_pair_counts`` when a contract's cycle for ``month`` closes.
+
+    Columns ``contract_id, month, target_code, question_code, value, target_value, n`` (see
+    :func:`read_pair_counts`), ready for an insert (``frame.to_dict("records")``).
+    """
+    frame = _live_pair_counts(conn, contract_id, [month], target_code)
+    return frame.assign(contract_id=contract_id, target_code=target_code)[
+        ["contract_id", "month", "target_code", "question_code", "value", "target_value", "n"]
+    ]
+
+
+def _stored_pair_months(
+    conn: Connection, contract_id: int, months: Sequence[str], target_code: str
+) -> pd.DataFrame:
+    """Stored pair counts of the closed cycles among ``months`` (empty without the table)."""
+    if not sa.inspect(conn).has_table(answer_pair_counts.name):
+        return pd.DataFrame([], columns=list(PAIR_COLUMNS))
+    stored = answer_pair_counts
+    statement = (
+        sa.select(
+            stored.c.month,
+            stored.c.question_code,
+            stored.c.value,
+            stored.c.target_value,
+            stored.c.n,
+        )  # fmt: skip
+        .select_from(
+            stored.join(
+                cycles,
+                sa.and_(
+                    cycles.c.contract_id == stored.c.contract_id, cycles.c.month == stored.c.month
+                ),
+            )
+        )
+        .where(
+            stored.c.contract_id == contract_id,
+            stored.c.month.in_(list(months)),
+            stored.c.target_code == target_code,
+            cycles.c.status == "closed",
+        )
+    )
+    return _frame(conn, statement, PAIR_COLUMNS)
+
+
+def read_pair_counts(
+    conn: Connection, contract_id: int, months: Sequence[str], target_code: str
+) -> pd.DataFrame:
+    """Joint counts of each rating and the ``target_code`` rating on the same response.
+
+    Columns ``month, question_code, value, target_value, n``: how many responses gave
+    ``question_code`` the score ``value`` and the target question (the overall satisfaction
+    rating) the score ``target_value``. The input of :func:`analysis.drivers.dimension_importance`.
+
+    A closed cycle's counts come from ``answer_pair_counts`` when the database has that table
+    and rows for the month (stored at cycle close from :func:`month_pair_counts`); every other
+    month is counted live: the target question's answers of the month (an index range of
+    ``(contract_id, month, question_code, value)``) joined to the other ratings of the same
+    responses.
+    """
+    stored = _stored_pair_months(conn, contract_id, months, target_code)
+    missing = [m for m in months if m not in set(stored["month"])]
+    parts = [stored] if len(stored) else []
+    if missing or not parts:
+        parts.append(_live_pair_counts(conn, contract_id, missing or list(months), target_code))
+    frame = pd.concat(parts, ignore_index=True) if len(parts) > 1 else parts[0]
+    frame = frame.astype({"value": "int64", "target_value": "int64", "n": "int64"})
+    return frame.sort_values(list(PAIR_COLUMNS[:4])).reset_index(drop=True)
+
+
+def _text_answers(
+    contract_id: int, months: Sequence[str], text_codes: Sequence[str] | None
+) -> list[sa.ColumnElement[bool]]:
+    where = [
+        answers.c.contract_id == contract_id,
+        answers.c.month.in_(list(months)),
+        answers.c.kind == "text",
+    ]
+    if text_codes is not None:
+        where.append(answers.c.question_code.in_(list(text_codes)))
+    return where
+
+
+def read_comments(
+    conn: Connection,
+    contract_id: int,
+    months: Sequence[str],
+    text_codes: Sequence[str] | None = None,
+) -> pd.DataFrame:
+    """Free-text answers of a contract's months: ``response_id, month, question_code, text``.
+
+    ``text_codes`` (the free-text questions' codes, optional) lets the database read just those
+    answers from the ``(contract_id, month, question_code, ...)`` index instead of every answer
+    of the months.
+    """
     statement = (
         sa.select(
             answers.c.response_id, answers.c.month, answers.c.question_code, answers.c.text_value
         )
-        .where(
-            answers.c.contract_id == contract_id,
-            answers.c.month.in_(list(months)),
-            answers.c.kind == "text",
-        )
+        .where(*_text_answers(contract_id, months, text_codes))
         .order_by(answers.c.response_id, answers.c.question_code)
     )
     return _frame(conn, statement, COMMENT_COLUMNS)
 
 
-def read_comment_scores(conn: Connection, contract_id: int, months: Sequence[str]) -> pd.DataFrame:
+def read_comment_scores(
+    conn: Connection,
+    contract_id: int,
+    months: Sequence[str],
+    text_codes: Sequence[str] | None = None,
+) -> pd.DataFrame:
     """Rating and NPS answers of the responses that left a comment: ``response_id,
-    question_code, value`` (to tell low scorers' comments apart)."""
+    question_code, value`` (to tell low scorers' comments apart).
+
+    The answers are looked up by response (an answer carries its response's contract and
+    month), so only the commenting responses' rows are read; ``text_codes`` as in
+    :func:`read_comments`.
+    """
     commented = sa.select(answers.c.response_id).where(
-        answers.c.contract_id == contract_id,
-        answers.c.month.in_(list(months)),
-        answers.c.kind == "text",
+        *_text_answers(contract_id, months, text_codes)
     )
     statement = sa.select(answers.c.response_id, answers.c.question_code, answers.c.value).where(
-        answers.c.contract_id == contract_id,
-        answers.c.month.in_(list(months)),
-        answers.c.value.is_not(None),
-        answers.c.response_id.in_(commented),
+        answers.c.response_id.in_(commented), answers.c.value.is_not(None)
     )
     return _frame(conn, statement, ("response_id", "question_code", "value"))
 

@@ -146,6 +146,7 @@ def load_month_inputs(
     questions = load.read_questions(conn, contract_id)
     terms = terms or load.read_contract_terms(conn, contract_id)
     overall = _overall_code(questions, overall_dimension)
+    text_codes = questions.loc[questions["kind"] == "text", "question_code"].tolist()
     recent = list(months[-2:])
     start, end = _month_bounds(months, terms.timezone)
     pairs = (
@@ -162,8 +163,8 @@ def load_month_inputs(
         targets=targets if targets is not None else load.read_targets(conn, contract_id),
         terms=terms,
         pairs=pairs,
-        comments=load.read_comments(conn, contract_id, recent),
-        comment_scores=load.read_comment_scores(conn, contract_id, recent),
+        comments=load.read_comments(conn, contract_id, recent, text_codes),
+        comment_scores=load.read_comment_scores(conn, contract_id, recent, text_codes),
         tickets=load.read_tickets(conn, contract_id, start, end),
         funnel=load.read_funnel(conn, contract_id, months),
     )

@@ -8,7 +8,9 @@ dimension, the comments of respondents who rated that dimension <= 2. Example co
 masked (:func:`analysis.privacy.mask_contacts`) before they leave this module.
 
 jieba's dictionary is loaded once per process, on first use, into a tokenizer of this module's
-own (the global jieba instance is left alone).
+own (the global jieba instance is left alone). Each distinct text is segmented once per call,
+and the words of recently seen texts are kept (a month's comments are read again by the next
+month's analysis and by every dashboard view).
 """
 
 from __future__ import annotations
@@ -16,7 +18,7 @@ from __future__ import annotations
 import logging
 import re
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from importlib import resources
 
 import jieba
@@ -93,6 +95,11 @@ def tokenize(text: str) -> list[str]:
     else:
         words = iter(_WORD_EN.findall(text.lower()))
     return [word for word in words if word not in stop and MASK not in word]
+
+
+@lru_cache(maxsize=1 << 16)
+def _words(text: str) -> tuple[str, ...]:
+    return tuple(tokenize(text))
 
 
 @cache
@@ -176,8 +183,9 @@ def comment_themes(
     texts = comments.loc[comments["text"].fillna("").str.strip() != "", list(COMMENT_COLUMNS)]
     texts = texts.reset_index(drop=True).rename_axis("comment").reset_index()
     texts = texts.assign(text=mask_contacts(texts["text"], names).astype(object))
+    words_of = {text: list(_words(text)) for text in texts["text"].unique()}
     words = (
-        texts.assign(keyword=texts["text"].map(tokenize))[
+        texts.assign(keyword=texts["text"].map(words_of))[
             ["comment", "response_id", "month", "keyword"]
         ]
         .explode("keyword")

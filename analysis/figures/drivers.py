@@ -7,7 +7,7 @@ from collections.abc import Mapping
 import pandas as pd
 import plotly.graph_objects as go
 
-from .theme import COLORS, QUADRANT_COLORS, TEMPLATE
+from .theme import COLORS, QUADRANT_COLORS, TEMPLATE, label
 
 __all__ = ["drivers_quadrant_figure"]
 
@@ -15,7 +15,7 @@ __all__ = ["drivers_quadrant_figure"]
 def drivers_quadrant_figure(
     drivers: pd.DataFrame,
     labels: Mapping[str, str],
-    title: str = "关键驱动因素：重要性与表现",
+    title: str | None = None,
     template: go.layout.Template = TEMPLATE,
 ) -> go.Figure:
     """Importance (correlation with overall satisfaction) against the gap to target.
@@ -37,7 +37,8 @@ def drivers_quadrant_figure(
                 "color": [QUADRANT_COLORS.get(q, COLORS["neutral"]) for q in drivers["quadrant"]],
             },
             customdata=[labels.get(q, q) for q in drivers["quadrant"]],
-            hovertemplate="%{text}<br>r=%{x:.2f}, 差距 %{y:.2f}<br>%{customdata}<extra></extra>",
+            hovertemplate=f"%{{text}}<br>r=%{{x:.2f}}, {label(labels, 'gap_short')} %{{y:.2f}}"
+            "<br>%{customdata}<extra></extra>",
         )
     )
     if len(drivers):
@@ -47,9 +48,9 @@ def drivers_quadrant_figure(
     figure.add_hline(y=0, line_dash="dash", line_color=COLORS["neutral"])
     figure.update_layout(
         template=template,
-        title=title,
+        title=label(labels, "title.drivers") if title is None else title,
         showlegend=False,
-        xaxis_title=labels.get("importance", "重要性（与总体满意度的相关系数）"),
-        yaxis_title=labels.get("gap", "与目标的差距（目标 − 均分）"),
+        xaxis_title=label(labels, "importance"),
+        yaxis_title=label(labels, "gap"),
     )
     return figure

@@ -7,7 +7,7 @@ from collections.abc import Mapping
 import pandas as pd
 import plotly.graph_objects as go
 
-from .theme import SEQUENTIAL, TEMPLATE
+from .theme import SEQUENTIAL, TEMPLATE, label
 
 __all__ = ["portfolio_heatmap_figure"]
 
@@ -17,13 +17,14 @@ def portfolio_heatmap_figure(
     labels: Mapping[str, str],
     contract_names: Mapping[int, str],
     metric: str = "csat",
-    title: str = "各合同各维度满意度（CSAT %）",
+    title: str | None = None,
     template: go.layout.Template = TEMPLATE,
 ) -> go.Figure:
     """One cell per contract and dimension coloured by ``metric`` (red low, green high).
 
     ``scores`` is :func:`analysis.monthly.portfolio_scores`' frame (suppress small groups
-    first for client-facing use: a blank cell then stays blank).
+    first for client-facing use: a blank cell then stays blank). The title defaults to
+    ``labels["title.heatmap"]`` (``title.heatmap_mean`` for the mean).
     """
     grid = scores.pivot_table(index="contract_id", columns="dimension", values=metric, dropna=False)
     counts = scores.pivot_table(index="contract_id", columns="dimension", values="n", dropna=False)
@@ -41,5 +42,7 @@ def portfolio_heatmap_figure(
             hovertemplate="%{y} · %{x}: %{z:.1f} (n=%{customdata})<extra></extra>",
         )
     )
+    if title is None:
+        title = label(labels, "title.heatmap" if metric == "csat" else "title.heatmap_mean")
     figure.update_layout(template=template, title=title)
     return figure

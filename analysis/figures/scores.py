@@ -8,7 +8,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from ..results import Funnel, NpsEstimate
-from .theme import COLORS, TEMPLATE
+from .theme import COLORS, TEMPLATE, label
 
 __all__ = ["nps_composition_figure", "response_funnel_figure", "score_vs_target_figure"]
 
@@ -16,7 +16,7 @@ __all__ = ["nps_composition_figure", "response_funnel_figure", "score_vs_target_
 def score_vs_target_figure(
     scores: pd.DataFrame,
     labels: Mapping[str, str],
-    title: str = "各维度得分与合同目标",
+    title: str | None = None,
     template: go.layout.Template = TEMPLATE,
 ) -> go.Figure:
     """Horizontal bars of each dimension's mean with its 95 % interval, and the target.
@@ -37,7 +37,7 @@ def score_vs_target_figure(
                 x=frame["mean"],
                 y=names,
                 orientation="h",
-                name=labels.get("mean", "均分"),
+                name=label(labels, "mean"),
                 marker_color=[COLORS["bad"] if b else COLORS["primary"] for b in below],
                 error_x={
                     "type": "data",
@@ -53,7 +53,7 @@ def score_vs_target_figure(
                 x=frame["target_mean"],
                 y=names,
                 mode="markers",
-                name=labels.get("target", "目标"),
+                name=label(labels, "target"),
                 marker={
                     "symbol": "line-ns-open",
                     "size": 22,
@@ -63,21 +63,26 @@ def score_vs_target_figure(
             ),
         ]
     )
-    figure.update_layout(template=template, title=title, xaxis={"range": [1, 5], "dtick": 1})
+    figure.update_layout(
+        template=template,
+        title=label(labels, "title.scores") if title is None else title,
+        xaxis={"range": [1, 5], "dtick": 1},
+    )
     return figure
 
 
 def nps_composition_figure(
     nps: NpsEstimate,
     labels: Mapping[str, str],
-    title: str = "NPS 构成",
+    title: str | None = None,
     template: go.layout.Template = TEMPLATE,
 ) -> go.Figure:
-    """One stacked bar of detractors, passives and promoters (percent), NPS in the title."""
+    """One stacked bar of detractors, passives and promoters (percent); the NPS in the title
+    (``labels["title.nps"]``) and its interval and n in the subtitle (``subtitle.nps``)."""
     parts = [
-        ("detractors", "贬损者 (0–6)", nps.detractors, COLORS["bad"]),
-        ("passives", "被动者 (7–8)", nps.passives, COLORS["neutral"]),
-        ("promoters", "推荐者 (9–10)", nps.promoters, COLORS["good"]),
+        ("detractors", nps.detractors, COLORS["bad"]),
+        ("passives", nps.passives, COLORS["neutral"]),
+        ("promoters", nps.promoters, COLORS["good"]),
     ]
     figure = go.Figure(
         [
@@ -85,17 +90,22 @@ def nps_composition_figure(
                 x=[share],
                 y=["NPS"],
                 orientation="h",
-                name=labels.get(key, default),
+                name=label(labels, key),
                 marker_color=color,
                 text=[f"{share:.0f}%"],
                 textposition="inside",
             )
-            for key, default, share, color in parts
+            for key, share, color in parts
         ]
     )
-    heading = f"{title}：{nps.value:.0f}（95% 区间 {nps.low:.0f}–{nps.high:.0f}，n={nps.n}）"
+    heading = label(labels, "title.nps", nps=nps.value) if title is None else title
+    subtitle = label(labels, "subtitle.nps", low=nps.low, high=nps.high, n=nps.n)
     figure.update_layout(
-        template=template, title=heading, barmode="stack", xaxis={"range": [0, 100]}
+        template=template,
+        title={"text": heading, "subtitle": {"text": subtitle}},
+        margin={"t": 80},
+        barmode="stack",
+        xaxis={"range": [0, 100]},
     )
     return figure
 
@@ -103,15 +113,11 @@ def nps_composition_figure(
 def response_funnel_figure(
     funnel: Funnel,
     labels: Mapping[str, str],
-    title: str = "回复漏斗",
+    title: str | None = None,
     template: go.layout.Template = TEMPLATE,
 ) -> go.Figure:
     """Invited -> opened -> answered, with the share of the invited at each step."""
-    steps = [
-        labels.get("invited", "已邀请"),
-        labels.get("opened", "已打开"),
-        labels.get("answered", "已回复"),
-    ]
+    steps = [label(labels, key) for key in ("invited", "opened", "answered")]
     figure = go.Figure(
         go.Funnel(
             y=steps,
@@ -120,5 +126,7 @@ def response_funnel_figure(
             marker={"color": COLORS["primary"]},
         )
     )
-    figure.update_layout(template=template, title=title)
+    figure.update_layout(
+        template=template, title=label(labels, "title.funnel") if title is None else title
+    )
     return figure

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping
 
 import pandas as pd
 import plotly.graph_objects as go
 
-from .theme import COLORS, TEMPLATE
+from .theme import COLORS, TEMPLATE, label
 
 __all__ = ["sla_trend_figure"]
 
@@ -17,23 +18,26 @@ _KIND_COLORS = {"inquiry": COLORS["primary"], "complaint": COLORS["warning"]}
 def sla_trend_figure(
     table: pd.DataFrame,
     labels: Mapping[str, str],
-    title: str = "合同时限达标率（%）",
+    title: str | None = None,
     template: go.layout.Template = TEMPLATE,
 ) -> go.Figure:
     """Compliance per month for inquiries and complaints, with the 100 % line the contract
-    requires; breaches per month as bars on a second axis.
+    requires; breaches per month as bars on a second axis (whole-number ticks).
 
-    ``table`` is :class:`analysis.sla.SlaReport`'s ``table``.
+    ``table`` is :class:`analysis.sla.SlaReport`'s ``table``; the title defaults to
+    ``labels["title.sla"]``.
     """
     figure = go.Figure()
+    breaches = label(labels, "breaches")
     for kind, rows in table.groupby("kind", sort=False):
-        name = labels.get(kind, kind)
+        name = label(labels, kind)
+        color = _KIND_COLORS.get(kind, COLORS["neutral"])
         figure.add_trace(
             go.Bar(
                 x=rows["month"],
                 y=rows["breaches"],
-                name=f"{name} {labels.get('breaches', '违约单数')}",
-                marker_color=_KIND_COLORS.get(kind, COLORS["neutral"]),
+                name=f"{name} {breaches}",
+                marker_color=color,
                 opacity=0.35,
                 yaxis="y2",
             )
@@ -44,24 +48,29 @@ def sla_trend_figure(
                 y=rows["compliance"],
                 mode="lines+markers",
                 name=name,
-                line={"color": _KIND_COLORS.get(kind, COLORS["neutral"])},
+                line={"color": color},
                 customdata=rows["n"],
                 hovertemplate=f"{name} %{{x}}: %{{y:.1f}}% (n=%{{customdata}})<extra></extra>",
             )
         )
+    most = table["breaches"].max() if len(table) else 0
+    most = 0 if pd.isna(most) else int(most)
     figure.add_hline(y=100, line_dash="dash", line_color=COLORS["target"])
     figure.update_layout(
         template=template,
-        title=title,
+        title=label(labels, "title.sla") if title is None else title,
         xaxis={"type": "category"},
         barmode="group",
-        yaxis={"range": [0, 105], "title": "%"},
+        yaxis={"range": [0, 105], "title": label(labels, "compliance")},
         yaxis2={
             "overlaying": "y",
             "side": "right",
             "showgrid": False,
-            "rangemode": "tozero",
-            "title": labels.get("breaches", "违约单数"),
+            "range": [0, max(most, 1) * 1.1],
+            "dtick": max(1, math.ceil(most / 4)),
+            "tickformat": "d",
+            "automargin": True,
+            "title": breaches,
         },
     )
     return figure

@@ -3,13 +3,29 @@
 Builders take the template as an argument (default :data:`TEMPLATE`) and set it on their own
 figure; nothing here touches plotly's global defaults. Fonts list CJK faces first so Chinese
 labels render the same in the browser and in the static PDF export.
+
+The title sits at the top left of the figure and the legend at its bottom edge (both placed
+relative to the whole figure, which grows its margins to fit them), so the two never overlap
+at any width; axes grow their margins to fit their tick labels and titles.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 import plotly.graph_objects as go
 
-__all__ = ["COLORS", "FONT_FAMILY", "QUADRANT_COLORS", "SEQUENTIAL", "TEMPLATE", "dimension_colors"]
+from ..action_texts import LABELS_ZH
+
+__all__ = [
+    "COLORS",
+    "FONT_FAMILY",
+    "QUADRANT_COLORS",
+    "SEQUENTIAL",
+    "TEMPLATE",
+    "dimension_colors",
+    "label",
+]
 
 FONT_FAMILY = "Noto Sans CJK SC, Source Han Sans SC, PingFang SC, Microsoft YaHei, sans-serif"
 COLORS = {
@@ -37,10 +53,23 @@ TEMPLATE = go.layout.Template(
         colorway=SERIES,
         paper_bgcolor="white",
         plot_bgcolor="white",
-        margin={"l": 60, "r": 30, "t": 60, "b": 50},
-        xaxis={"gridcolor": COLORS["grid"], "zeroline": False},
-        yaxis={"gridcolor": COLORS["grid"], "zeroline": False},
-        legend={"orientation": "h", "yanchor": "bottom", "y": 1.02, "x": 0},
+        margin={"l": 60, "r": 30, "t": 60, "b": 40},
+        title={"x": 0, "xanchor": "left", "xref": "container", "pad": {"l": 12}},
+        xaxis={
+            "gridcolor": COLORS["grid"],
+            "zeroline": False,
+            "automargin": True,
+            "ticklabelstandoff": 6,
+        },
+        yaxis={"gridcolor": COLORS["grid"], "zeroline": False, "automargin": True},
+        legend={
+            "orientation": "h",
+            "yref": "container",
+            "yanchor": "bottom",
+            "y": 0,
+            "x": 0,
+            "xanchor": "left",
+        },
         hoverlabel={"font": {"family": FONT_FAMILY}},
     )
 )
@@ -49,3 +78,10 @@ TEMPLATE = go.layout.Template(
 def dimension_colors(dimensions: list[str]) -> dict[str, str]:
     """A stable colour per dimension (sorted order), so every chart colours it alike."""
     return {d: SERIES[i % len(SERIES)] for i, d in enumerate(sorted(dimensions))}
+
+
+def label(labels: Mapping[str, str], key: str, **fields: object) -> str:
+    """The text ``key`` of ``labels`` (Chinese default when the mapping lacks it), with
+    ``{placeholders}`` filled from ``fields``."""
+    text = labels.get(key, LABELS_ZH.get(key, key))
+    return text.format(**fields) if fields else text

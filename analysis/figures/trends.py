@@ -7,7 +7,7 @@ from collections.abc import Mapping
 import pandas as pd
 import plotly.graph_objects as go
 
-from .theme import TEMPLATE, dimension_colors
+from .theme import TEMPLATE, dimension_colors, label
 
 __all__ = ["dimension_trend_figure"]
 
@@ -17,13 +17,14 @@ def dimension_trend_figure(
     targets: pd.DataFrame,
     labels: Mapping[str, str],
     metric: str = "csat",
-    title: str = "各维度满意度趋势（CSAT %）",
+    title: str | None = None,
     template: go.layout.Template = TEMPLATE,
 ) -> go.Figure:
     """One line per dimension over the months (gaps where a month has no data or is
     suppressed), and a dashed target line per dimension in the same colour.
 
-    ``metric`` is ``csat`` (targets ``target_csat``) or ``mean`` (``target_mean``).
+    ``metric`` is ``csat`` (targets ``target_csat``) or ``mean`` (``target_mean``); the title
+    defaults to ``labels["title.trend"]`` (``title.trend_mean`` for the mean).
     """
     colors = dimension_colors(list(trend["dimension"].unique()))
     target_column = f"target_{metric}"
@@ -49,12 +50,14 @@ def dimension_trend_figure(
                     x=rows["month"],
                     y=[targets_by_dimension[dimension]] * len(rows),
                     mode="lines",
-                    name=f"{name} {labels.get('target', '目标')}",
+                    name=f"{name} {label(labels, 'target')}",
                     showlegend=False,
                     hoverinfo="skip",
                     line={"color": colors[dimension], "dash": "dash", "width": 1},
                 )
             )
     axis = {"range": [0, 100]} if metric == "csat" else {"range": [1, 5]}
+    if title is None:
+        title = label(labels, "title.trend" if metric == "csat" else "title.trend_mean")
     figure.update_layout(template=template, title=title, yaxis=axis, xaxis={"type": "category"})
     return figure.update_layout(hovermode="x unified")
