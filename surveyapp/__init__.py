@@ -62,14 +62,20 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     from . import errors
     from .auth.views import bp as auth_bp
     from .contracts.views import bp as contracts_bp
+    from .customers.views import bp as customers_bp
+    from .cycles.views import bp as cycles_bp
     from .home import bp as home_bp
     from .reports.views import bp as reports_bp
+    from .survey.views import bp as survey_bp
 
     errors.init_app(app)
     app.register_blueprint(home_bp)
     app.register_blueprint(auth_bp)
     app.register_blueprint(contracts_bp)
     app.register_blueprint(reports_bp)
+    app.register_blueprint(cycles_bp)
+    app.register_blueprint(customers_bp)
+    app.register_blueprint(survey_bp)
 
     from .cli import register_commands
 

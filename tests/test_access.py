@@ -20,6 +20,20 @@ ACCESS = {
     "home.index": set(Role),
     "contracts.index": set(Role),
     "contracts.show": set(Role),
+    "cycles.index": {Role.PROVIDER_ADMIN, Role.PROVIDER_ANALYST},
+    "cycles.show": {Role.PROVIDER_ADMIN, Role.PROVIDER_ANALYST},
+    "cycles.open_": {Role.PROVIDER_ADMIN},
+    "cycles.send": {Role.PROVIDER_ADMIN},
+    "cycles.remind": {Role.PROVIDER_ADMIN},
+    "cycles.close": {Role.PROVIDER_ADMIN},
+    "cycles.links_download": {Role.PROVIDER_ADMIN},
+    "cycles.qr": {Role.PROVIDER_ADMIN},
+    "customers.index": {Role.PROVIDER_ADMIN},
+    "customers.import_page": {Role.PROVIDER_ADMIN},
+    "survey.show": None,
+    "survey.submit": None,
+    "survey.thanks": None,
+    "survey.opt_out_page": None,
     "reports.index": set(Role),
     "reports.download": set(Role),
     "reports.build": {Role.PROVIDER_ADMIN},
@@ -120,3 +134,23 @@ def test_report_pages_of_another_tenant_are_404_and_building_is_for_admins(clien
     client.post("/sign-out")
     sign_in(world["admin"])
     assert client.post(f"/contracts/{world['foreign'].id}/reports/2026-10/build").status_code == 404
+
+
+@pytest.mark.parametrize(
+    "url",
+    ["/contracts/{foreign}/cycles/", "/contracts/{foreign}/cycles/2026-11", "/contracts/{foreign}/customers/",
+     "/contracts/{foreign}/customers/import"],
+)
+def test_a_provider_admin_gets_404_for_another_providers_cycles_and_customers(client, world, sign_in, url):
+    sign_in(world["admin"])
+    assert client.get(url.format(foreign=world["foreign"].id)).status_code == 404
+    assert client.post(f"/contracts/{world['foreign'].id}/cycles/open", data={"month": "2026-12"}).status_code == 404
+
+
+def test_an_analyst_reads_cycles_but_cannot_change_them_or_see_customers(client, world, sign_in):
+    sign_in(world["analyst"])
+    a = world["a"].id
+    assert client.get(f"/contracts/{a}/cycles/").status_code == 200
+    assert client.post(f"/contracts/{a}/cycles/open", data={"month": "2026-12"}).status_code == 403
+    assert client.get(f"/contracts/{a}/customers/").status_code == 403
+    assert client.post(f"/contracts/{a}/customers/import").status_code == 403
