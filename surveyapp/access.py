@@ -64,4 +64,3 @@ def contract_or_404(contract_id: int, user: User) -> Contract:
     if contract is None:
         abort(404)
     return contract
-

@@ -15,7 +15,9 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 DEV_SECRET_KEY = "dev-insecure-secret-key-change-me"
 # A fixed key so development and demo data survive restarts; never valid in production.
-DEV_DATA_KEY = base64.urlsafe_b64encode(hashlib.sha256(b"surveyapp development key").digest()).decode()
+DEV_DATA_KEY = base64.urlsafe_b64encode(
+    hashlib.sha256(b"surveyapp development key").digest()
+).decode()
 
 
 class ConfigError(RuntimeError):
@@ -34,7 +36,9 @@ def settings_from_env(environ: Mapping[str, str], instance_path: str) -> dict[st
     default_db = "sqlite:///" + str(Path(instance_path) / "surveyapp.sqlite3")
     return {
         "ENV_NAME": env,
-        "SQLALCHEMY_DATABASE_URI": normalise_database_url(environ.get("DATABASE_URL") or default_db),
+        "SQLALCHEMY_DATABASE_URI": normalise_database_url(
+            environ.get("DATABASE_URL") or default_db
+        ),
         "SECRET_KEY": environ.get("SECRET_KEY") or DEV_SECRET_KEY,
         "DATA_KEY": environ.get("DATA_KEY") or (None if env == "production" else DEV_DATA_KEY),
         "TIMEZONE": environ.get("TIMEZONE", "Asia/Shanghai"),
@@ -78,4 +82,3 @@ def check_settings(config: Mapping[str, Any]) -> None:
         raise ConfigError(f"TIMEZONE {config.get('TIMEZONE')!r} is not a known time zone") from exc
     if config.get("SMTP_SECURITY") not in {"none", "starttls", "ssl"}:
         raise ConfigError("SMTP_SECURITY must be one of none, starttls, ssl")
-

@@ -19,7 +19,10 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
+from analysis import monthly_analysis
+
 from . import demo_content as content
+from .action_items.board import record_effects, save_proposals
 from .cycles.aggregates import store_answer_counts
 from .cycles.calendar import cycle_window, parse_month, shift_month
 from .models import (
@@ -76,7 +79,15 @@ def build_demo(
     session.flush()
     password_hash = _password_hash()
     for email, name, role in PROVIDER_USERS:
-        session.add(User(email=email, name=name, role=role, organization=provider, password_hash=password_hash))
+        session.add(
+            User(
+                email=email,
+                name=name,
+                role=role,
+                organization=provider,
+                password_hash=password_hash,
+            )
+        )
         summary.users.append(email)
     version = _survey(session, provider)
     session.flush()
@@ -86,37 +97,63 @@ def build_demo(
     months = [shift_month(last_month, -i) for i in range(MONTHS - 1, -1, -1)]
     for spec in content.CLIENTS:
         progress(f"  {spec['number']} {spec['name']}")
-        client = Organization(kind="client", name=spec["name"], contact_person="客服主管", phone="400-800-0000")
+        client = Organization(
+            kind="client", name=spec["name"], contact_person="客服主管", phone="400-800-0000"
+        )
         session.add(client)
         session.add(
-            User(email=spec["user"], name=f"{spec['name'][:2]}客服主管", role="client_viewer",
-                 organization=client, password_hash=password_hash)
+            User(
+                email=spec["user"],
+                name=f"{spec['name'][:2]}客服主管",
+                role="client_viewer",
+                organization=client,
+                password_hash=password_hash,
+            )
         )
         summary.users.append(spec["user"])
         year, mon = parse_month(months[0])
         contract = Contract(
-            number=spec["number"], title=spec["title"], provider=provider, client=client, owner=owner,
-            survey_id=version.survey_id, start_date=date(year, mon, 1) - timedelta(days=31),
-            end_date=date(year + 2, mon, 1) - timedelta(days=1), monthly_fee=Decimal("85000.00"),
-            survey_open_day=spec["open_day"], survey_open_days=spec["open_days"],
+            number=spec["number"],
+            title=spec["title"],
+            provider=provider,
+            client=client,
+            owner=owner,
+            survey_id=version.survey_id,
+            start_date=date(year, mon, 1) - timedelta(days=31),
+            end_date=date(year + 2, mon, 1) - timedelta(days=1),
+            monthly_fee=Decimal("85000.00"),
+            survey_open_day=spec["open_day"],
+            survey_open_days=spec["open_days"],
         )
         contract.clauses = [
-            Clause(ref=ref, position=i, title_zh=tz, title_en=te, obligation_zh=oz, obligation_en=oe)
+            Clause(
+                ref=ref, position=i, title_zh=tz, title_en=te, obligation_zh=oz, obligation_en=oe
+            )
             for i, (ref, tz, te, oz, oe) in enumerate(content.CLAUSES)
         ]
         contract.targets = [
-            DimensionTarget(dimension=dim, clause_ref=ref, target_mean=Decimal("4.00"), target_csat=Decimal("80.00"))
+            DimensionTarget(
+                dimension=dim,
+                clause_ref=ref,
+                target_mean=Decimal("3.90"),
+                target_csat=Decimal("75.00"),
+            )
             for dim, ref in content.DIMENSION_CLAUSES.items()
         ]
         session.add(contract)
         session.flush()
         customers = _customers(session, contract, spec, rng)
         for index, month in enumerate(months):
-            responses, answers = _month(session, contract, version, customers, spec, month, index, rng)
+            responses, answers = _month(
+                session, contract, version, customers, spec, month, index, rng
+            )
             summary.responses += responses
             summary.answers += answers
-            summary.tickets += _tickets(session, contract, spec, month, rng, last=index == MONTHS - 1)
+            summary.tickets += _tickets(
+                session, contract, spec, month, rng, last=index == MONTHS - 1
+            )
             store_answer_counts(session, contract.id, month)
+        _action_items(session, contract, months[-3:], owner, rng)
         summary.contracts += 1
     version.frozen_at = utcnow()
     session.commit()
@@ -133,31 +170,50 @@ def _survey(session: Session, provider: Organization) -> SurveyVersion:
     survey = Survey(provider_id=provider.id, name="月度客户满意度调查")
     session.add(survey)
     version = SurveyVersion(
-        survey=survey, number=1, title_zh="客户服务满意度调查", title_en="Customer service satisfaction survey",
+        survey=survey,
+        number=1,
+        title_zh="客户服务满意度调查",
+        title_en="Customer service satisfaction survey",
         intro_zh="感谢您抽出两分钟时间。您的回答帮助我们改进服务，仅用于统计分析。",
-        intro_en="Thank you for taking two minutes. Your answers help us improve and are used only for statistics.",
+        intro_en=(
+            "Thank you for taking two minutes. "
+            "Your answers help us improve and are used only for statistics."
+        ),
     )
-    for position, (code, qtype, dim, text_zh, text_en, required, options) in enumerate(content.QUESTIONS):
+    for position, (code, qtype, dim, text_zh, text_en, required, options) in enumerate(
+        content.QUESTIONS
+    ):
         question = Question(
-            position=position, code=code, type=qtype, dimension=dim,
-            clause_ref=content.DIMENSION_CLAUSES.get(dim) if dim else ("一(3)" if qtype == "nps" else None),
-            text_zh=text_zh, text_en=text_en, required=required,
+            position=position,
+            code=code,
+            type=qtype,
+            dimension=dim,
+            clause_ref=content.DIMENSION_CLAUSES.get(dim)
+            if dim
+            else ("一(3)" if qtype == "nps" else None),
+            text_zh=text_zh,
+            text_en=text_en,
+            required=required,
             max_length=2000 if qtype == "text" else None,
         )
         question.options = [
-            QuestionOption(position=i, code=oc, label_zh=oz, label_en=oe) for i, (oc, oz, oe) in enumerate(options)
+            QuestionOption(position=i, code=oc, label_zh=oz, label_en=oe)
+            for i, (oc, oz, oe) in enumerate(options)
         ]
         version.questions.append(question)
     session.add(version)
     return version
 
 
-def _customers(session: Session, contract: Contract, spec: dict, rng: random.Random) -> list[Customer]:
+def _customers(
+    session: Session, contract: Contract, spec: dict, rng: random.Random
+) -> list[Customer]:
     customers = []
     for i in range(spec["customers"]):
         name = rng.choice(content.SURNAMES) + rng.choice(content.GIVEN)
         customer = Customer(
-            contract_id=contract.id, ref=f"{spec['short']}{i + 1:05d}",
+            contract_id=contract.id,
+            ref=f"{spec['short']}{i + 1:05d}",
             language="en" if rng.random() < 0.12 else "zh_CN",
         )
         customer.set_contact(
@@ -176,14 +232,28 @@ def _clip(value: float, low: int, high: int) -> int:
 
 
 def _month(
-    session: Session, contract: Contract, version: SurveyVersion, customers: list[Customer],
-    spec: dict, month: str, index: int, rng: random.Random,
+    session: Session,
+    contract: Contract,
+    version: SurveyVersion,
+    customers: list[Customer],
+    spec: dict,
+    month: str,
+    index: int,
+    rng: random.Random,
 ) -> tuple[int, int]:
     """One closed month: invitations for every customer, responses from about the client's rate."""
-    opens, closes = cycle_window(month, TIMEZONE, contract.survey_open_day, contract.survey_open_days)
+    opens, closes = cycle_window(
+        month, TIMEZONE, contract.survey_open_day, contract.survey_open_days
+    )
     cycle = Cycle(
-        contract_id=contract.id, month=month, survey_version_id=version.id, status="closed",
-        opens_at=opens, closes_at=closes, opened_at=opens, closed_at=closes,
+        contract_id=contract.id,
+        month=month,
+        survey_version_id=version.id,
+        status="closed",
+        opens_at=opens,
+        closes_at=closes,
+        opened_at=opens,
+        closed_at=closes,
     )
     session.add(cycle)
     session.flush()
@@ -194,15 +264,25 @@ def _month(
 
     invitations, picked = [], []
     for customer in customers:
-        token_hash = hashlib.sha256(f"demo:{contract.number}:{month}:{customer.ref}:{rng.random()}".encode()).hexdigest()
+        token_hash = hashlib.sha256(
+            f"demo:{contract.number}:{month}:{customer.ref}:{rng.random()}".encode()
+        ).hexdigest()
         invitation = Invitation(
-            cycle_id=cycle.id, customer_id=customer.id, token_hash=token_hash, channel="email",
-            locale=customer.language, sent_at=opens, send_attempts=1, expires_at=closes,
+            cycle_id=cycle.id,
+            customer_id=customer.id,
+            token_hash=token_hash,
+            channel="email",
+            locale=customer.language,
+            sent_at=opens,
+            send_attempts=1,
+            expires_at=closes,
         )
         if rng.random() < spec["response_rate"] + 0.25:
             invitation.opened_at = opens + timedelta(seconds=rng.uniform(60, window * 0.8))
             if rng.random() < spec["response_rate"] / (spec["response_rate"] + 0.25):
-                invitation.responded_at = invitation.opened_at + timedelta(seconds=rng.randint(60, 400))
+                invitation.responded_at = invitation.opened_at + timedelta(
+                    seconds=rng.randint(60, 400)
+                )
                 picked.append(invitation)
         invitations.append(invitation)
     session.add_all(invitations)
@@ -211,8 +291,13 @@ def _month(
     answer_rows = []
     for invitation in picked:
         response = Response(
-            invitation_id=invitation.id, cycle_id=cycle.id, contract_id=contract.id, month=month,
-            survey_version_id=version.id, submitted_at=invitation.responded_at, locale=invitation.locale,
+            invitation_id=invitation.id,
+            cycle_id=cycle.id,
+            contract_id=contract.id,
+            month=month,
+            survey_version_id=version.id,
+            submitted_at=invitation.responded_at,
+            locale=invitation.locale,
             seconds_taken=int((invitation.responded_at - invitation.opened_at).total_seconds()),
         )
         session.add(response)
@@ -222,35 +307,76 @@ def _month(
     return len(picked), len(answer_rows)
 
 
-def _answers(response: Response, questions: dict[str, Question], means: dict[str, float],
-             rng: random.Random) -> list[dict]:
+def _answers(
+    response: Response, questions: dict[str, Question], means: dict[str, float], rng: random.Random
+) -> list[dict]:
     mood = rng.gauss(0, 0.55)
     scores = {dim: _clip(rng.gauss(mean + mood, 0.75), 1, 5) for dim, mean in means.items()}
     overall = _clip(sum(scores.values()) / len(scores) + rng.gauss(0, 0.45), 1, 5)
     nps = _clip(overall * 2.3 - 1.6 + rng.gauss(0, 1.2), 0, 10)
-    base = {"response_id": response.id, "contract_id": response.contract_id, "month": response.month,
-            "seq": 0, "value": None, "option_id": None, "text_value": None}
+    base = {
+        "response_id": response.id,
+        "contract_id": response.contract_id,
+        "month": response.month,
+        "seq": 0,
+        "value": None,
+        "option_id": None,
+        "text_value": None,
+    }
     scores["overall"] = overall
     rows = [
-        base | {"question_id": q.id, "question_code": q.code, "kind": "rating", "value": scores[q.dimension]}
+        base
+        | {
+            "question_id": q.id,
+            "question_code": q.code,
+            "kind": "rating",
+            "value": scores[q.dimension],
+        }
         for q in questions.values()
         if q.type == "rating"
     ]
-    rows.append(base | {"question_id": questions["NPS"].id, "question_code": "NPS", "kind": "nps", "value": nps})
+    rows.append(
+        base
+        | {"question_id": questions["NPS"].id, "question_code": "NPS", "kind": "nps", "value": nps}
+    )
     if rng.random() < 0.8:
         option = rng.choice(questions["CHANNEL"].options)
-        rows.append(base | {"question_id": questions["CHANNEL"].id, "question_code": "CHANNEL", "kind": "single", "option_id": option.id})
+        rows.append(
+            base
+            | {
+                "question_id": questions["CHANNEL"].id,
+                "question_code": "CHANNEL",
+                "kind": "single",
+                "option_id": option.id,
+            }
+        )
     topics = [o for o in questions["TOPICS"].options if rng.random() < 0.35]
     for seq, option in enumerate(topics):
-        rows.append(base | {"question_id": questions["TOPICS"].id, "question_code": "TOPICS", "kind": "multiple",
-                            "option_id": option.id, "seq": seq})
-    comment = _comment({d: v for d, v in scores.items() if d != "overall"}, overall, rng)
+        rows.append(
+            base
+            | {
+                "question_id": questions["TOPICS"].id,
+                "question_code": "TOPICS",
+                "kind": "multiple",
+                "option_id": option.id,
+                "seq": seq,
+            }
+        )
+    comment = _comment({d: v for d, v in scores.items() if d != "overall"}, overall, nps, rng)
     if comment:
-        rows.append(base | {"question_id": questions["COMMENT"].id, "question_code": "COMMENT", "kind": "text", "text_value": comment})
+        rows.append(
+            base
+            | {
+                "question_id": questions["COMMENT"].id,
+                "question_code": "COMMENT",
+                "kind": "text",
+                "text_value": comment,
+            }
+        )
     return rows
 
 
-def _comment(scores: dict[str, int], overall: int, rng: random.Random) -> str | None:
+def _comment(scores: dict[str, int], overall: int, nps: int, rng: random.Random) -> str | None:
     if rng.random() > 0.55:
         return None
     worst = min(scores, key=scores.get)
@@ -258,12 +384,14 @@ def _comment(scores: dict[str, int], overall: int, rng: random.Random) -> str | 
         if rng.random() < 0.06:
             return rng.choice(content.IDENTIFYING_COMMENTS)
         return rng.choice(content.NEGATIVE_COMMENTS[worst])
-    if overall >= 4:
+    if overall >= 4 and nps >= 7:
         return rng.choice(content.POSITIVE_COMMENTS)
     return None
 
 
-def _tickets(session: Session, contract: Contract, spec: dict, month: str, rng: random.Random, *, last: bool) -> int:
+def _tickets(
+    session: Session, contract: Contract, spec: dict, month: str, rng: random.Random, *, last: bool
+) -> int:
     """Inquiries and complaints received in the month; some answered or solved too late."""
     year, mon = parse_month(month)
     start = datetime(year, mon, 1, 8, tzinfo=ZoneInfo(TIMEZONE))
@@ -277,8 +405,11 @@ def _tickets(session: Session, contract: Contract, spec: dict, month: str, rng: 
             late = rng.random() < breach
             took = rng.uniform(hours * 1.05, hours * 2.5) if late else rng.uniform(0.2, hours * 0.8)
             ticket = Ticket(
-                contract_id=contract.id, external_id=f"{spec['short']}-{month.replace('-', '')}-{len(rows) + 1:04d}",
-                kind=kind, channel=rng.choice(["phone", "online", "email"]), received_at=received,
+                contract_id=contract.id,
+                external_id=f"{spec['short']}-{month.replace('-', '')}-{len(rows) + 1:04d}",
+                kind=kind,
+                channel=rng.choice(["phone", "online", "email"]),
+                received_at=received,
             )
             if kind == "inquiry":
                 ticket.first_reply_at = received + timedelta(hours=took)
@@ -290,3 +421,33 @@ def _tickets(session: Session, contract: Contract, spec: dict, month: str, rng: 
             rows.append(ticket)
     session.add_all(rows)
     return len(rows)
+
+
+def _action_items(
+    session: Session, contract: Contract, months: list[str], owner: User, rng: random.Random
+) -> None:
+    """The last three months' proposals, as staff would have worked them: the oldest month's
+    items done (with their effect judged on the next month), the middle month's in progress,
+    the last month's still proposed."""
+    session.flush()
+    cycles = {
+        c.month: c for c in session.scalars(select(Cycle).where(Cycle.contract_id == contract.id))
+    }
+    for index, month in enumerate(months):
+        age = len(months) - 1 - index
+        opens = cycles[month].opens_at
+        result = monthly_analysis(
+            session.connection(), contract.id, month, now=cycles[month].closes_at
+        )
+        record_effects(session, contract.id, result)
+        for item in save_proposals(session, contract.id, cycles[month].id, result.action_items):
+            if age == 2:
+                item.status, item.owner_id, item.closed_at = (
+                    "done",
+                    owner.id,
+                    opens + timedelta(days=20),
+                )
+            elif age == 1:
+                item.status = rng.choice(["open", "in_progress"])
+                item.owner_id = owner.id
+        session.flush()

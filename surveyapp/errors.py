@@ -8,7 +8,10 @@ from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
 MESSAGES = {
-    400: (_l("Bad request"), _l("The request could not be understood. Please go back and try again.")),
+    400: (
+        _l("Bad request"),
+        _l("The request could not be understood. Please go back and try again."),
+    ),
     403: (_l("Not allowed"), _l("Your role does not allow this action.")),
     404: (_l("Page not found"), _l("There is nothing at this address.")),
     405: (_l("Method not allowed"), _l("This address does not accept that kind of request.")),
@@ -16,7 +19,10 @@ MESSAGES = {
     413: (_l("Too large"), _l("What you sent is larger than this site accepts.")),
     429: (_l("Too many requests"), _l("Please wait a moment and try again.")),
     500: (_l("Something went wrong"), _l("The error has been logged. Please try again later.")),
-    503: (_l("Temporarily unavailable"), _l("The service is busy or being maintained. Please try again in a minute.")),
+    503: (
+        _l("Temporarily unavailable"),
+        _l("The service is busy or being maintained. Please try again in a minute."),
+    ),
 }
 
 
@@ -36,7 +42,13 @@ def _http_error(exc: HTTPException):
 
 
 def _csrf_error(exc: CSRFError):
-    return render_error(400, _l("The form has expired or was not sent from this site. Please reload the page and try again."))
+    return render_error(
+        400,
+        _l(
+            "The form has expired or was not sent from this site. "
+            "Please reload the page and try again."
+        ),
+    )
 
 
 def _unexpected(exc: Exception):

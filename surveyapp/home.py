@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import Blueprint, redirect, url_for
+from flask_login import current_user
 
 from .access import ANY_SIGNED_IN, requires
 
@@ -12,5 +13,7 @@ bp = Blueprint("home", __name__)
 @bp.get("/")
 @requires(*ANY_SIGNED_IN)
 def index():
-    """Everyone lands on the contracts they may see; clients see only their own."""
-    return redirect(url_for("contracts.index"))
+    """Provider staff land on the portfolio dashboard, a client user on its portal."""
+    if current_user.role_enum.is_provider:
+        return redirect(url_for("dashboard.overview"))
+    return redirect(url_for("portal.index"))

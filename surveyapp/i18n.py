@@ -41,7 +41,7 @@ def localized(obj: object, field: str) -> str:
 
 def init_app(app: Flask) -> None:
     from .dimensions import dimension_label
-    from .labels import role_label, status_label
+    from .labels import headline_label, label, role_label, status_label
 
     app.jinja_env.globals.update(
         LOCALES=LOCALES,
@@ -50,4 +50,6 @@ def init_app(app: Flask) -> None:
         dimension_label=dimension_label,
         status_label=status_label,
         role_label=role_label,
+        headline_label=headline_label,
+        label=label,
     )

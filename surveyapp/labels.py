@@ -29,3 +29,32 @@ def status_label(code: str) -> str:
 
 def role_label(code: str) -> str:
     return str(ROLE_LABELS.get(code, code))
+
+
+HEADLINE_LABELS = {
+    "csat": _l("Satisfaction (CSAT)"),
+    "nps": _l("Net promoter score"),
+    "response_rate": _l("Response rate"),
+    "sla_inquiry": _l("Inquiries answered in time"),
+    "sla_complaint": _l("Complaints solved in time"),
+}
+
+PRIORITY_LABELS = {"high": _l("High"), "medium": _l("Medium"), "low": _l("Low")}
+EFFECT_LABELS = {"improved": _l("Improved"), "unchanged": _l("Unchanged"), "worse": _l("Worse")}
+KIND_LABELS = {"inquiry": _l("Inquiry"), "complaint": _l("Complaint")}
+
+
+def headline_label(code: str) -> str:
+    return str(HEADLINE_LABELS.get(code, code))
+
+
+def label(kind: str, code: str | None) -> str:
+    """A translated label of a stored code: ``label('priority', 'high')``."""
+    table = {
+        "priority": PRIORITY_LABELS,
+        "effect": EFFECT_LABELS,
+        "kind": KIND_LABELS,
+        "status": STATUS_LABELS,
+        "role": ROLE_LABELS,
+    }[kind]
+    return str(table.get(code, code or ""))

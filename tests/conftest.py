@@ -133,3 +133,42 @@ def require_tool(path: str, why: str) -> None:
     if IN_CI:
         pytest.fail(message)
     pytest.skip(message)
+
+
+@pytest.fixture(scope="module")
+def demo_app(database_template, tmp_path_factory) -> Iterator[Flask]:
+    """An app over the demo data, built once per module; tests using it must only read."""
+    from datetime import date
+
+    from surveyapp.demo import build_demo
+
+    if PG_URL:
+        _empty_all_tables(database_template)
+        url = database_template
+    else:
+        path = tmp_path_factory.mktemp("demo") / "demo.sqlite3"
+        shutil.copyfile(database_template, path)
+        url = f"sqlite:///{path}"
+    app = make_app(url)
+    with app.app_context():
+        build_demo(db.session, seed=42, today=date(2026, 11, 25))
+        db.session.remove()
+    yield app
+    with app.app_context():
+        db.engine.dispose()
+    if PG_URL:
+        _empty_all_tables(url)
+
+
+@pytest.fixture
+def demo_client_for(demo_app):
+    """A test client signed in as one of the demo users."""
+    from surveyapp.demo import DEMO_PASSWORD
+
+    def make(email: str):
+        client = demo_app.test_client()
+        response = client.post("/sign-in", data={"email": email, "password": DEMO_PASSWORD})
+        assert response.status_code == 302
+        return client
+
+    return make

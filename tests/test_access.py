@@ -9,7 +9,10 @@ import pytest
 
 from surveyapp.models import Role
 
-from .factories import make_contract, make_organization, make_user
+from .factories import make_action_item, make_contract, make_organization, make_user
+
+STAFF = {Role.PROVIDER_ADMIN, Role.PROVIDER_ANALYST}
+CLIENT = {Role.CLIENT_VIEWER}
 
 # endpoint -> roles allowed (None = public)
 ACCESS = {
@@ -34,6 +37,14 @@ ACCESS = {
     "survey.submit": None,
     "survey.thanks": None,
     "survey.opt_out_page": None,
+    "dashboard.overview": STAFF,
+    "dashboard.contract": STAFF,
+    "portal.index": CLIENT,
+    "portal.contract": CLIENT,
+    "action_items.board": STAFF,
+    "action_items.edit": STAFF,
+    "exports.metrics": set(Role),
+    "exports.responses": STAFF,
     "reports.index": set(Role),
     "reports.download": set(Role),
     "reports.build": {Role.PROVIDER_ADMIN},
@@ -56,31 +67,39 @@ def world(session):
     provider = make_organization(session, "provider")
     other_provider = make_organization(session, "provider")
     client_a, client_b = make_organization(session), make_organization(session)
+    a = make_contract(session, provider=provider, client=client_a, number="A-1")
+    b = make_contract(session, provider=provider, client=client_b, number="B-1")
+    foreign = make_contract(session, provider=other_provider, client=make_organization(session), number="F-1")
     return {
-        "a": make_contract(session, provider=provider, client=client_a, number="A-1"),
-        "b": make_contract(session, provider=provider, client=client_b, number="B-1"),
-        "foreign": make_contract(session, provider=other_provider, client=make_organization(session), number="F-1"),
+        "a": a, "b": b, "foreign": foreign,
+        "item_a": make_action_item(session, a), "item_foreign": make_action_item(session, foreign),
         "admin": make_user(session, "provider_admin", provider),
         "analyst": make_user(session, "provider_analyst", provider),
         "client_a": make_user(session, "client_viewer", client_a),
+        "other_admin": make_user(session, "provider_admin", other_provider),
     }
 
 
+def _args(rule, world) -> dict:
+    known = {"contract_id": world["a"].id, "item_id": world["item_a"].id, "fmt": "csv", "code": "en",
+             "token": "x" * 43}
+    return {name: known.get(name, 1) for name in rule.arguments}
+
+
 def _url_for_each_rule(app, world):
-    """One concrete URL per signed-in rule, with ids of contract A."""
+    """One concrete URL per signed-in GET rule, with ids of contract A."""
     urls = []
     for rule in app.url_map.iter_rules():
         if ACCESS.get(rule.endpoint) is None or "GET" not in rule.methods:
             continue
-        args = {name: world["a"].id if name.endswith("contract_id") else 1 for name in rule.arguments}
-        urls.append(rule.build(args)[1])
+        urls.append((rule.endpoint, rule.build(_args(rule, world))[1]))
     return urls
 
 
 def test_anonymous_visitors_are_sent_to_sign_in_on_every_protected_page(app, client, world):
     urls = _url_for_each_rule(app, world)
     assert urls
-    for url in urls:
+    for _endpoint, url in urls:
         response = client.get(url)
         assert response.status_code == 302 and response.location.startswith("/sign-in"), url
 
@@ -121,6 +140,44 @@ def test_a_role_outside_the_allowed_set_gets_403(app, session):
         assert getattr(raised.value, "code", None) == 403
         login_user(make_user(session, "provider_admin"))
         assert admin_only() == "ok"
+
+
+@pytest.mark.parametrize("who", ["admin", "analyst", "client_a"])
+def test_each_role_gets_403_on_every_page_outside_its_roles(app, client, world, sign_in, who):
+    sign_in(world[who])
+    role = world[who].role_enum
+    checked = 0
+    for endpoint, url in _url_for_each_rule(app, world):
+        if role not in ACCESS[endpoint]:
+            assert client.get(url).status_code == 403, url
+            checked += 1
+    assert checked > 0
+
+
+@pytest.mark.parametrize(
+    "url",
+    ["/portal/contracts/{b}", "/exports/contracts/{b}/metrics.csv", "/exports/contracts/{b}/metrics.xlsx",
+     "/contracts/{b}", "/portal/contracts/{foreign}"],
+)
+def test_a_client_gets_404_for_anything_of_another_client(client, world, sign_in, url):
+    sign_in(world["client_a"])
+    assert client.get(url.format(b=world["b"].id, foreign=world["foreign"].id)).status_code == 404
+
+
+@pytest.mark.parametrize(
+    "url",
+    ["/dashboard/contracts/{foreign}", "/action-items/{item}/edit", "/exports/contracts/{foreign}/metrics.csv",
+     "/exports/contracts/{foreign}/responses.csv?month=2026-10"],
+)
+def test_provider_staff_get_404_for_another_providers_records(client, world, sign_in, url):
+    sign_in(world["analyst"])
+    assert client.get(url.format(foreign=world["foreign"].id, item=world["item_foreign"].id)).status_code == 404
+
+
+def test_a_client_cannot_post_to_an_action_item(client, world, sign_in):
+    sign_in(world["client_a"])
+    response = client.post(f"/action-items/{world['item_a'].id}/edit", data={"status": "done"})
+    assert response.status_code == 403
 
 
 def test_report_pages_of_another_tenant_are_404_and_building_is_for_admins(client, world, sign_in):

@@ -51,7 +51,9 @@ def test_production_starts_with_strong_settings(monkeypatch, tmp_path):
 
 def test_unknown_time_zone_is_refused(tmp_path):
     with pytest.raises(ConfigError, match="TIMEZONE"):
-        create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path}/x.db", "TIMEZONE": "Mars/Olympus"})
+        create_app(
+            {"SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path}/x.db", "TIMEZONE": "Mars/Olympus"}
+        )
 
 
 def test_defaults_are_a_sqlite_file_in_the_instance_folder_and_shanghai_time():
@@ -63,11 +65,21 @@ def test_defaults_are_a_sqlite_file_in_the_instance_folder_and_shanghai_time():
 
 
 def test_environment_variables_are_read():
-    env = {"DATABASE_URL": "postgres://u@db/x", "SMTP_HOST": "mail", "SMTP_PORT": "587",
-           "SMTP_SECURITY": "starttls", "TIMEZONE": "Europe/Berlin", "MAIL_FROM": "a@b.example"}
+    env = {
+        "DATABASE_URL": "postgres://u@db/x",
+        "SMTP_HOST": "mail",
+        "SMTP_PORT": "587",
+        "SMTP_SECURITY": "starttls",
+        "TIMEZONE": "Europe/Berlin",
+        "MAIL_FROM": "a@b.example",
+    }
     settings = settings_from_env(env, "/i")
     assert settings["SQLALCHEMY_DATABASE_URI"] == "postgresql+psycopg://u@db/x"
-    assert (settings["SMTP_HOST"], settings["SMTP_PORT"], settings["SMTP_SECURITY"]) == ("mail", 587, "starttls")
+    assert (settings["SMTP_HOST"], settings["SMTP_PORT"], settings["SMTP_SECURITY"]) == (
+        "mail",
+        587,
+        "starttls",
+    )
     assert settings["TIMEZONE"] == "Europe/Berlin"
     assert settings["MAIL_FROM"] == "a@b.example"
 
@@ -87,5 +99,7 @@ def test_database_urls_are_normalised_to_psycopg3(given, expected):
 
 def test_config_mapping_overrides_the_environment(tmp_path, monkeypatch):
     monkeypatch.setenv("TIMEZONE", "Europe/Berlin")
-    app = create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path}/x.db", "TIMEZONE": "Asia/Tokyo"})
+    app = create_app(
+        {"SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path}/x.db", "TIMEZONE": "Asia/Tokyo"}
+    )
     assert app.config["TIMEZONE"] == "Asia/Tokyo"

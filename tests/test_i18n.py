@@ -15,7 +15,10 @@ METHODS = [("surveyapp/**.py", "python"), ("templates/**.html", "jinja2")]
 def _source_messages() -> set[str]:
     found = set()
     for _file, _line, message, _comments, _context in extract_from_dir(
-        str(ROOT), METHODS, keywords=KEYWORDS, options_map={"templates/**.html": {"extensions": "jinja2.ext.i18n"}}
+        str(ROOT),
+        METHODS,
+        keywords=KEYWORDS,
+        options_map={"templates/**.html": {"extensions": "jinja2.ext.i18n"}},
     ):
         found.update([message] if isinstance(message, str) else [m for m in message if m])
     return found
@@ -30,8 +33,11 @@ def test_every_source_string_has_a_chinese_translation():
     catalog = _catalog("messages.po")
     messages = _source_messages()
     assert len(messages) > 50
-    missing = sorted(m for m in messages if not catalog.get(m) or not catalog.get(m).string
-                     or catalog.get(m).fuzzy)
+    missing = sorted(
+        m
+        for m in messages
+        if not catalog.get(m) or not catalog.get(m).string or catalog.get(m).fuzzy
+    )
     assert missing == [], f"add these to {CATALOG / 'messages.po'}: {missing}"
 
 

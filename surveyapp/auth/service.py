@@ -17,7 +17,9 @@ def authenticate(session: Session, email: str, password: str, now: datetime) -> 
     email = email.strip().lower()
     user = session.scalar(select(User).where(User.email == email))
     if user is None or not user.active or not user.check_password(password):
-        audit.record(session, "sign_in.failed", actor_label=email[:120], details={"email": email[:254]})
+        audit.record(
+            session, "sign_in.failed", actor_label=email[:120], details={"email": email[:254]}
+        )
         session.commit()
         return None
     user.last_sign_in_at = now

@@ -11,9 +11,15 @@ from ..extensions import db
 
 @click.command("demo")
 @with_appcontext
-@click.option("--seed", type=int, default=42, show_default=True, help="Random seed (same seed, same data).")
-@click.option("--today", type=click.DateTime(formats=["%Y-%m-%d"]), default=None,
-              help="Build the 12 closed months before this date (default: today).")
+@click.option(
+    "--seed", type=int, default=42, show_default=True, help="Random seed (same seed, same data)."
+)
+@click.option(
+    "--today",
+    type=click.DateTime(formats=["%Y-%m-%d"]),
+    default=None,
+    help="Build the 12 closed months before this date (default: today).",
+)
 def demo(seed: int, today) -> None:
     """Load realistic demo data: a provider, three clients, 12 closed survey months, tickets."""
     day = today.date() if today else date.today()

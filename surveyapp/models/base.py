@@ -6,7 +6,7 @@ SQLite and PostgreSQL and lets batch mode on SQLite find the constraints it rebu
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from sqlalchemy import MetaData
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
@@ -24,7 +24,7 @@ NAMING_CONVENTION = {
 
 def utcnow() -> datetime:
     """The current instant as an aware UTC datetime (the only clock models use)."""
-    return datetime.now(timezone.utc)
+    return datetime.now(UTC)
 
 
 class Base(DeclarativeBase):

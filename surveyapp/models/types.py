@@ -12,11 +12,11 @@ import base64
 import hashlib
 import hmac
 import os
-from datetime import datetime, timezone
+from datetime import UTC
 
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
-from sqlalchemy import DateTime, String
+from sqlalchemy import DateTime
 from sqlalchemy.types import TypeDecorator
 
 
@@ -35,7 +35,7 @@ class UTCDateTime(TypeDecorator):
             return None
         if value.tzinfo is None:
             raise ValueError("naive datetime given; use an aware datetime (UTC)")
-        value = value.astimezone(timezone.utc)
+        value = value.astimezone(UTC)
         if dialect.name == "sqlite":
             return value.replace(tzinfo=None)
         return value
@@ -44,8 +44,8 @@ class UTCDateTime(TypeDecorator):
         if value is None:
             return None
         if value.tzinfo is None:
-            return value.replace(tzinfo=timezone.utc)
-        return value.astimezone(timezone.utc)
+            return value.replace(tzinfo=UTC)
+        return value.astimezone(UTC)
 
 
 class DataKeyError(RuntimeError):
@@ -112,4 +112,3 @@ def parse_data_keys(value: str) -> list[bytes]:
             except ValueError as exc:
                 raise DataKeyError("DATA_KEY is not valid base64") from exc
     return keys
-

@@ -17,8 +17,9 @@ def test_anonymous_visitors_are_sent_to_sign_in(client):
 def test_a_provider_user_signs_in_and_lands_on_the_contracts(client, session):
     user = make_user(session, "provider_admin")
     make_contract(session, provider=user.organization, number="HX-1")
-    response = client.post("/sign-in", data={"email": user.email.upper(), "password": PASSWORD},
-                           follow_redirects=True)
+    response = client.post(
+        "/sign-in", data={"email": user.email.upper(), "password": PASSWORD}, follow_redirects=True
+    )
     assert response.status_code == 200
     assert "HX-1" in response.text
 
@@ -33,7 +34,9 @@ def test_a_wrong_password_is_refused_with_a_message(client, session):
 
 def test_an_inactive_user_cannot_sign_in(client, session):
     user = make_user(session, active=False)
-    assert client.post("/sign-in", data={"email": user.email, "password": PASSWORD}).status_code == 401
+    assert (
+        client.post("/sign-in", data={"email": user.email, "password": PASSWORD}).status_code == 401
+    )
 
 
 def test_an_empty_form_is_a_bad_request_with_field_errors(client):
@@ -44,12 +47,23 @@ def test_an_empty_form_is_a_bad_request_with_field_errors(client):
 
 def test_next_keeps_a_local_path(client, session):
     user = make_user(session)
-    response = client.post("/sign-in?next=/contracts/", data={"email": user.email, "password": PASSWORD})
+    response = client.post(
+        "/sign-in?next=/contracts/", data={"email": user.email, "password": PASSWORD}
+    )
     assert response.location == "/contracts/"
 
 
-@pytest.mark.parametrize("target", ["https://evil.example/", "//evil.example/x", "/\\evil.example",
-                                    "javascript:alert(1)", "contracts", "/\x00x"])
+@pytest.mark.parametrize(
+    "target",
+    [
+        "https://evil.example/",
+        "//evil.example/x",
+        "/\\evil.example",
+        "javascript:alert(1)",
+        "contracts",
+        "/\x00x",
+    ],
+)
 def test_next_never_leaves_the_site(target):
     assert safe_next(target, "/home") == "/home"
 
@@ -78,9 +92,15 @@ def test_sign_out_requires_csrf_when_protection_is_on(database_url, session):
     client = app.test_client()
     page = client.get("/sign-in").text
     token = page.split('name="csrf_token" type="hidden" value="')[1].split('"')[0]
-    assert client.post("/sign-in", data={"email": user.email, "password": PASSWORD}).status_code == 400
-    assert client.post("/sign-in", data={"email": user.email, "password": PASSWORD,
-                                         "csrf_token": token}).status_code == 302
+    assert (
+        client.post("/sign-in", data={"email": user.email, "password": PASSWORD}).status_code == 400
+    )
+    assert (
+        client.post(
+            "/sign-in", data={"email": user.email, "password": PASSWORD, "csrf_token": token}
+        ).status_code
+        == 302
+    )
     assert client.post("/sign-out").status_code == 400
 
 
@@ -99,5 +119,7 @@ def test_the_language_switch_ignores_unknown_languages_and_foreign_next(client):
 def test_a_user_locale_applies_after_sign_in(client, session):
     user = make_user(session, locale="en")
     make_contract(session, provider=user.organization)
-    response = client.post("/sign-in", data={"email": user.email, "password": PASSWORD}, follow_redirects=True)
+    response = client.post(
+        "/sign-in", data={"email": user.email, "password": PASSWORD}, follow_redirects=True
+    )
     assert "Contracts" in response.text

@@ -35,10 +35,23 @@ def test_init_db_is_safe_to_run_twice(runner):
 
 
 def test_create_user_stores_a_hashed_password_and_the_role(runner, session):
-    result = runner.invoke(args=[
-        "create-user", "--email", "Boss@Provider.example", "--name", "Boss", "--role", "provider_admin",
-        "--organization", "Provider Co", "--organization-kind", "provider", "--password", "long enough pw",
-    ])
+    result = runner.invoke(
+        args=[
+            "create-user",
+            "--email",
+            "Boss@Provider.example",
+            "--name",
+            "Boss",
+            "--role",
+            "provider_admin",
+            "--organization",
+            "Provider Co",
+            "--organization-kind",
+            "provider",
+            "--password",
+            "long enough pw",
+        ]
+    )
     assert result.exit_code == 0, result.output
     user = session.scalar(select(User).where(User.email == "boss@provider.example"))
     assert user.role == "provider_admin" and user.organization.kind == "provider"
@@ -47,18 +60,40 @@ def test_create_user_stores_a_hashed_password_and_the_role(runner, session):
 
 def test_create_user_refuses_a_client_role_in_a_provider_organization(runner, session):
     make_organization(session, "provider", name="Provider Co")
-    result = runner.invoke(args=[
-        "create-user", "--email", "c@x.example", "--name", "C", "--role", "client_viewer",
-        "--organization", "Provider Co", "--password", "long enough pw",
-    ])
+    result = runner.invoke(
+        args=[
+            "create-user",
+            "--email",
+            "c@x.example",
+            "--name",
+            "C",
+            "--role",
+            "client_viewer",
+            "--organization",
+            "Provider Co",
+            "--password",
+            "long enough pw",
+        ]
+    )
     assert result.exit_code != 0
     assert "client organization" in result.output
     assert count(session, User) == 0
 
 
 def test_create_user_refuses_an_unknown_organization_and_a_duplicate(runner, session):
-    args = ["create-user", "--email", "a@x.example", "--name", "A", "--role", "provider_analyst",
-            "--organization", "Nobody", "--password", "long enough pw"]
+    args = [
+        "create-user",
+        "--email",
+        "a@x.example",
+        "--name",
+        "A",
+        "--role",
+        "provider_analyst",
+        "--organization",
+        "Nobody",
+        "--password",
+        "long enough pw",
+    ]
     result = runner.invoke(args=args)
     assert result.exit_code != 0 and "no organization named" in result.output
     assert runner.invoke(args=[*args, "--organization-kind", "provider"]).exit_code == 0
@@ -68,10 +103,23 @@ def test_create_user_refuses_an_unknown_organization_and_a_duplicate(runner, ses
 
 
 def test_create_user_refuses_a_short_password(runner, session):
-    result = runner.invoke(args=[
-        "create-user", "--email", "a@x.example", "--name", "A", "--role", "provider_admin",
-        "--organization", "P", "--organization-kind", "provider", "--password", "short",
-    ])
+    result = runner.invoke(
+        args=[
+            "create-user",
+            "--email",
+            "a@x.example",
+            "--name",
+            "A",
+            "--role",
+            "provider_admin",
+            "--organization",
+            "P",
+            "--organization-kind",
+            "provider",
+            "--password",
+            "short",
+        ]
+    )
     assert result.exit_code != 0 and "10 characters" in result.output
     assert count(session, User) == 0
 
@@ -115,8 +163,11 @@ def test_demo_has_believable_differences_between_dimensions(runner, session):
     mingyuan = session.scalar(select(Contract.id).where(Contract.number == "HX-2025-001"))
 
     def mean(code, month):
-        return session.scalar(select(func.avg(Answer.value)).where(
-            Answer.contract_id == mingyuan, Answer.question_code == code, Answer.month == month))
+        return session.scalar(
+            select(func.avg(Answer.value)).where(
+                Answer.contract_id == mingyuan, Answer.question_code == code, Answer.month == month
+            )
+        )
 
     assert mean("RESP", last) - mean("RESP", first) > 0.5  # responsiveness improved over the year
     assert mean("COURT", last) > mean("RESP", first)
@@ -132,8 +183,14 @@ def _digest(url: str, seed: int) -> str:
         upgrade()
         build_demo(db.session, seed=seed, today=date(2026, 11, 25))
         rows = db.session.execute(
-            select(Answer.contract_id, Answer.month, Answer.question_code, Answer.value, Answer.text_value)
-            .order_by(Answer.id)).all()
+            select(
+                Answer.contract_id,
+                Answer.month,
+                Answer.question_code,
+                Answer.value,
+                Answer.text_value,
+            ).order_by(Answer.id)
+        ).all()
         db.engine.dispose()
     return hashlib.sha256(repr(rows).encode()).hexdigest()
 

@@ -1,4 +1,4 @@
-"""Browser fixtures: the app served on 127.0.0.1 in a thread, and Debian's Chromium via Playwright."""
+"""Browser fixtures: the app served on 127.0.0.1 in a thread; Debian's Chromium via Playwright."""
 
 from __future__ import annotations
 
@@ -16,9 +16,18 @@ from surveyapp.demo import build_demo
 from ..conftest import require_tool
 
 CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic"]
-ARTIFACTS = Path(os.environ.get("TEST_ARTIFACTS", Path(__file__).resolve().parents[2] / "test-artifacts"))
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
+]
+ARTIFACTS = Path(
+    os.environ.get("TEST_ARTIFACTS", Path(__file__).resolve().parents[2] / "test-artifacts")
+)
 PHONE = {"width": 360, "height": 740}
 DESKTOP = {"width": 1280, "height": 860}
 
@@ -29,7 +38,9 @@ def browser():
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+        browser = playwright.chromium.launch(
+            executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS
+        )
         yield browser
         browser.close()
 
@@ -64,14 +75,24 @@ def _local_only(route):
     raise AssertionError(f"the page tried to reach {route.request.url}")
 
 
-@pytest.fixture
-def live_server(app) -> Iterator[str]:
+def _serve(app) -> Iterator[str]:
     server = make_server("127.0.0.1", 0, app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     yield f"http://127.0.0.1:{server.server_port}"
     server.shutdown()
     thread.join(timeout=10)
+
+
+@pytest.fixture
+def live_server(app) -> Iterator[str]:
+    yield from _serve(app)
+
+
+@pytest.fixture(scope="module")
+def demo_server(demo_app) -> Iterator[str]:
+    """The demo data served once per module (tests only read, apart from signing in)."""
+    yield from _serve(demo_app)
 
 
 @pytest.fixture

@@ -35,23 +35,39 @@ def test_a_second_response_for_one_invitation_is_rejected_by_the_database(sessio
     invitation, _ = make_invitation(session, cycle)
     make_response(session, invitation)
     duplicate = Response(
-        invitation_id=invitation.id, cycle_id=cycle.id, contract_id=cycle.contract_id, month=cycle.month,
-        survey_version_id=cycle.survey_version_id, submitted_at=cycle.opens_at,
+        invitation_id=invitation.id,
+        cycle_id=cycle.id,
+        contract_id=cycle.contract_id,
+        month=cycle.month,
+        survey_version_id=cycle.survey_version_id,
+        submitted_at=cycle.opens_at,
     )
     _rejects(session, duplicate)
-    stored = select(func.count()).select_from(Response).where(Response.invitation_id == invitation.id)
+    stored = (
+        select(func.count()).select_from(Response).where(Response.invitation_id == invitation.id)
+    )
     assert session.scalar(stored) == 1
 
 
 def test_a_second_cycle_for_the_same_contract_and_month_is_rejected(session, cycle):
-    copy = Cycle(contract_id=cycle.contract_id, month=cycle.month, survey_version_id=cycle.survey_version_id,
-                 opens_at=cycle.opens_at, closes_at=cycle.closes_at)
+    copy = Cycle(
+        contract_id=cycle.contract_id,
+        month=cycle.month,
+        survey_version_id=cycle.survey_version_id,
+        opens_at=cycle.opens_at,
+        closes_at=cycle.closes_at,
+    )
     _rejects(session, copy)
 
 
 def test_a_cycle_must_close_after_it_opens(session, cycle):
-    other = Cycle(contract_id=cycle.contract_id, month="2026-12", survey_version_id=cycle.survey_version_id,
-                  opens_at=cycle.opens_at, closes_at=cycle.opens_at)
+    other = Cycle(
+        contract_id=cycle.contract_id,
+        month="2026-12",
+        survey_version_id=cycle.survey_version_id,
+        opens_at=cycle.opens_at,
+        closes_at=cycle.opens_at,
+    )
     _rejects(session, other)
 
 
@@ -64,12 +80,31 @@ def test_one_invitation_per_customer_per_cycle(session, cycle):
 
 def _answer(cycle, response, kind, value=None, **kw):
     question = next(q for q in cycle.survey_version.questions if q.type == kind)
-    return Answer(response_id=response.id, question_id=question.id, contract_id=cycle.contract_id,
-                  month=cycle.month, question_code=question.code, kind=kind, value=value, seq=kw.pop("seq", 5), **kw)
+    return Answer(
+        response_id=response.id,
+        question_id=question.id,
+        contract_id=cycle.contract_id,
+        month=cycle.month,
+        question_code=question.code,
+        kind=kind,
+        value=value,
+        seq=kw.pop("seq", 5),
+        **kw,
+    )
 
 
-@pytest.mark.parametrize(("kind", "value"), [("rating", 0), ("rating", 6), ("rating", -1), ("rating", None),
-                                              ("nps", -1), ("nps", 11), ("nps", None)])
+@pytest.mark.parametrize(
+    ("kind", "value"),
+    [
+        ("rating", 0),
+        ("rating", 6),
+        ("rating", -1),
+        ("rating", None),
+        ("nps", -1),
+        ("nps", 11),
+        ("nps", None),
+    ],
+)
 def test_scores_outside_their_scale_are_rejected(session, cycle, kind, value):
     invitation, _ = make_invitation(session, cycle)
     response = make_response(session, invitation, values={})
@@ -108,22 +143,38 @@ def test_contract_dates_hours_and_schedule_are_checked(session):
         dict(survey_open_day=31),
         dict(max_reminders=-1),
     ):
-        contract = Contract(number=f"BAD-{len(bad)}-{next(iter(bad))}", title="x", provider_id=base.provider_id,
-                            client_id=base.client_id, start_date=date(2026, 1, 1), **bad)
+        contract = Contract(
+            number=f"BAD-{len(bad)}-{next(iter(bad))}",
+            title="x",
+            provider_id=base.provider_id,
+            client_id=base.client_id,
+            start_date=date(2026, 1, 1),
+            **bad,
+        )
         _rejects(session, contract)
 
 
 def test_a_contract_number_is_unique(session):
     first = make_contract(session)
-    _rejects(session, Contract(number=first.number, title="y", provider_id=first.provider_id,
-                               client_id=first.client_id, start_date=date(2026, 1, 1)))
+    _rejects(
+        session,
+        Contract(
+            number=first.number,
+            title="y",
+            provider_id=first.provider_id,
+            client_id=first.client_id,
+            start_date=date(2026, 1, 1),
+        ),
+    )
 
 
 def test_contact_data_is_stored_only_encrypted(session, cycle):
     customer = make_customer(session, cycle.contract)
     contact = customer.reveal_contact()
-    raw = session.execute(text("SELECT name_enc, email_enc, mobile_enc FROM customers WHERE id = :id"),
-                          {"id": customer.id}).one()
+    raw = session.execute(
+        text("SELECT name_enc, email_enc, mobile_enc FROM customers WHERE id = :id"),
+        {"id": customer.id},
+    ).one()
     for clear, stored in zip((contact.name, contact.email, contact.mobile), raw, strict=True):
         assert clear and stored and clear not in stored
 

@@ -1,0 +1,386 @@
+"""What the dashboards and the portal show: the analysis package's results, shaped for templates.
+
+Figures are the analysis' plotly figures serialised to JSON; static/js/charts.js draws them with
+the vendored plotly.js. Client-facing panels use the suppressed scores (n < 5 blanked).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+import pandas as pd
+from sqlalchemy import case, func, select
+from sqlalchemy.engine import Connection
+from sqlalchemy.orm import Session
+
+import analysis
+from analysis.figures import monthly_figures, portfolio_heatmap_figure
+
+from ..cycles.calendar import month_bounds, shift_month
+from ..models import ActionItem, ActionStatus, Contract, Cycle, Invitation, Question
+from .formatting import sparkline_points
+
+TREND_MONTHS = 12
+
+
+def labels_for(locale: str) -> tuple[dict[str, str], dict[str, str]]:
+    """The analysis' wording (dimension labels, action-item texts) in the page's language."""
+    if locale == "en":
+        return analysis.LABELS_EN, analysis.TEXTS_EN
+    return analysis.LABELS_ZH, analysis.TEXTS_ZH
+
+
+def contract_months(session: Session, contract_id: int) -> list[str]:
+    """Months with a closed cycle, newest first (what the month selector offers)."""
+    return list(
+        session.scalars(
+            select(Cycle.month)
+            .where(Cycle.contract_id == contract_id, Cycle.status == "closed")
+            .order_by(Cycle.month.desc())
+        )
+    )
+
+
+@dataclass(frozen=True)
+class Headline:
+    """One headline figure: this month, last month, the contract's target."""
+
+    key: str
+    value: float | None
+    previous: float | None
+    target: float | None
+    unit: str
+    higher_is_better: bool = True
+    n: int | None = None
+
+    @property
+    def met(self) -> bool | None:
+        if self.value is None or self.target is None:
+            return None
+        return self.value >= self.target if self.higher_is_better else self.value <= self.target
+
+    @property
+    def change(self) -> float | None:
+        if self.value is None or self.previous is None:
+            return None
+        return self.value - self.previous
+
+
+@dataclass
+class ContractPanels:
+    month: str
+    result: analysis.MonthlyAnalysis
+    headlines: list[Headline]
+    scores: list[dict[str, Any]]
+    figures: dict[str, str]
+    keywords: list[dict[str, Any]] = field(default_factory=list)
+    themes: list[dict[str, Any]] = field(default_factory=list)
+    examples: list[str] = field(default_factory=list)
+    breaches: list[dict[str, Any]] = field(default_factory=list)
+    sla_rows: list[dict[str, Any]] = field(default_factory=list)
+    drivers: list[dict[str, Any]] = field(default_factory=list)
+
+
+def _num(value: Any) -> float | None:
+    """A plain float, or None for missing, NaN and suppressed (NA) values."""
+    if value is None or pd.isna(value):
+        return None
+    return float(value)
+
+
+def _row(frame: pd.DataFrame, **where: Any) -> pd.Series | None:
+    mask = pd.Series(True, index=frame.index)
+    for column, value in where.items():
+        mask &= frame[column] == value
+    found = frame[mask]
+    return None if found.empty else found.iloc[0]
+
+
+def contract_month_panels(
+    conn: Connection,
+    contract: Contract,
+    month: str,
+    locale: str,
+    *,
+    client_facing: bool,
+    now: datetime,
+) -> ContractPanels:
+    """Run the month's analysis and shape every panel of the contract dashboard (or portal)."""
+    labels, texts = labels_for(locale)
+    result = analysis.monthly_analysis(
+        conn, contract.id, month, labels=labels, texts=texts, now=now, trend_months=TREND_MONTHS
+    )
+    scores = result.client_scores() if client_facing else result.scores
+    trend = result.client_trend() if client_facing else result.trend
+    previous = shift_month(month, -1)
+    changes = {c.dimension: c for c in result.month_changes}
+
+    overall_now = _row(scores, dimension="overall")
+    overall_before = _row(trend, dimension="overall", month=previous)
+    nps_before = _row(result.nps_trend, month=previous)
+    funnel_before = _row(result.funnel_trend, month=previous)
+    overall_target = _row(result.targets, dimension="overall")
+    headlines = [
+        Headline(
+            "csat",
+            _num(overall_now["csat"]) if overall_now is not None else None,
+            _num(overall_before["csat"]) if overall_before is not None else None,
+            _num(overall_target["target_csat"]) if overall_target is not None else None,
+            "%",
+            n=int(overall_now["n"]) if overall_now is not None else 0,
+        ),
+        Headline(
+            "nps",
+            None if result.nps.empty or (client_facing and result.nps.n < 5) else result.nps.value,
+            _num(nps_before["nps"]) if nps_before is not None else None,
+            result.terms.target_nps,
+            "",
+            n=result.nps.n,
+        ),
+        Headline(
+            "response_rate",
+            _num(result.response_rate.value),
+            _rate(funnel_before),
+            result.terms.target_response_rate,
+            "%",
+            n=result.funnel.invited,
+        ),
+    ]
+    sla_rows = []
+    for kind in ("inquiry", "complaint"):
+        now_row = _row(result.sla.table, month=month, kind=kind)
+        before_row = _row(result.sla.table, month=previous, kind=kind)
+        headlines.append(
+            Headline(
+                f"sla_{kind}",
+                _num(now_row["compliance"]) if now_row is not None else None,
+                _num(before_row["compliance"]) if before_row is not None else None,
+                100.0,
+                "%",
+                n=int(now_row["n"]) if now_row is not None else 0,
+            )
+        )
+        if now_row is not None:
+            sla_rows.append({k: _num(v) if isinstance(v, float) else v for k, v in now_row.items()})
+
+    score_rows = []
+    for row in scores.sort_values("dimension", key=_dimension_order).itertuples(index=False):
+        change = changes.get(row.dimension)
+        score_rows.append(
+            {
+                "dimension": row.dimension,
+                "label": labels.get(row.dimension, row.dimension),
+                "clause_ref": row.clause_ref,
+                "n": None if pd.isna(row.n) else int(row.n),
+                "mean": _num(row.mean),
+                "mean_low": _num(row.mean_low),
+                "mean_high": _num(row.mean_high),
+                "csat": _num(row.csat),
+                "csat_low": _num(row.csat_low),
+                "csat_high": _num(row.csat_high),
+                "target_mean": _num(row.target_mean),
+                "target_csat": _num(row.target_csat),
+                "below_target": _num(row.mean) is not None
+                and _num(row.target_mean) is not None
+                and row.mean < row.target_mean,
+                "change": change,
+            }
+        )
+
+    figures = monthly_figures(result, labels, client_facing=client_facing)
+    themes = result.themes
+    group = "low_scorers"
+    keywords = themes.keywords[
+        (themes.keywords["month"] == month) & (themes.keywords["group"] == group)
+    ]
+    theme_rows = themes.themes[
+        (themes.themes["month"] == month) & (themes.themes["group"] == group)
+    ]
+    examples = themes.examples[
+        (themes.examples["month"] == month) & (themes.examples["group"] == group)
+    ]
+    comment_count = _row(themes.comments, month=month, group=group)
+    enough = comment_count is not None and int(comment_count["n"]) >= 5
+    panels = ContractPanels(
+        month=month,
+        result=result,
+        headlines=headlines,
+        scores=score_rows,
+        figures={name: figure.to_json() for name, figure in figures.items()},
+        sla_rows=sla_rows,
+    )
+    if enough or not client_facing:
+        panels.keywords = keywords.head(10).to_dict("records")
+        label_column = "label_en" if locale == "en" else "label_zh"
+        panels.themes = [
+            {"label": t[label_column], "comments": int(t["comments"]), "share": _num(t["share"])}
+            for t in theme_rows.to_dict("records")
+        ]
+        panels.examples = list(dict.fromkeys(examples["text"].tolist()))[:6]
+    month_breaches = result.sla.breaches[result.sla.breaches["month"] == month]
+    panels.breaches = month_breaches.to_dict("records")
+    if not client_facing:
+        panels.drivers = result.drivers.to_dict("records")
+    return panels
+
+
+def _rate(funnel_row: pd.Series | None) -> float | None:
+    if funnel_row is None or not funnel_row["invited"]:
+        return None
+    return 100.0 * float(funnel_row["answered"]) / float(funnel_row["invited"])
+
+
+DIMENSION_ORDER = [
+    "responsiveness",
+    "complaint_handling",
+    "professional_knowledge",
+    "problem_solving",
+    "courtesy",
+    "confidentiality",
+    "overall",
+]
+
+
+def _dimension_order(column: pd.Series) -> pd.Series:
+    return column.map(
+        lambda d: DIMENSION_ORDER.index(d) if d in DIMENSION_ORDER else len(DIMENSION_ORDER)
+    )
+
+
+@dataclass
+class PortfolioRow:
+    contract: Contract
+    csat: float | None
+    csat_target: float | None
+    nps: float | None
+    response_rate: float | None
+    sla: float | None
+    spark: str
+    open_items: int
+    overdue_items: int
+
+    def value(self, key: str) -> Any:
+        return self.contract.number if key == "number" else getattr(self, key)
+
+
+def portfolio(
+    conn: Connection,
+    session: Session,
+    contracts: Sequence[Contract],
+    month: str | None,
+    locale: str,
+    today,
+    now: datetime,
+) -> tuple[list[PortfolioRow], str | None]:
+    """Each contract's headline figures for ``month``, a 12-month CSAT line, and the heatmap."""
+    if not contracts:
+        return [], None
+    ids = [c.id for c in contracts]
+    items = _item_counts(session, ids, today)
+    if month is None:  # no closed month yet: the contracts, without figures
+        return [
+            PortfolioRow(c, None, None, None, None, None, "", *items.get(c.id, (0, 0)))
+            for c in contracts
+        ], None
+    months = [shift_month(month, -i) for i in range(TREND_MONTHS - 1, -1, -1)]
+    questions = _questions(session, ids)
+    counts = analysis.read_counts(conn, months, ids)
+    scores = analysis.dimension_scores(counts, questions, by=("contract_id", "month"))
+    nps = analysis.nps_scores(counts, questions, by=("contract_id", "month"))
+    overall = scores[scores["dimension"] == "overall"]
+    rates = _response_rates(session, ids, month)
+    targets = {
+        (t.contract_id, t.dimension): float(t.target_csat) for c in contracts for t in c.targets
+    }
+    rows = []
+    for contract in contracts:
+        series = overall[overall["contract_id"] == contract.id].set_index("month")["csat"]
+        this = _num(series.get(month))
+        nps_row = _row(nps, contract_id=contract.id, month=month)
+        rows.append(
+            PortfolioRow(
+                contract=contract,
+                csat=this,
+                csat_target=targets.get((contract.id, "overall")),
+                nps=_num(nps_row["nps"]) if nps_row is not None else None,
+                response_rate=rates.get(contract.id),
+                sla=_sla(conn, contract, month, now),
+                spark=sparkline_points([_num(series.get(m)) for m in months]),
+                open_items=items.get(contract.id, (0, 0))[0],
+                overdue_items=items.get(contract.id, (0, 0))[1],
+            )
+        )
+    labels, _ = labels_for(locale)
+    month_scores = scores[scores["month"] == month]
+    heatmap = None
+    if not month_scores.empty:
+        title = (
+            "Satisfaction by contract and dimension (CSAT %)"
+            if locale == "en"
+            else "各合同各维度满意度（CSAT %）"
+        )
+        heatmap = portfolio_heatmap_figure(
+            month_scores, labels, {c.id: c.number for c in contracts}, title=title
+        ).to_json()
+    return rows, heatmap
+
+
+def _questions(session: Session, contract_ids: Sequence[int]) -> pd.DataFrame:
+    used = select(Cycle.survey_version_id).where(Cycle.contract_id.in_(contract_ids)).distinct()
+    rows = session.execute(
+        select(Question.code, Question.type, Question.dimension, Question.clause_ref)
+        .where(Question.version_id.in_(used))
+        .order_by(Question.version_id)
+    ).all()
+    frame = pd.DataFrame(rows, columns=["question_code", "kind", "dimension", "clause_ref"])
+    return frame.drop_duplicates("question_code", keep="last").reset_index(drop=True)
+
+
+def _response_rates(session: Session, contract_ids: Sequence[int], month: str) -> dict[int, float]:
+    rows = session.execute(
+        select(
+            Cycle.contract_id, func.count(Invitation.sent_at), func.count(Invitation.responded_at)
+        )
+        .join(Invitation, Invitation.cycle_id == Cycle.id)
+        .where(Cycle.contract_id.in_(contract_ids), Cycle.month == month)
+        .group_by(Cycle.contract_id)
+    ).all()
+    return {cid: 100.0 * answered / sent for cid, sent, answered in rows if sent}
+
+
+def _item_counts(
+    session: Session, contract_ids: Sequence[int], today
+) -> dict[int, tuple[int, int]]:
+    open_states = [ActionStatus.PROPOSED, ActionStatus.OPEN, ActionStatus.IN_PROGRESS]
+    rows = session.execute(
+        select(
+            ActionItem.contract_id,
+            func.count(),
+            func.sum(case((ActionItem.due_date < today, 1), else_=0)),
+        )
+        .where(ActionItem.contract_id.in_(contract_ids), ActionItem.status.in_(open_states))
+        .group_by(ActionItem.contract_id)
+    ).all()
+    return {cid: (int(total), int(overdue or 0)) for cid, total, overdue in rows}
+
+
+def _sla(conn: Connection, contract: Contract, month: str, now: datetime) -> float | None:
+    """Share of the month's tickets (inquiries and complaints together) handled within the hours."""
+    start, end = month_bounds(month, contract.timezone)
+    tickets = analysis.read_tickets(conn, contract.id, start, end)
+    if tickets.empty:
+        return None
+    report = analysis.sla_compliance(
+        tickets,
+        now=now,
+        months=[month],
+        inquiry_hours=contract.inquiry_hours,
+        complaint_hours=contract.complaint_hours,
+        timezone=contract.timezone,
+    )
+    table = report.table
+    counted = table["n"].sum()  # met + breached; tickets still within their hours are not counted
+    return None if counted <= 0 else 100.0 * float(table["met"].sum()) / float(counted)

@@ -1,0 +1,99 @@
+"""Provider dashboards: the portfolio overview and one contract's month."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, render_template, request
+from flask_login import current_user
+from sqlalchemy import select
+
+from ..access import PROVIDER_STAFF, contract_or_404, contracts_visible_to, requires
+from ..extensions import db
+from ..i18n import current_locale
+from ..models import ActionItem, Cycle, User, utcnow
+from .panels import contract_month_panels, contract_months, labels_for, portfolio
+
+bp = Blueprint("dashboard", __name__, url_prefix="/dashboard")
+
+SORT_KEYS = ("number", "csat", "nps", "response_rate", "sla", "open_items", "overdue_items")
+
+
+@bp.get("/")
+@requires(*PROVIDER_STAFF)
+def overview():
+    contracts = db.session.scalars(contracts_visible_to(current_user)).all()
+    ids = [c.id for c in contracts]
+    months = (
+        db.session.scalars(
+            select(Cycle.month)
+            .where(Cycle.contract_id.in_(ids), Cycle.status == "closed")
+            .distinct()
+            .order_by(Cycle.month.desc())
+        ).all()
+        if ids
+        else []
+    )
+    month = request.args.get("month") or (months[0] if months else None)
+    if month is not None and month not in months:
+        abort(404)
+    sort = request.args.get("sort", "number")
+    sort = sort if sort in SORT_KEYS else "number"
+    descending = request.args.get("order") == "desc"
+    now = utcnow()
+    with db.engine.connect() as conn:
+        rows, heatmap = portfolio(
+            conn, db.session, contracts, month, current_locale(), now.date(), now
+        )
+    present = [r for r in rows if r.value(sort) is not None]
+    missing = [r for r in rows if r.value(sort) is None]
+    rows = sorted(present, key=lambda r: r.value(sort), reverse=descending) + missing
+    return render_template(
+        "dashboard/overview.html",
+        rows=rows,
+        month=month,
+        months=months,
+        sort=sort,
+        descending=descending,
+        heatmap=heatmap,
+    )
+
+
+@bp.get("/contracts/<int:contract_id>")
+@requires(*PROVIDER_STAFF)
+def contract(contract_id: int):
+    contract = contract_or_404(contract_id, current_user)
+    months = contract_months(db.session, contract.id)
+    month = request.args.get("month") or (months[0] if months else None)
+    if month is not None and month not in months:
+        abort(404)
+    panels = None
+    if month:
+        with db.engine.connect() as conn:
+            panels = contract_month_panels(
+                conn, contract, month, current_locale(), client_facing=False, now=utcnow()
+            )
+    items = db.session.scalars(
+        select(ActionItem)
+        .where(ActionItem.contract_id == contract.id)
+        .order_by(ActionItem.month.desc(), ActionItem.priority, ActionItem.id)
+        .limit(50)
+    ).all()
+    staff = {
+        u.id: u
+        for u in db.session.scalars(
+            select(User).where(User.organization_id == contract.provider_id)
+        )
+    }
+    labels, _ = labels_for(current_locale())
+    return render_template(
+        "dashboard/contract.html",
+        contract=contract,
+        months=months,
+        month=month,
+        panels=panels,
+        items=items,
+        staff=staff,
+        labels=labels,
+        editable=True,
+        today=utcnow().date(),
+        contract_numbers=None,
+    )
