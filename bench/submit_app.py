@@ -36,12 +36,26 @@ def insert_rows(token: str):
     now = utcnow()
     try:
         response_id = db.session.execute(
-            insert(Response).values(invitation_id=found.id, cycle_id=found.cycle_id, contract_id=spec["contract_id"],
-                                    month=spec["month"], survey_version_id=spec["version_id"], submitted_at=now,
-                                    locale="zh_CN", seconds_taken=60, source="survey").returning(Response.id)
+            insert(Response)
+            .values(
+                invitation_id=found.id,
+                cycle_id=found.cycle_id,
+                contract_id=spec["contract_id"],
+                month=spec["month"],
+                survey_version_id=spec["version_id"],
+                submitted_at=now,
+                locale="zh_CN",
+                seconds_taken=60,
+                source="survey",
+            )
+            .returning(Response.id)
         ).scalar_one()
-        db.session.execute(insert(Answer), [row | {"response_id": response_id} for row in spec["rows"]])
-        db.session.execute(update(Invitation).where(Invitation.id == found.id).values(responded_at=now))
+        db.session.execute(
+            insert(Answer), [row | {"response_id": response_id} for row in spec["rows"]]
+        )
+        db.session.execute(
+            update(Invitation).where(Invitation.id == found.id).values(responded_at=now)
+        )
         db.session.commit()
     except IntegrityError:
         db.session.rollback()

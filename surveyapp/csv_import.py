@@ -141,14 +141,22 @@ def read_csv(data: bytes, columns: Sequence[Column], *, max_rows: int = MAX_ROWS
     return report
 
 
-def _match_header(header: list[str], columns: Sequence[Column], report: ImportReport) -> dict[str, int]:
+def _match_header(
+    header: list[str], columns: Sequence[Column], report: ImportReport
+) -> dict[str, int]:
     positions: dict[str, int] = {}
     for index, raw in enumerate(header):
         key = _header_key(raw)
         column = next((c for c in columns if key in c.names()), None)
         if column is None:
-            report.add(1, raw.strip(), _l("Unknown column; expected some of: %(names)s",
-                                          names=", ".join(c.name for c in columns)))
+            report.add(
+                1,
+                raw.strip(),
+                _l(
+                    "Unknown column; expected some of: %(names)s",
+                    names=", ".join(c.name for c in columns),
+                ),
+            )
         elif column.name in positions:
             report.add(1, raw.strip(), _l("This column appears twice."))
         else:
@@ -159,10 +167,20 @@ def _match_header(header: list[str], columns: Sequence[Column], report: ImportRe
     return positions
 
 
-def _read_row(line: int, cells: list[str], header: list[str], columns: Sequence[Column],
-              positions: dict[str, int], report: ImportReport) -> None:
+def _read_row(
+    line: int,
+    cells: list[str],
+    header: list[str],
+    columns: Sequence[Column],
+    positions: dict[str, int],
+    report: ImportReport,
+) -> None:
     if len(cells) > len(header):
-        report.add(line, None, _l("This line has %(n)s cells but the header has %(m)s.", n=len(cells), m=len(header)))
+        report.add(
+            line,
+            None,
+            _l("This line has %(n)s cells but the header has %(m)s.", n=len(cells), m=len(header)),
+        )
         return
     values: dict[str, Any] = {}
     fine = True

@@ -39,14 +39,25 @@ class SmtpSettings:
     @classmethod
     def from_config(cls, config: Mapping[str, Any]) -> SmtpSettings:
         return cls(
-            host=config["SMTP_HOST"], port=int(config["SMTP_PORT"]), security=config["SMTP_SECURITY"],
-            user=config.get("SMTP_USER"), password=config.get("SMTP_PASSWORD"),
-            timeout=float(config.get("SMTP_TIMEOUT", 10)), sender=config["MAIL_FROM"],
+            host=config["SMTP_HOST"],
+            port=int(config["SMTP_PORT"]),
+            security=config["SMTP_SECURITY"],
+            user=config.get("SMTP_USER"),
+            password=config.get("SMTP_PASSWORD"),
+            timeout=float(config.get("SMTP_TIMEOUT", 10)),
+            sender=config["MAIL_FROM"],
         )
 
 
-def build_message(settings: SmtpSettings, to: str, subject: str, text: str, html: str | None = None,
-                  headers: Mapping[str, str] | None = None, sender_name: str | None = None) -> EmailMessage:
+def build_message(
+    settings: SmtpSettings,
+    to: str,
+    subject: str,
+    text: str,
+    html: str | None = None,
+    headers: Mapping[str, str] | None = None,
+    sender_name: str | None = None,
+) -> EmailMessage:
     message = EmailMessage()
     name = sender_name or settings.sender_name
     message["From"] = formataddr((name, settings.sender)) if name else settings.sender
@@ -86,8 +97,9 @@ class Mailer:
         s = self.settings
         try:
             if s.security == "ssl":
-                smtp: smtplib.SMTP = smtplib.SMTP_SSL(s.host, s.port, timeout=s.timeout,
-                                                      context=ssl.create_default_context())
+                smtp: smtplib.SMTP = smtplib.SMTP_SSL(
+                    s.host, s.port, timeout=s.timeout, context=ssl.create_default_context()
+                )
             else:
                 smtp = smtplib.SMTP(s.host, s.port, timeout=s.timeout)
                 if s.security == "starttls":
@@ -95,7 +107,9 @@ class Mailer:
             if s.user:
                 smtp.login(s.user, s.password or "")
         except (smtplib.SMTPException, OSError) as exc:
-            raise MailError(f"cannot connect to SMTP server {s.host}:{s.port}: {exc}", connection=True) from exc
+            raise MailError(
+                f"cannot connect to SMTP server {s.host}:{s.port}: {exc}", connection=True
+            ) from exc
         return smtp
 
     def send(self, message: EmailMessage) -> None:
@@ -119,6 +133,8 @@ class Mailer:
             return
 
 
-def send_mail(settings: SmtpSettings, to: str, subject: str, text: str, html: str | None = None) -> None:
+def send_mail(
+    settings: SmtpSettings, to: str, subject: str, text: str, html: str | None = None
+) -> None:
     with Mailer(settings) as mailer:
         mailer.send(build_message(settings, to, subject, text, html))

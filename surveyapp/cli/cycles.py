@@ -25,9 +25,15 @@ from ..extensions import db
 from ..mail import Mailer, SmtpSettings
 from ..models import Contract, ContractStatus, Cycle, CycleStatus, utcnow
 
-contract_option = click.option("--contract", "number", help="Contract number (合同编号); default: all that are due.")
-month_option = click.option("--month", help="Survey month YYYY-MM (default: the current month in the contract's time zone).")
-now_option = click.option("--now", "now_text", hidden=True, help="Pretend it is this ISO instant (UTC).")
+contract_option = click.option(
+    "--contract", "number", help="Contract number (合同编号); default: all that are due."
+)
+month_option = click.option(
+    "--month", help="Survey month YYYY-MM (default: the current month in the contract's time zone)."
+)
+now_option = click.option(
+    "--now", "now_text", hidden=True, help="Pretend it is this ISO instant (UTC)."
+)
 
 
 def _now(now_text: str | None) -> datetime:
@@ -49,9 +55,15 @@ def _open_cycles(number: str | None, month: str | None, now: datetime) -> list[C
         contract = _contract(number)
         cycle = find_cycle(db.session, contract, month or month_of(now, contract.timezone))
         if cycle is None:
-            raise click.UsageError(f"{contract.number} has no survey month {month or month_of(now, contract.timezone)}")
+            raise click.UsageError(
+                f"{contract.number} has no survey month {month or month_of(now, contract.timezone)}"
+            )
         return [cycle]
-    query = select(Cycle).where(Cycle.status == CycleStatus.OPEN).order_by(Cycle.contract_id, Cycle.month)
+    query = (
+        select(Cycle)
+        .where(Cycle.status == CycleStatus.OPEN)
+        .order_by(Cycle.contract_id, Cycle.month)
+    )
     if month:
         query = query.where(Cycle.month == month)
     return list(db.session.scalars(query))
@@ -73,14 +85,20 @@ def open_cycle_command(number, month, now_text) -> None:
     if number:
         contracts = [_contract(number)]
     else:
-        contracts = list(db.session.scalars(
-            select(Contract).where(Contract.status == ContractStatus.ACTIVE).order_by(Contract.number)))
+        contracts = list(
+            db.session.scalars(
+                select(Contract)
+                .where(Contract.status == ContractStatus.ACTIVE)
+                .order_by(Contract.number)
+            )
+        )
     failed = False
     for contract in contracts:
         target = month or month_of(now, contract.timezone)
         if not number:
-            opens, closes = cycle_window(target, contract.timezone, contract.survey_open_day,
-                                         contract.survey_open_days)
+            opens, closes = cycle_window(
+                target, contract.timezone, contract.survey_open_day, contract.survey_open_days
+            )
             if not opens <= now < closes:
                 continue
         try:
@@ -91,8 +109,10 @@ def open_cycle_command(number, month, now_text) -> None:
                 click.echo(f"{contract.number} {target}: {exc}", err=True)
             failed = True
             continue
-        click.echo(f"{contract.number} {target}: open; {result.created} invitations created, "
-                   f"{result.existing} already there.")
+        click.echo(
+            f"{contract.number} {target}: open; {result.created} invitations created, "
+            f"{result.existing} already there."
+        )
     if failed:
         sys.exit(1)
 
@@ -110,20 +130,28 @@ def _run_sending(step, number, month, now_text, what: str) -> None:
 
         try:
             with Mailer(settings) as mailer:
-                summary = step(db.session, cycle, mailer=mailer, links=links, now=now, progress=progress)
+                summary = step(
+                    db.session, cycle, mailer=mailer, links=links, now=now, progress=progress
+                )
         except CycleError as exc:
             with force_locale("en"):
                 click.echo(f"{label}: {exc}", err=True)
             continue
-        click.echo(f"{label}: {what} sent {summary.sent}, failed {summary.failed}, skipped {summary.skipped}"
-                   + (f", not attempted {summary.remaining}" if summary.remaining else ""))
+        click.echo(
+            f"{label}: {what} sent {summary.sent}, failed {summary.failed}, "
+            f"skipped {summary.skipped}"
+            + (f", not attempted {summary.remaining}" if summary.remaining else "")
+        )
         total.sent += summary.sent
         total.failed += summary.failed
         total.skipped += summary.skipped
         total.remaining += summary.remaining
     click.echo(f"Summary: sent {total.sent}, failed {total.failed}, skipped {total.skipped}.")
     if total.failed or total.remaining:
-        click.echo("Run the command again to retry the failed ones; those already sent are skipped.", err=True)
+        click.echo(
+            "Run the command again to retry the failed ones; those already sent are skipped.",
+            err=True,
+        )
         sys.exit(1)
 
 
@@ -143,7 +171,7 @@ def send_invitations_command(number, month, now_text) -> None:
 @month_option
 @now_option
 def remind_command(number, month, now_text) -> None:
-    """E-mail reminders to non-responders whose reminder is due (the contract's days and maximum)."""
+    """E-mail reminders to non-responders whose reminder is due (contract's days, maximum)."""
     _run_sending(send_reminders, number, month, now_text, "reminders")
 
 
@@ -155,9 +183,11 @@ def remind_command(number, month, now_text) -> None:
 def close_cycle_command(number, month, now_text) -> None:
     """Close a survey month (default: every open month whose window has ended); links expire."""
     now = _now(now_text)
-    cycles = _open_cycles(number, month, now) if number else [
-        c for c in _open_cycles(None, month, now) if c.closes_at <= now
-    ]
+    cycles = (
+        _open_cycles(number, month, now)
+        if number
+        else [c for c in _open_cycles(None, month, now) if c.closes_at <= now]
+    )
     closed = 0
     for cycle in cycles:
         label = _label(cycle)
@@ -173,10 +203,14 @@ def close_cycle_command(number, month, now_text) -> None:
 @with_appcontext
 @click.option("--contract", "number", required=True, help="Contract number (合同编号).")
 @click.option("--month", required=True, help="Survey month YYYY-MM.")
-@click.option("--output", type=click.Path(dir_okay=False, writable=True), required=True,
-              help="CSV file to write (UTF-8 with BOM).")
+@click.option(
+    "--output",
+    type=click.Path(dir_okay=False, writable=True),
+    required=True,
+    help="CSV file to write (UTF-8 with BOM).",
+)
 def export_links_command(number, month, output) -> None:
-    """Write the links of customers who have not answered yet as CSV (for SMS or messaging tools)."""
+    """Write the links of customers who have not answered as CSV (for SMS or messaging tools)."""
     contract = _contract(number)
     cycle = find_cycle(db.session, contract, month)
     if cycle is None:
@@ -184,11 +218,23 @@ def export_links_command(number, month, output) -> None:
     body = links_csv(db.session, cycle, Links.from_config(current_app.config))
     with open(output, "wb") as handle:
         handle.write(body)
-    audit.record(db.session, "cycle.links_exported", actor_label="cli", subject=cycle,
-                 organization_id=contract.provider_id, details={"contract": contract.number, "month": month})
+    audit.record(
+        db.session,
+        "cycle.links_exported",
+        actor_label="cli",
+        subject=cycle,
+        organization_id=contract.provider_id,
+        details={"contract": contract.number, "month": month},
+    )
     db.session.commit()
     rows = body.count(b"\n") - 1
     click.echo(f"Wrote {rows} links to {output}.")
 
 
-COMMANDS = [open_cycle_command, send_invitations_command, remind_command, close_cycle_command, export_links_command]
+COMMANDS = [
+    open_cycle_command,
+    send_invitations_command,
+    remind_command,
+    close_cycle_command,
+    export_links_command,
+]

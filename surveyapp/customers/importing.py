@@ -31,8 +31,18 @@ from ..models import Contract, Customer, User
 from ..models.types import keyring
 
 MOBILE_RE = re.compile(r"^\+?[0-9][0-9 \-]{5,19}$")
-LANGUAGES = {"zh_cn": "zh_CN", "zh-cn": "zh_CN", "zh": "zh_CN", "中文": "zh_CN", "cn": "zh_CN",
-             "en": "en", "english": "en", "英文": "en", "en_us": "en", "en-us": "en"}
+LANGUAGES = {
+    "zh_cn": "zh_CN",
+    "zh-cn": "zh_CN",
+    "zh": "zh_CN",
+    "中文": "zh_CN",
+    "cn": "zh_CN",
+    "en": "en",
+    "english": "en",
+    "英文": "en",
+    "en_us": "en",
+    "en-us": "en",
+}
 YES = {"yes", "y", "1", "true", "是", "有效"}
 NO = {"no", "n", "0", "false", "否", "无效"}
 
@@ -46,7 +56,9 @@ def _email(value: str) -> str:
 
 def _mobile(value: str) -> str:
     if not MOBILE_RE.match(value):
-        raise CellError(_l("Not a valid mobile number (digits, spaces, dashes, an optional leading +)."))
+        raise CellError(
+            _l("Not a valid mobile number (digits, spaces, dashes, an optional leading +).")
+        )
     return value
 
 
@@ -84,8 +96,14 @@ class CustomerImport:
     imported: bool = False
 
 
-def import_customers(session: Session, contract: Contract, data: bytes, *, skip_bad_rows: bool = False,
-                     actor: User | None = None) -> CustomerImport:
+def import_customers(
+    session: Session,
+    contract: Contract,
+    data: bytes,
+    *,
+    skip_bad_rows: bool = False,
+    actor: User | None = None,
+) -> CustomerImport:
     """Check the whole file, then import it in one transaction (or nothing; see module doc)."""
     report = read_csv(data, COLUMNS)
     result = CustomerImport(report=report)
@@ -94,7 +112,10 @@ def import_customers(session: Session, contract: Contract, data: bytes, *, skip_
     _check_against_contract(session, contract, report)
     if report.problems and not skip_bad_rows:
         return result
-    existing = {c.ref: c for c in session.scalars(select(Customer).where(Customer.contract_id == contract.id))}
+    existing = {
+        c.ref: c
+        for c in session.scalars(select(Customer).where(Customer.contract_id == contract.id))
+    }
     for row in report.rows:
         values = row.values
         customer = existing.get(values["ref"])
@@ -109,18 +130,31 @@ def import_customers(session: Session, contract: Contract, data: bytes, *, skip_
         customer.active = values["active"]
     result.skipped = len(report.bad_lines)
     result.imported = True
-    audit.record(session, "customers.imported", actor=actor, subject=contract, organization_id=contract.provider_id,
-                 details={"created": result.created, "updated": result.updated, "skipped_rows": result.skipped})
+    audit.record(
+        session,
+        "customers.imported",
+        actor=actor,
+        subject=contract,
+        organization_id=contract.provider_id,
+        details={
+            "created": result.created,
+            "updated": result.updated,
+            "skipped_rows": result.skipped,
+        },
+    )
     session.commit()
     return result
 
 
 def _check_against_contract(session: Session, contract: Contract, report: ImportReport) -> None:
     """Duplicate refs or e-mails in the file, and e-mails that belong to another customer."""
-    owners = dict(session.execute(
-        select(Customer.email_lookup, Customer.ref)
-        .where(Customer.contract_id == contract.id, Customer.email_lookup.is_not(None))
-    ).all())
+    owners = dict(
+        session.execute(
+            select(Customer.email_lookup, Customer.ref).where(
+                Customer.contract_id == contract.id, Customer.email_lookup.is_not(None)
+            )
+        ).all()
+    )
     seen_refs: dict[str, int] = {}
     seen_emails: dict[str, int] = {}
     good = []
@@ -132,9 +166,15 @@ def _check_against_contract(session: Session, contract: Contract, report: Import
         elif email:
             lookup = keyring.lookup_hash(email)
             if lookup in seen_emails:
-                problem = ("email", _l("The same e-mail is already on line %(line)s.", line=seen_emails[lookup]))
+                problem = (
+                    "email",
+                    _l("The same e-mail is already on line %(line)s.", line=seen_emails[lookup]),
+                )
             elif owners.get(lookup, ref) != ref:
-                problem = ("email", _l("This e-mail belongs to customer %(ref)s.", ref=owners[lookup]))
+                problem = (
+                    "email",
+                    _l("This e-mail belongs to customer %(ref)s.", ref=owners[lookup]),
+                )
             else:
                 seen_emails[lookup] = row.line
         if problem:

@@ -34,17 +34,34 @@ class ImportForm(FlaskForm):
 def index(contract_id: int):
     contract = contract_or_404(contract_id, current_user)
     page = max(1, request.args.get("page", 1, type=int))
-    total = db.session.scalar(select(func.count()).select_from(Customer).where(Customer.contract_id == contract.id))
+    total = db.session.scalar(
+        select(func.count()).select_from(Customer).where(Customer.contract_id == contract.id)
+    )
     customers = db.session.scalars(
-        select(Customer).where(Customer.contract_id == contract.id).order_by(Customer.ref)
-        .limit(PAGE_SIZE).offset((page - 1) * PAGE_SIZE)
+        select(Customer)
+        .where(Customer.contract_id == contract.id)
+        .order_by(Customer.ref)
+        .limit(PAGE_SIZE)
+        .offset((page - 1) * PAGE_SIZE)
     ).all()
     rows = [(c, c.reveal_contact()) for c in customers]
-    audit.record(db.session, "customers.viewed", actor=current_user, subject=contract,
-                 organization_id=contract.provider_id, details={"page": page, "rows": len(rows)})
+    audit.record(
+        db.session,
+        "customers.viewed",
+        actor=current_user,
+        subject=contract,
+        organization_id=contract.provider_id,
+        details={"page": page, "rows": len(rows)},
+    )
     db.session.commit()
-    return render_template("customers/index.html", contract=contract, rows=rows, page=page, total=total,
-                           pages=max(1, -(-total // PAGE_SIZE)))
+    return render_template(
+        "customers/index.html",
+        contract=contract,
+        rows=rows,
+        page=page,
+        total=total,
+        pages=max(1, -(-total // PAGE_SIZE)),
+    )
 
 
 @bp.route("/import", methods=["GET", "POST"])
@@ -54,14 +71,27 @@ def import_page(contract_id: int):
     form = ImportForm()
     result, status = None, 200
     if form.validate_on_submit():
-        result = import_customers(db.session, contract, form.file.data.read(),
-                                  skip_bad_rows=form.skip_bad_rows.data, actor=current_user)
+        result = import_customers(
+            db.session,
+            contract,
+            form.file.data.read(),
+            skip_bad_rows=form.skip_bad_rows.data,
+            actor=current_user,
+        )
         if result.imported:
-            flash(_("Imported: %(created)s new, %(updated)s updated, %(skipped)s rows skipped.",
-                    created=result.created, updated=result.updated, skipped=result.skipped), "info")
+            flash(
+                _(
+                    "Imported: %(created)s new, %(updated)s updated, %(skipped)s rows skipped.",
+                    created=result.created,
+                    updated=result.updated,
+                    skipped=result.skipped,
+                ),
+                "info",
+            )
         else:
             status = 400
     elif form.is_submitted():
         status = 400
-    return render_template("customers/import.html", contract=contract, form=form, result=result,
-                           columns=COLUMNS), status
+    return render_template(
+        "customers/import.html", contract=contract, form=form, result=result, columns=COLUMNS
+    ), status

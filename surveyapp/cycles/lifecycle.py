@@ -45,20 +45,31 @@ class OpenResult:
 
 
 def find_cycle(session: Session, contract: Contract, month: str) -> Cycle | None:
-    return session.scalar(select(Cycle).where(Cycle.contract_id == contract.id, Cycle.month == month))
+    return session.scalar(
+        select(Cycle).where(Cycle.contract_id == contract.id, Cycle.month == month)
+    )
 
 
 def current_version(session: Session, contract: Contract) -> SurveyVersion | None:
     if contract.survey_id is None:
         return None
     return session.scalar(
-        select(SurveyVersion).where(SurveyVersion.survey_id == contract.survey_id)
-        .order_by(SurveyVersion.number.desc()).limit(1)
+        select(SurveyVersion)
+        .where(SurveyVersion.survey_id == contract.survey_id)
+        .order_by(SurveyVersion.number.desc())
+        .limit(1)
     )
 
 
-def open_cycle(session: Session, contract: Contract, month: str, *, now: datetime, links: Links,
-               actor: User | None = None) -> OpenResult:
+def open_cycle(
+    session: Session,
+    contract: Contract,
+    month: str,
+    *,
+    now: datetime,
+    links: Links,
+    actor: User | None = None,
+) -> OpenResult:
     """Open ``month`` for ``contract`` and invite its customers; commits."""
     try:
         parse_month(month)
@@ -66,7 +77,9 @@ def open_cycle(session: Session, contract: Contract, month: str, *, now: datetim
         raise CycleError(_l("%(month)s is not a month in the form YYYY-MM.", month=month)) from exc
     if contract.status != ContractStatus.ACTIVE:
         raise CycleError(_l("The contract is not active."))
-    opens, closes = cycle_window(month, contract.timezone, contract.survey_open_day, contract.survey_open_days)
+    opens, closes = cycle_window(
+        month, contract.timezone, contract.survey_open_day, contract.survey_open_days
+    )
     cycle = find_cycle(session, contract, month)
     if cycle is not None and cycle.status == CycleStatus.CLOSED:
         raise CycleError(_l("The survey month %(month)s is closed.", month=month))
@@ -88,52 +101,94 @@ def open_cycle(session: Session, contract: Contract, month: str, *, now: datetim
     raise AssertionError("unreachable")
 
 
-def _open(session: Session, contract: Contract, month: str, cycle: Cycle | None, opens: datetime,
-          closes: datetime, now: datetime, links: Links, actor: User | None) -> OpenResult:
+def _open(
+    session: Session,
+    contract: Contract,
+    month: str,
+    cycle: Cycle | None,
+    opens: datetime,
+    closes: datetime,
+    now: datetime,
+    links: Links,
+    actor: User | None,
+) -> OpenResult:
     if cycle is None:
         version = current_version(session, contract)
         if version is None:
             raise CycleError(_l("The contract has no survey yet."))
-        cycle = Cycle(contract_id=contract.id, month=month, survey_version_id=version.id,
-                      status=CycleStatus.OPEN, opens_at=opens, closes_at=closes, opened_at=now)
+        cycle = Cycle(
+            contract_id=contract.id,
+            month=month,
+            survey_version_id=version.id,
+            status=CycleStatus.OPEN,
+            opens_at=opens,
+            closes_at=closes,
+            opened_at=now,
+        )
         session.add(cycle)
         session.flush()
     elif cycle.status == CycleStatus.DRAFT:
         cycle.status, cycle.opened_at = CycleStatus.OPEN, now
 
-    invited = set(session.scalars(select(Invitation.customer_id).where(Invitation.cycle_id == cycle.id)))
+    invited = set(
+        session.scalars(select(Invitation.customer_id).where(Invitation.cycle_id == cycle.id))
+    )
     customers = session.execute(
         select(Customer.id, Customer.language, Customer.email_enc.is_not(None))
-        .where(Customer.contract_id == contract.id, Customer.active.is_(True), Customer.opted_out_at.is_(None))
+        .where(
+            Customer.contract_id == contract.id,
+            Customer.active.is_(True),
+            Customer.opted_out_at.is_(None),
+        )
         .order_by(Customer.id)
     ).all()
     new = [
         Invitation(
-            cycle_id=cycle.id, customer_id=customer_id, token_hash=links.token_hash(cycle.id, customer_id),
-            channel=Channel.EMAIL if has_email else Channel.LINK, locale=language, expires_at=cycle.closes_at,
+            cycle_id=cycle.id,
+            customer_id=customer_id,
+            token_hash=links.token_hash(cycle.id, customer_id),
+            channel=Channel.EMAIL if has_email else Channel.LINK,
+            locale=language,
+            expires_at=cycle.closes_at,
         )
         for customer_id, language, has_email in customers
         if customer_id not in invited
     ]
     session.add_all(new)
     if new:
-        audit.record(session, "cycle.opened", actor=actor, subject=cycle, organization_id=contract.provider_id,
-                     details={"contract": contract.number, "month": month, "invitations_created": len(new)})
+        audit.record(
+            session,
+            "cycle.opened",
+            actor=actor,
+            subject=cycle,
+            organization_id=contract.provider_id,
+            details={"contract": contract.number, "month": month, "invitations_created": len(new)},
+        )
     session.flush()
     return OpenResult(cycle=cycle, created=len(new), existing=len(invited))
 
 
-def close_cycle(session: Session, cycle: Cycle, *, now: datetime, actor: User | None = None) -> bool:
+def close_cycle(
+    session: Session, cycle: Cycle, *, now: datetime, actor: User | None = None
+) -> bool:
     """Close ``cycle``: links expire now, the answer counts are stored. False if already closed."""
     if cycle.status == CycleStatus.CLOSED:
         return False
     cycle.status, cycle.closed_at = CycleStatus.CLOSED, now
     session.execute(
-        update(Invitation).where(Invitation.cycle_id == cycle.id, Invitation.expires_at > now).values(expires_at=now)
+        update(Invitation)
+        .where(Invitation.cycle_id == cycle.id, Invitation.expires_at > now)
+        .values(expires_at=now)
     )
     store_answer_counts(session, cycle.contract_id, cycle.month)
-    audit.record(session, "cycle.closed", actor=actor, subject=cycle, organization_id=cycle.contract.provider_id,
-                 details={"contract": cycle.contract.number, "month": cycle.month})
+    audit.record(
+        session,
+        "cycle.closed",
+        actor=actor,
+        subject=cycle,
+        organization_id=cycle.contract.provider_id,
+        details={"contract": cycle.contract.number, "month": cycle.month},
+    )
     session.commit()
     return True
 

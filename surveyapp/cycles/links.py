@@ -51,12 +51,19 @@ class Links:
 
 def pending_invitations(session: Session, cycle: Cycle) -> list[Invitation]:
     """Invitations still waiting for an answer, of customers who did not opt out."""
-    return list(session.scalars(
-        select(Invitation).join(Customer, Customer.id == Invitation.customer_id)
-        .where(Invitation.cycle_id == cycle.id, Invitation.responded_at.is_(None),
-               Customer.opted_out_at.is_(None), Customer.active.is_(True))
-        .order_by(Customer.ref)
-    ))
+    return list(
+        session.scalars(
+            select(Invitation)
+            .join(Customer, Customer.id == Invitation.customer_id)
+            .where(
+                Invitation.cycle_id == cycle.id,
+                Invitation.responded_at.is_(None),
+                Customer.opted_out_at.is_(None),
+                Customer.active.is_(True),
+            )
+            .order_by(Customer.ref)
+        )
+    )
 
 
 def _cell(value: str) -> str:
@@ -71,10 +78,15 @@ def links_csv(session: Session, cycle: Cycle, links: Links) -> bytes:
     writer.writerow(CSV_COLUMNS)
     for invitation in pending_invitations(session, cycle):
         closes: datetime = invitation.expires_at.astimezone(zone)
-        writer.writerow([
-            _cell(invitation.customer.ref), invitation.locale, links.survey_url(invitation),
-            links.opt_out_url(invitation), closes.strftime("%Y-%m-%d %H:%M"),
-        ])
+        writer.writerow(
+            [
+                _cell(invitation.customer.ref),
+                invitation.locale,
+                links.survey_url(invitation),
+                links.opt_out_url(invitation),
+                closes.strftime("%Y-%m-%d %H:%M"),
+            ]
+        )
     return ("\ufeff" + out.getvalue()).encode("utf-8")
 
 
@@ -86,6 +98,7 @@ def qr_png(url: str) -> bytes:
 
 def qr_svg(url: str) -> bytes:
     buffer = io.BytesIO()
-    segno.make(url, error="m").save(buffer, kind="svg", scale=8, border=4, xmldecl=False,
-                                     svgns=True, title="QR")
+    segno.make(url, error="m").save(
+        buffer, kind="svg", scale=8, border=4, xmldecl=False, svgns=True, title="QR"
+    )
     return buffer.getvalue()

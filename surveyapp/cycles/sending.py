@@ -56,38 +56,65 @@ def _compose(settings: SmtpSettings, invitation: Invitation, links: Links, *, re
     cycle = invitation.cycle
     contract = cycle.contract
     context = dict(
-        name=contact.name, client=contract.client.name, provider=contract.provider.name,
-        month=cycle.month, closes_at=invitation.expires_at.astimezone(ZoneInfo(contract.timezone)),
-        survey_url=links.survey_url(invitation), opt_out_url=links.opt_out_url(invitation), reminder=reminder,
+        name=contact.name,
+        client=contract.client.name,
+        provider=contract.provider.name,
+        month=cycle.month,
+        closes_at=invitation.expires_at.astimezone(ZoneInfo(contract.timezone)),
+        survey_url=links.survey_url(invitation),
+        opt_out_url=links.opt_out_url(invitation),
+        reminder=reminder,
     )
     with force_locale(invitation.locale):
-        subject = (_("Reminder: how was our service in %(month)s?", month=cycle.month) if reminder
-                   else _("How was our service in %(month)s?", month=cycle.month))
+        subject = (
+            _("Reminder: how was our service in %(month)s?", month=cycle.month)
+            if reminder
+            else _("How was our service in %(month)s?", month=cycle.month)
+        )
         text = render_template("cycles/email/invitation.txt", **context)
         html = render_template("cycles/email/invitation.html", **context)
-    headers = {"List-Unsubscribe": f"<{context['opt_out_url']}>",
-               "Content-Language": "en" if invitation.locale == "en" else "zh-CN"}
-    return build_message(settings, contact.email, subject, text, html, headers, sender_name=contract.provider.name)
+    headers = {
+        "List-Unsubscribe": f"<{context['opt_out_url']}>",
+        "Content-Language": "en" if invitation.locale == "en" else "zh-CN",
+    }
+    return build_message(
+        settings, contact.email, subject, text, html, headers, sender_name=contract.provider.name
+    )
 
 
-def send_invitations(session: Session, cycle: Cycle, *, mailer: Mailer, links: Links, now: datetime,
-                     limit: int | None = None, progress: Progress | None = None) -> SendSummary:
-    """Mail every e-mail invitation of ``cycle`` not mailed yet; failed ones are retried next run."""
+def send_invitations(
+    session: Session,
+    cycle: Cycle,
+    *,
+    mailer: Mailer,
+    links: Links,
+    now: datetime,
+    limit: int | None = None,
+    progress: Progress | None = None,
+) -> SendSummary:
+    """Mail each e-mail invitation of ``cycle`` not mailed yet; failed ones are retried next run."""
     _require_open(cycle, now)
     candidates = session.execute(
         select(Invitation.id, Invitation.send_attempts)
-        .where(Invitation.cycle_id == cycle.id, Invitation.channel == Channel.EMAIL, Invitation.sent_at.is_(None))
+        .where(
+            Invitation.cycle_id == cycle.id,
+            Invitation.channel == Channel.EMAIL,
+            Invitation.sent_at.is_(None),
+        )
         .order_by(Invitation.id)
     ).all()
     summary = SendSummary()
     summary.skipped = session.scalar(
-        select(func.count()).where(Invitation.cycle_id == cycle.id,
-                               (Invitation.channel != Channel.EMAIL) | Invitation.sent_at.is_not(None))
+        select(func.count()).where(
+            Invitation.cycle_id == cycle.id,
+            (Invitation.channel != Channel.EMAIL) | Invitation.sent_at.is_not(None),
+        )
     )
     connection_failures = 0
     for index, (invitation_id, attempts) in enumerate(candidates, start=1):
-        if (limit is not None and summary.sent + summary.failed >= limit) or \
-                connection_failures >= MAX_CONNECTION_FAILURES:
+        if (
+            limit is not None and summary.sent + summary.failed >= limit
+        ) or connection_failures >= MAX_CONNECTION_FAILURES:
             summary.remaining = len(candidates) - index + 1
             break
         invitation = session.get(Invitation, invitation_id)
@@ -95,8 +122,12 @@ def send_invitations(session: Session, cycle: Cycle, *, mailer: Mailer, links: L
             summary.skipped += 1
             continue
         claimed = session.execute(
-            update(Invitation).where(Invitation.id == invitation_id, Invitation.sent_at.is_(None),
-                                     Invitation.send_attempts == attempts)
+            update(Invitation)
+            .where(
+                Invitation.id == invitation_id,
+                Invitation.sent_at.is_(None),
+                Invitation.send_attempts == attempts,
+            )
             .values(send_attempts=attempts + 1)
         ).rowcount
         session.commit()
@@ -105,12 +136,19 @@ def send_invitations(session: Session, cycle: Cycle, *, mailer: Mailer, links: L
             continue
         error = _deliver(mailer, mailer.settings, invitation, links, reminder=False)
         if error is None:
-            session.execute(update(Invitation).where(Invitation.id == invitation_id)
-                            .values(sent_at=now, last_error=None))
+            session.execute(
+                update(Invitation)
+                .where(Invitation.id == invitation_id)
+                .values(sent_at=now, last_error=None)
+            )
             summary.sent += 1
             connection_failures = 0
         else:
-            session.execute(update(Invitation).where(Invitation.id == invitation_id).values(last_error=str(error)[:500]))
+            session.execute(
+                update(Invitation)
+                .where(Invitation.id == invitation_id)
+                .values(last_error=str(error)[:500])
+            )
             summary.failed += 1
             connection_failures = connection_failures + 1 if error.connection else 0
         session.commit()
@@ -120,16 +158,33 @@ def send_invitations(session: Session, cycle: Cycle, *, mailer: Mailer, links: L
     return summary
 
 
-def send_reminders(session: Session, cycle: Cycle, *, mailer: Mailer, links: Links, now: datetime,
-                   limit: int | None = None, progress: Progress | None = None) -> SendSummary:
+def send_reminders(
+    session: Session,
+    cycle: Cycle,
+    *,
+    mailer: Mailer,
+    links: Links,
+    now: datetime,
+    limit: int | None = None,
+    progress: Progress | None = None,
+) -> SendSummary:
     """Remind mailed non-responders after the contract's days, at most its number of reminders."""
     _require_open(cycle, now)
     contract = cycle.contract
     wait = timedelta(days=contract.reminder_after_days)
     candidates = session.execute(
-        select(Invitation.id, Invitation.reminders_sent, Invitation.sent_at, Invitation.last_reminded_at)
-        .where(Invitation.cycle_id == cycle.id, Invitation.channel == Channel.EMAIL,
-               Invitation.sent_at.is_not(None), Invitation.responded_at.is_(None))
+        select(
+            Invitation.id,
+            Invitation.reminders_sent,
+            Invitation.sent_at,
+            Invitation.last_reminded_at,
+        )
+        .where(
+            Invitation.cycle_id == cycle.id,
+            Invitation.channel == Channel.EMAIL,
+            Invitation.sent_at.is_not(None),
+            Invitation.responded_at.is_(None),
+        )
         .order_by(Invitation.id)
     ).all()
     summary = SendSummary()
@@ -141,8 +196,9 @@ def send_reminders(session: Session, cycle: Cycle, *, mailer: Mailer, links: Lin
             due.append((invitation_id, reminders, last_reminded))
     connection_failures = 0
     for index, (invitation_id, reminders, last_reminded) in enumerate(due, start=1):
-        if (limit is not None and summary.sent + summary.failed >= limit) or \
-                connection_failures >= MAX_CONNECTION_FAILURES:
+        if (
+            limit is not None and summary.sent + summary.failed >= limit
+        ) or connection_failures >= MAX_CONNECTION_FAILURES:
             summary.remaining = len(due) - index + 1
             break
         invitation = session.get(Invitation, invitation_id)
@@ -150,8 +206,12 @@ def send_reminders(session: Session, cycle: Cycle, *, mailer: Mailer, links: Lin
             summary.skipped += 1
             continue
         claimed = session.execute(
-            update(Invitation).where(Invitation.id == invitation_id, Invitation.reminders_sent == reminders,
-                                     Invitation.responded_at.is_(None))
+            update(Invitation)
+            .where(
+                Invitation.id == invitation_id,
+                Invitation.reminders_sent == reminders,
+                Invitation.responded_at.is_(None),
+            )
             .values(reminders_sent=reminders + 1, last_reminded_at=now)
         ).rowcount
         session.commit()
@@ -163,8 +223,15 @@ def send_reminders(session: Session, cycle: Cycle, *, mailer: Mailer, links: Lin
             summary.sent += 1
             connection_failures = 0
         else:  # give the reminder back so the next run tries again
-            session.execute(update(Invitation).where(Invitation.id == invitation_id).values(
-                reminders_sent=reminders, last_reminded_at=last_reminded, last_error=str(error)[:500]))
+            session.execute(
+                update(Invitation)
+                .where(Invitation.id == invitation_id)
+                .values(
+                    reminders_sent=reminders,
+                    last_reminded_at=last_reminded,
+                    last_error=str(error)[:500],
+                )
+            )
             summary.failed += 1
             connection_failures = connection_failures + 1 if error.connection else 0
         session.commit()
@@ -176,12 +243,17 @@ def send_reminders(session: Session, cycle: Cycle, *, mailer: Mailer, links: Lin
 
 def _unreachable(invitation: Invitation) -> bool:
     customer: Customer = invitation.customer
-    return (customer.opted_out_at is not None or not customer.active or customer.email_enc is None
-            or invitation.responded_at is not None)
+    return (
+        customer.opted_out_at is not None
+        or not customer.active
+        or customer.email_enc is None
+        or invitation.responded_at is not None
+    )
 
 
-def _deliver(mailer: Mailer, settings: SmtpSettings, invitation: Invitation, links: Links, *,
-             reminder: bool) -> MailError | None:
+def _deliver(
+    mailer: Mailer, settings: SmtpSettings, invitation: Invitation, links: Links, *, reminder: bool
+) -> MailError | None:
     message = _compose(settings, invitation, links, reminder=reminder)
     if message is None:
         return MailError("no e-mail address")

@@ -54,11 +54,14 @@ def _links() -> Links:
 @requires(*PROVIDER_STAFF)
 def index(contract_id: int):
     contract = contract_or_404(contract_id, current_user)
-    cycles = db.session.scalars(select(Cycle).where(Cycle.contract_id == contract.id)
-                                .order_by(Cycle.month.desc())).all()
+    cycles = db.session.scalars(
+        select(Cycle).where(Cycle.contract_id == contract.id).order_by(Cycle.month.desc())
+    ).all()
     counts = {c.id: cycle_counts(db.session, c) for c in cycles}
     form = OpenForm(month=month_of(utcnow(), contract.timezone))
-    return render_template("cycles/index.html", contract=contract, cycles=cycles, counts=counts, form=form)
+    return render_template(
+        "cycles/index.html", contract=contract, cycles=cycles, counts=counts, form=form
+    )
 
 
 @bp.post("/open")
@@ -70,12 +73,21 @@ def open_(contract_id: int):
         flash(_("Enter the month as YYYY-MM."), "error")
         return redirect(url_for(".index", contract_id=contract.id))
     try:
-        result = open_cycle(db.session, contract, form.month.data, now=utcnow(), links=_links(), actor=current_user)
+        result = open_cycle(
+            db.session, contract, form.month.data, now=utcnow(), links=_links(), actor=current_user
+        )
     except CycleError as exc:
         flash(str(exc), "error")
         return redirect(url_for(".index", contract_id=contract.id))
-    flash(_("Survey month %(month)s is open: %(created)s new invitations, %(existing)s already there.",
-            month=result.cycle.month, created=result.created, existing=result.existing), "info")
+    flash(
+        _(
+            "Survey month %(month)s is open: %(created)s new invitations, %(existing)s already there.",  # noqa: E501
+            month=result.cycle.month,
+            created=result.created,
+            existing=result.existing,
+        ),
+        "info",
+    )
     return redirect(url_for(".show", contract_id=contract.id, month=result.cycle.month))
 
 
@@ -85,12 +97,22 @@ def show(contract_id: int, month: str):
     contract = contract_or_404(contract_id, current_user)
     cycle = _cycle_or_404(contract, month)
     invitations = db.session.execute(
-        select(Invitation, Customer.ref).join(Customer, Customer.id == Invitation.customer_id)
-        .where(Invitation.cycle_id == cycle.id).order_by(Customer.ref).limit(LIST_LIMIT)
+        select(Invitation, Customer.ref)
+        .join(Customer, Customer.id == Invitation.customer_id)
+        .where(Invitation.cycle_id == cycle.id)
+        .order_by(Customer.ref)
+        .limit(LIST_LIMIT)
     ).all()
-    return render_template("cycles/show.html", contract=contract, cycle=cycle, counts=cycle_counts(db.session, cycle),
-                           invitations=invitations, list_limit=LIST_LIMIT, form=ActionForm(),
-                           is_admin=current_user.role_enum == Role.PROVIDER_ADMIN)
+    return render_template(
+        "cycles/show.html",
+        contract=contract,
+        cycle=cycle,
+        counts=cycle_counts(db.session, cycle),
+        invitations=invitations,
+        list_limit=LIST_LIMIT,
+        form=ActionForm(),
+        is_admin=current_user.role_enum == Role.PROVIDER_ADMIN,
+    )
 
 
 def _send(contract_id: int, month: str, step) -> Response:
@@ -100,14 +122,22 @@ def _send(contract_id: int, month: str, step) -> Response:
         abort(400)
     try:
         with Mailer(SmtpSettings.from_config(current_app.config)) as mailer:
-            summary: SendSummary = step(db.session, cycle, mailer=mailer, links=_links(), now=utcnow(),
-                                        limit=SEND_BATCH)
+            summary: SendSummary = step(
+                db.session, cycle, mailer=mailer, links=_links(), now=utcnow(), limit=SEND_BATCH
+            )
     except CycleError as exc:
         flash(str(exc), "error")
     else:
-        flash(_("Sent %(sent)s, failed %(failed)s, skipped %(skipped)s, left for the next batch %(remaining)s.",
-                sent=summary.sent, failed=summary.failed, skipped=summary.skipped, remaining=summary.remaining),
-              "error" if summary.failed else "info")
+        flash(
+            _(
+                "Sent %(sent)s, failed %(failed)s, skipped %(skipped)s, left for the next batch %(remaining)s.",  # noqa: E501
+                sent=summary.sent,
+                failed=summary.failed,
+                skipped=summary.skipped,
+                remaining=summary.remaining,
+            ),
+            "error" if summary.failed else "info",
+        )
     return redirect(url_for(".show", contract_id=contract.id, month=month))
 
 
@@ -131,7 +161,10 @@ def close(contract_id: int, month: str):
     if not ActionForm().validate_on_submit():
         abort(400)
     if close_cycle(db.session, cycle, now=utcnow(), actor=current_user):
-        flash(_("Survey month %(month)s is closed; its links no longer take answers.", month=month), "info")
+        flash(
+            _("Survey month %(month)s is closed; its links no longer take answers.", month=month),
+            "info",
+        )
     return redirect(url_for(".show", contract_id=contract.id, month=month))
 
 
@@ -141,12 +174,24 @@ def links_download(contract_id: int, month: str):
     contract = contract_or_404(contract_id, current_user)
     cycle = _cycle_or_404(contract, month)
     body = links_csv(db.session, cycle, _links())
-    audit.record(db.session, "cycle.links_exported", actor=current_user, subject=cycle,
-                 organization_id=contract.provider_id, details={"contract": contract.number, "month": month})
+    audit.record(
+        db.session,
+        "cycle.links_exported",
+        actor=current_user,
+        subject=cycle,
+        organization_id=contract.provider_id,
+        details={"contract": contract.number, "month": month},
+    )
     db.session.commit()
     filename = f"survey-links-{contract.number}-{month}.csv"
-    return Response(body, mimetype="text/csv; charset=utf-8",
-                    headers={"Content-Disposition": f'attachment; filename="{filename}"', "Cache-Control": "no-store"})
+    return Response(
+        body,
+        mimetype="text/csv; charset=utf-8",
+        headers={
+            "Content-Disposition": f'attachment; filename="{filename}"',
+            "Cache-Control": "no-store",
+        },
+    )
 
 
 @bp.get("/<month>/invitations/<int:invitation_id>/qr.<fmt>")
@@ -154,8 +199,9 @@ def links_download(contract_id: int, month: str):
 def qr(contract_id: int, month: str, invitation_id: int, fmt: str):
     contract = contract_or_404(contract_id, current_user)
     cycle = _cycle_or_404(contract, month)
-    invitation = db.session.scalar(select(Invitation).where(Invitation.id == invitation_id,
-                                                            Invitation.cycle_id == cycle.id))
+    invitation = db.session.scalar(
+        select(Invitation).where(Invitation.id == invitation_id, Invitation.cycle_id == cycle.id)
+    )
     if invitation is None or fmt not in ("png", "svg"):
         abort(404)
     url = _links().survey_url(invitation)

@@ -101,6 +101,8 @@ def _read_one(question: Question, raw: list[str]) -> Any:
             raise ValueError(_l("The text contains characters that are not allowed."))
         limit = text_limit(question)
         if len(text) > limit:
-            raise ValueError(_l("Please keep it to %(limit)s characters (now %(n)s).", limit=limit, n=len(text)))
+            raise ValueError(
+                _l("Please keep it to %(limit)s characters (now %(n)s).", limit=limit, n=len(text))
+            )
         return text
     raise ValueError(_l("This question cannot be answered."))

@@ -29,23 +29,37 @@ class SurveyClosed(Exception):
 
 
 def is_open(invitation: Invitation, cycle: Cycle, now: datetime) -> bool:
-    return cycle.status == CycleStatus.OPEN and now < invitation.expires_at and now < cycle.closes_at
+    return (
+        cycle.status == CycleStatus.OPEN and now < invitation.expires_at and now < cycle.closes_at
+    )
 
 
-def answer_rows(questions: Mapping[int, Question], values: Mapping[int, Any], cycle: Cycle) -> list[dict]:
+def answer_rows(
+    questions: Mapping[int, Question], values: Mapping[int, Any], cycle: Cycle
+) -> list[dict]:
     """One row per answer; a multiple-choice answer gives one row per chosen option (``seq``)."""
     rows = []
     for question_id, value in values.items():
         question = questions[question_id]
-        base = {"question_id": question_id, "contract_id": cycle.contract_id, "month": cycle.month,
-                "question_code": question.code, "kind": question.type, "seq": 0,
-                "value": None, "option_id": None, "text_value": None}
+        base = {
+            "question_id": question_id,
+            "contract_id": cycle.contract_id,
+            "month": cycle.month,
+            "question_code": question.code,
+            "kind": question.type,
+            "seq": 0,
+            "value": None,
+            "option_id": None,
+            "text_value": None,
+        }
         if question.type in (QuestionType.RATING, QuestionType.NPS):
             rows.append(base | {"value": value})
         elif question.type == QuestionType.SINGLE:
             rows.append(base | {"option_id": value})
         elif question.type == QuestionType.MULTIPLE:
-            rows.extend(base | {"option_id": option_id, "seq": seq} for seq, option_id in enumerate(value))
+            rows.extend(
+                base | {"option_id": option_id, "seq": seq} for seq, option_id in enumerate(value)
+            )
         else:
             rows.append(base | {"text_value": value})
     return rows
@@ -90,19 +104,31 @@ def accept_response(
     return response_id
 
 
-def _insert_response(session: Session, invitation: Invitation, cycle: Cycle, now: datetime, locale: str,
-                     seconds_taken: int | None) -> int:
+def _insert_response(
+    session: Session,
+    invitation: Invitation,
+    cycle: Cycle,
+    now: datetime,
+    locale: str,
+    seconds_taken: int | None,
+) -> int:
     # The first statement of the transaction is this INSERT: on SQLite it takes the write lock
     # at once (waiting for the busy timeout), on PostgreSQL the unique index makes a second
     # insert of the same invitation wait for the first and then fail.
     return session.execute(
-        insert(Response).values(
-            invitation_id=invitation.id, cycle_id=cycle.id, contract_id=cycle.contract_id, month=cycle.month,
-            survey_version_id=cycle.survey_version_id, submitted_at=now,
+        insert(Response)
+        .values(
+            invitation_id=invitation.id,
+            cycle_id=cycle.id,
+            contract_id=cycle.contract_id,
+            month=cycle.month,
+            survey_version_id=cycle.survey_version_id,
+            submitted_at=now,
             locale="en" if locale == "en" else "zh_CN",
             seconds_taken=None if seconds_taken is None else max(0, int(seconds_taken)),
             source="survey",
-        ).returning(Response.id)
+        )
+        .returning(Response.id)
     ).scalar_one()
 
 
@@ -112,8 +138,13 @@ def _insert_answers(session: Session, response_id: int, rows: list[dict]) -> Non
 
 
 def _mark_responded(session: Session, invitation_id: int, now: datetime) -> None:
-    session.execute(update(Invitation).where(Invitation.id == invitation_id).values(responded_at=now))
+    session.execute(
+        update(Invitation).where(Invitation.id == invitation_id).values(responded_at=now)
+    )
 
 
 def _has_response(session: Session, invitation_id: int) -> bool:
-    return session.scalar(select(Response.id).where(Response.invitation_id == invitation_id)) is not None
+    return (
+        session.scalar(select(Response.id).where(Response.invitation_id == invitation_id))
+        is not None
+    )

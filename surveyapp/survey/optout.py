@@ -19,12 +19,18 @@ from ..models import Customer, Invitation
 def opt_out(session: Session, invitation: Invitation, *, now: datetime) -> bool:
     """Mark the invitation's customer as opted out; False when they already were. Commits."""
     changed = session.execute(
-        update(Customer).where(Customer.id == invitation.customer_id, Customer.opted_out_at.is_(None))
+        update(Customer)
+        .where(Customer.id == invitation.customer_id, Customer.opted_out_at.is_(None))
         .values(opted_out_at=now)
     ).rowcount
     if changed:
-        audit.record(session, "customer.opted_out", actor_label="customer", subject=invitation.customer,
-                     organization_id=invitation.cycle.contract.client_id,
-                     details={"invitation_id": invitation.id})
+        audit.record(
+            session,
+            "customer.opted_out",
+            actor_label="customer",
+            subject=invitation.customer,
+            organization_id=invitation.cycle.contract.client_id,
+            details={"invitation_id": invitation.id},
+        )
     session.commit()
     return bool(changed)

@@ -10,7 +10,17 @@ from __future__ import annotations
 
 import time
 
-from flask import Blueprint, abort, current_app, g, redirect, render_template, request, session, url_for
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    g,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 from sqlalchemy import select, update
 from sqlalchemy.orm import joinedload
@@ -39,9 +49,13 @@ def _invitation_or_404(token: str) -> Invitation:
     invitation = None
     if looks_like_token(token):
         invitation = db.session.scalar(
-            select(Invitation).where(Invitation.token_hash == token_hash(token)).options(
-                joinedload(Invitation.cycle).joinedload(Cycle.survey_version)
-                .selectinload(SurveyVersion.questions).selectinload(Question.options)
+            select(Invitation)
+            .where(Invitation.token_hash == token_hash(token))
+            .options(
+                joinedload(Invitation.cycle)
+                .joinedload(Cycle.survey_version)
+                .selectinload(SurveyVersion.questions)
+                .selectinload(Question.options)
             )
         )
     if invitation is None:
@@ -71,8 +85,15 @@ def _seconds_taken(invitation: Invitation, mark: str | None, now) -> int | None:
 def _render_form(invitation: Invitation, form: SurveyForm, values, errors, status: int = 200):
     version = invitation.cycle.survey_version
     return render_template(
-        "survey/form.html", invitation=invitation, version=version, form=form, values=values, errors=errors,
-        field_name=field_name, text_limit=text_limit, token=request.view_args["token"],
+        "survey/form.html",
+        invitation=invitation,
+        version=version,
+        form=form,
+        values=values,
+        errors=errors,
+        field_name=field_name,
+        text_limit=text_limit,
+        token=request.view_args["token"],
     ), status
 
 
@@ -86,8 +107,11 @@ def show(token: str):
     if not is_open(invitation, invitation.cycle, now):
         return render_template("survey/closed.html", token=token), 410
     if invitation.opened_at is None:
-        db.session.execute(update(Invitation).where(Invitation.id == invitation.id, Invitation.opened_at.is_(None))
-                           .values(opened_at=now))
+        db.session.execute(
+            update(Invitation)
+            .where(Invitation.id == invitation.id, Invitation.opened_at.is_(None))
+            .values(opened_at=now)
+        )
         db.session.commit()
     form = SurveyForm(started=_started_serializer().dumps(invitation.id))
     return _render_form(invitation, form, MultiDict(), {})
@@ -106,11 +130,19 @@ def submit(token: str):
     questions = invitation.cycle.survey_version.questions
     answers = read_answers(questions, request.form)
     if not answers.ok:
-        form.started.data = request.form.get("started") or _started_serializer().dumps(invitation.id)
+        form.started.data = request.form.get("started") or _started_serializer().dumps(
+            invitation.id
+        )
         return _render_form(invitation, form, request.form, answers.errors, 400)
     try:
-        accept_response(db.session, invitation, answers.values, now=now, locale=str(g.locale),
-                        seconds_taken=_seconds_taken(invitation, request.form.get("started"), now))
+        accept_response(
+            db.session,
+            invitation,
+            answers.values,
+            now=now,
+            locale=str(g.locale),
+            seconds_taken=_seconds_taken(invitation, request.form.get("started"), now),
+        )
     except AlreadyAnswered:
         return render_template("survey/answered.html", token=token), 409
     except SurveyClosed:

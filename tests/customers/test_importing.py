@@ -10,7 +10,11 @@ from surveyapp.models import Customer
 
 from ..factories import make_contract
 
-GOOD = "ref,name,email,mobile,language,active\nK1,张伟,zw@example.com,13800000001,zh_CN,yes\nK2,Ann,ann@example.com,,en,\n"
+GOOD = (
+    "ref,name,email,mobile,language,active\n"
+    "K1,张伟,zw@example.com,13800000001,zh_CN,yes\n"
+    "K2,Ann,ann@example.com,,en,\n"
+)
 
 
 def _customers(session) -> int:
@@ -23,7 +27,9 @@ def test_a_good_file_with_bom_imports_and_encrypts_contact_data(session):
     result = import_customers(session, contract, ("\ufeff" + GOOD).encode("utf-8"))
     assert result.imported and (result.created, result.updated) == (2, 0)
     k1 = session.scalars(select(Customer).where(Customer.ref == "K1")).one()
-    assert k1.reveal_contact().email == "zw@example.com" and "zw@example.com" not in (k1.email_enc or "")
+    assert k1.reveal_contact().email == "zw@example.com" and "zw@example.com" not in (
+        k1.email_enc or ""
+    )
     assert session.scalars(select(Customer).where(Customer.ref == "K2")).one().language == "en"
 
 
@@ -36,22 +42,38 @@ def test_importing_the_same_file_twice_creates_nothing_new(session):
 
 def test_a_bad_row_means_nothing_is_imported_and_the_report_names_line_and_column(session):
     contract = make_contract(session)
-    data = GOOD + "K3,Bad,not-an-email,12,fr,maybe\n,NoRef,x@example.com,,,\nK1,Dup,dup@example.com,,,\n"
+    data = (
+        GOOD
+        + "K3,Bad,not-an-email,12,fr,maybe\n,NoRef,x@example.com,,,\nK1,Dup,dup@example.com,,,\n"
+    )
     result = import_customers(session, contract, data.encode())
     assert not result.imported and _customers(session) == 0
     problems = {(p.line, p.column) for p in result.report.problems}
-    assert {(4, "email"), (4, "mobile"), (4, "language"), (4, "active"), (5, "ref"), (6, "ref")} <= problems
+    assert {
+        (4, "email"),
+        (4, "mobile"),
+        (4, "language"),
+        (4, "active"),
+        (5, "ref"),
+        (6, "ref"),
+    } <= problems
 
 
 def test_skipping_bad_rows_imports_the_good_ones(session):
     contract = make_contract(session)
-    result = import_customers(session, contract, (GOOD + "K3,Bad,not-an-email,,,\n").encode(), skip_bad_rows=True)
-    assert result.imported and result.created == 2 and result.skipped == 1 and _customers(session) == 2
+    result = import_customers(
+        session, contract, (GOOD + "K3,Bad,not-an-email,,,\n").encode(), skip_bad_rows=True
+    )
+    assert (
+        result.imported and result.created == 2 and result.skipped == 1 and _customers(session) == 2
+    )
 
 
 def test_chinese_headers_and_a_gb18030_file_from_excel_work(session):
     contract = make_contract(session)
-    data = "编号,姓名,邮箱,手机,语言,有效\nK9,李娜,ln@example.com,13900000009,中文,是\n".encode("gb18030")
+    data = "编号,姓名,邮箱,手机,语言,有效\nK9,李娜,ln@example.com,13900000009,中文,是\n".encode(
+        "gb18030"
+    )
     result = import_customers(session, contract, data)
     assert result.imported and result.created == 1
     assert session.scalars(select(Customer)).one().reveal_contact().name == "李娜"
@@ -59,7 +81,9 @@ def test_chinese_headers_and_a_gb18030_file_from_excel_work(session):
 
 def test_an_unknown_or_missing_column_is_a_file_problem(session):
     contract = make_contract(session)
-    result = import_customers(session, contract, b"emial,name\nx@example.com,X\n", skip_bad_rows=True)
+    result = import_customers(
+        session, contract, b"emial,name\nx@example.com,X\n", skip_bad_rows=True
+    )
     assert not result.imported and result.report.file_problem
     assert {(p.line, p.column) for p in result.report.problems} == {(1, "emial"), (1, "ref")}
 
@@ -72,7 +96,7 @@ def test_an_email_of_another_customer_is_refused(session):
 
 
 def test_line_numbers_count_physical_lines_of_quoted_multiline_cells():
-    data = 'ref,name\nA,"two\nlines"\n,missing\n'.encode()
+    data = b'ref,name\nA,"two\nlines"\n,missing\n'
     report = read_csv(data, [Column("ref", required=True), Column("name")])
     assert [(p.line, p.column) for p in report.problems] == [(4, "ref")]
 

@@ -49,7 +49,9 @@ def smtp():
 
 @pytest.fixture
 def mail_app(database_url, smtp):
-    app = make_app(database_url, SMTP_PORT=smtp.port, SMTP_TIMEOUT=5, BASE_URL="https://survey.test")
+    app = make_app(
+        database_url, SMTP_PORT=smtp.port, SMTP_TIMEOUT=5, BASE_URL="https://survey.test"
+    )
     yield app
 
 

@@ -15,7 +15,9 @@ def _run(app, *args):
     return app.test_cli_runner().invoke(args=list(args))
 
 
-def test_open_send_remind_export_and_close_from_the_command_line(mail_app, session, contract, smtp, tmp_path):
+def test_open_send_remind_export_and_close_from_the_command_line(
+    mail_app, session, contract, smtp, tmp_path
+):
     number = contract.number
     first = _run(mail_app, "open-cycle", "--contract", number, "--month", "2026-12", "--now", NOW)
     assert first.exit_code == 0 and "3 invitations created" in first.output
@@ -23,29 +25,45 @@ def test_open_send_remind_export_and_close_from_the_command_line(mail_app, sessi
     assert "0 invitations created, 3 already there" in again.output
     assert session.scalar(select(func.count()).select_from(Invitation)) == 3
 
-    sent = _run(mail_app, "send-invitations", "--contract", number, "--month", "2026-12", "--now", NOW)
-    assert sent.exit_code == 0 and "1/2" in sent.output and "Summary: sent 2, failed 0, skipped 1." in sent.output
+    sent = _run(
+        mail_app, "send-invitations", "--contract", number, "--month", "2026-12", "--now", NOW
+    )
+    assert (
+        sent.exit_code == 0
+        and "1/2" in sent.output
+        and "Summary: sent 2, failed 0, skipped 1." in sent.output
+    )
     resent = _run(mail_app, "send-invitations", "--now", NOW)
     assert "Summary: sent 0, failed 0, skipped 3." in resent.output and len(smtp.messages) == 2
 
     assert "Summary: sent 2" in _run(mail_app, "remind", "--now", "2026-12-05T04:00:00").output
 
     out = tmp_path / "links.csv"
-    exported = _run(mail_app, "export-links", "--contract", number, "--month", "2026-12", "--output", str(out))
+    exported = _run(
+        mail_app, "export-links", "--contract", number, "--month", "2026-12", "--output", str(out)
+    )
     assert exported.exit_code == 0 and "Wrote 3 links" in exported.output
     rows = list(csv.DictReader(out.read_text(encoding="utf-8-sig").splitlines()))
     assert [r["customer_ref"] for r in rows] == ["A001", "A002", "A003"]
 
-    assert "Summary: 0 closed." in _run(mail_app, "close-cycle", "--now", "2026-12-10T00:00:00").output
+    assert (
+        "Summary: 0 closed." in _run(mail_app, "close-cycle", "--now", "2026-12-10T00:00:00").output
+    )
     closed = _run(mail_app, "close-cycle", "--now", "2026-12-15T01:00:00")
     assert "closed." in closed.output and "Summary: 1 closed." in closed.output
-    assert "Summary: 0 closed." in _run(mail_app, "close-cycle", "--now", "2026-12-16T00:00:00").output
+    assert (
+        "Summary: 0 closed." in _run(mail_app, "close-cycle", "--now", "2026-12-16T00:00:00").output
+    )
     session.expire_all()
     assert session.scalars(select(Cycle)).one().status == "closed"
 
 
-def test_open_cycle_without_a_contract_opens_only_the_contracts_that_are_due(mail_app, session, contract):
-    early = _run(mail_app, "open-cycle", "--now", "2026-11-30T12:00:00")  # before 1 Dec 09:00 Shanghai
+def test_open_cycle_without_a_contract_opens_only_the_contracts_that_are_due(
+    mail_app, session, contract
+):
+    early = _run(
+        mail_app, "open-cycle", "--now", "2026-11-30T12:00:00"
+    )  # before 1 Dec 09:00 Shanghai
     assert early.exit_code == 0 and session.scalar(select(func.count()).select_from(Cycle)) == 0
     due = _run(mail_app, "open-cycle", "--now", NOW)
     assert "2026-12: open; 3 invitations created" in due.output
@@ -63,5 +81,7 @@ def test_sending_fails_with_exit_code_1_when_the_server_is_down(database_url, se
 def test_a_closed_month_cannot_be_reopened(mail_app, contract):
     _run(mail_app, "open-cycle", "--contract", contract.number, "--month", "2026-12", "--now", NOW)
     _run(mail_app, "close-cycle", "--contract", contract.number, "--month", "2026-12", "--now", NOW)
-    result = _run(mail_app, "open-cycle", "--contract", contract.number, "--month", "2026-12", "--now", NOW)
+    result = _run(
+        mail_app, "open-cycle", "--contract", contract.number, "--month", "2026-12", "--now", NOW
+    )
     assert result.exit_code == 1 and "is closed" in result.output

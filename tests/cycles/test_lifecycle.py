@@ -54,7 +54,9 @@ def test_the_month_window_is_in_the_contracts_time_zone(session, contract):
     # day 1 at 09:00 in Asia/Shanghai is 01:00 UTC; open for 14 days
     assert cycle.opens_at == datetime(2026, 12, 1, 1, 0, tzinfo=UTC)
     assert cycle.closes_at == datetime(2026, 12, 15, 1, 0, tzinfo=UTC)
-    assert cycle_window("2026-12", "Europe/Berlin", 1, 14)[0] == datetime(2026, 12, 1, 8, 0, tzinfo=UTC)
+    assert cycle_window("2026-12", "Europe/Berlin", 1, 14)[0] == datetime(
+        2026, 12, 1, 8, 0, tzinfo=UTC
+    )
 
 
 def test_only_the_hash_of_each_link_is_stored(session, contract):
@@ -63,7 +65,9 @@ def test_only_the_hash_of_each_link_is_stored(session, contract):
         token = LINKS.token(invitation.cycle_id, invitation.customer_id)
         assert invitation.token_hash == token_hash(token)
         assert token not in invitation.token_hash
-        assert Links("another-secret", "x").token(invitation.cycle_id, invitation.customer_id) != token
+        assert (
+            Links("another-secret", "x").token(invitation.cycle_id, invitation.customer_id) != token
+        )
 
 
 @pytest.mark.parametrize(("month", "now"), [("2026-13", NOW), ("2026-11", NOW)])
@@ -98,10 +102,14 @@ def test_closing_expires_links_stores_counts_and_is_idempotent(session, contract
 
 def test_a_closed_cycles_link_shows_the_closed_page(app, client, session, contract):
     now = utcnow()
-    month = shift_month(month_of(now, contract.timezone), 1)  # opening ahead of the window is allowed
+    month = shift_month(
+        month_of(now, contract.timezone), 1
+    )  # opening ahead of the window is allowed
     links = Links.from_config(app.config)
     cycle = open_cycle(session, contract, month, now=now, links=links).cycle
-    invitation = session.scalars(select(Invitation).join(Customer).where(Customer.ref == "A001")).one()
+    invitation = session.scalars(
+        select(Invitation).join(Customer).where(Customer.ref == "A001")
+    ).one()
     url = links.survey_url(invitation).removeprefix(links.base_url)
     assert client.get(url).status_code == 200
     close_cycle(session, cycle, now=utcnow())

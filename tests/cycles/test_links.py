@@ -19,7 +19,9 @@ NOW = datetime(2026, 12, 2, 3, 0, tzinfo=UTC)
 
 def test_the_csv_has_a_bom_one_row_per_pending_customer_and_no_contact_data(session, contract):
     cycle = open_cycle(session, contract, "2026-12", now=NOW, links=LINKS).cycle
-    answered = session.scalars(select(Invitation).join(Customer).where(Customer.ref == "A002")).one()
+    answered = session.scalars(
+        select(Invitation).join(Customer).where(Customer.ref == "A002")
+    ).one()
     answered.responded_at = NOW
     session.commit()
     body = links_csv(session, cycle, LINKS)
@@ -28,7 +30,9 @@ def test_the_csv_has_a_bom_one_row_per_pending_customer_and_no_contact_data(sess
     assert [r["customer_ref"] for r in rows] == ["A001", "A003"]
     for row in rows:
         token = row["survey_link"].removeprefix("https://survey.test/s/")
-        invitation = session.scalars(select(Invitation).where(Invitation.token_hash == token_hash(token))).one()
+        invitation = session.scalars(
+            select(Invitation).where(Invitation.token_hash == token_hash(token))
+        ).one()
         assert invitation.customer.ref == row["customer_ref"]
         assert row["opt_out_link"] == row["survey_link"] + "/opt-out"
         assert row["closes_at"] == "2026-12-15 09:00"

@@ -22,7 +22,9 @@ def run(mail_app, contract):
     """Open December, then call a sending step inside the app; returns (step result, cycle)."""
     with mail_app.app_context():
         links = Links.from_config(mail_app.config)
-        cycle = open_cycle(db.session, db.session.get(Contract, contract.id), "2026-12", now=NOW, links=links).cycle
+        cycle = open_cycle(
+            db.session, db.session.get(Contract, contract.id), "2026-12", now=NOW, links=links
+        ).cycle
         cycle_id = cycle.id
 
     def call(step, now=NOW, settings=None, **kw):
@@ -47,7 +49,9 @@ def test_invitations_go_out_in_each_customers_language_with_link_and_opt_out(run
     zh = smtp.to(_email_of(session, "A001"))[0]
     en = smtp.to(_email_of(session, "A002"))[0]
     assert "服务" in zh["Subject"] and "How was our service" in en["Subject"]
-    invitation = session.scalars(select(Invitation).join(Customer).where(Customer.ref == "A001")).one()
+    invitation = session.scalars(
+        select(Invitation).join(Customer).where(Customer.ref == "A001")
+    ).one()
     link = run.links.survey_url(invitation)
     body = zh.get_body(("plain",)).get_content()
     assert link in body and link + "/opt-out" in body and "尊敬的" in body
@@ -78,7 +82,9 @@ def test_a_refused_recipient_fails_and_a_retry_sends_only_to_it(run, smtp, sessi
     assert failed.sent_at == NOW and failed.last_error is None and failed.send_attempts == 2
 
 
-def test_an_unreachable_server_fails_the_run_and_a_later_run_sends_everything(run, smtp, session, mail_app):
+def test_an_unreachable_server_fails_the_run_and_a_later_run_sends_everything(
+    run, smtp, session, mail_app
+):
     down = SmtpSettings(host="127.0.0.1", port=1, timeout=2)
     summary = run(send_invitations, settings=down)
     assert summary.sent == 0 and summary.failed == 2
@@ -95,7 +101,10 @@ def test_a_batch_limit_leaves_the_rest_for_the_next_run(run, smtp):
 
 def test_progress_is_reported_per_invitation(run):
     seen = []
-    run(send_invitations, progress=lambda done, total, summary: seen.append((done, total, summary.sent)))
+    run(
+        send_invitations,
+        progress=lambda done, total, summary: seen.append((done, total, summary.sent)),
+    )
     assert seen == [(1, 2, 1), (2, 2, 2)]
 
 
@@ -114,7 +123,9 @@ def test_reminders_wait_for_the_contracts_days_and_stop_at_its_maximum(run, smtp
 
 def test_reminders_skip_those_who_answered_or_opted_out(run, smtp, session):
     run(send_invitations)
-    answered = session.scalars(select(Invitation).join(Customer).where(Customer.ref == "A001")).one()
+    answered = session.scalars(
+        select(Invitation).join(Customer).where(Customer.ref == "A001")
+    ).one()
     answered.responded_at = NOW + timedelta(hours=1)
     opted = session.scalars(select(Customer).where(Customer.ref == "A002")).one()
     opted.opted_out_at = NOW + timedelta(hours=2)
@@ -135,7 +146,9 @@ def test_nothing_is_sent_for_a_closed_cycle(run, smtp, mail_app):
     with mail_app.app_context():
         from surveyapp.models import Cycle
 
-        close_cycle(db.session, db.session.scalars(select(Cycle)).one(), now=NOW + timedelta(days=1))
+        close_cycle(
+            db.session, db.session.scalars(select(Cycle)).one(), now=NOW + timedelta(days=1)
+        )
     with pytest.raises(CycleError):
         run(send_invitations)
     assert smtp.messages == []

@@ -1,4 +1,4 @@
-"""In a real browser at a phone's width: open a personal link, answer every question type, submit."""
+"""In a real browser at a phone's width: open a personal link, answer every question type."""
 
 from __future__ import annotations
 
@@ -22,13 +22,17 @@ def survey_link(app, session, demo, live_server):
     links = Links(secret=app.config["SECRET_KEY"], base_url=live_server)
     month = shift_month(month_of(utcnow(), contract.timezone), 1)
     cycle = open_cycle(session, contract, month, now=utcnow(), links=links).cycle
-    invitation = session.scalars(select(Invitation).where(Invitation.cycle_id == cycle.id,
-                                                          Invitation.locale == "zh_CN")
-                                 .order_by(Invitation.id)).first()
+    invitation = session.scalars(
+        select(Invitation)
+        .where(Invitation.cycle_id == cycle.id, Invitation.locale == "zh_CN")
+        .order_by(Invitation.id)
+    ).first()
     return links.survey_url(invitation), invitation
 
 
-def test_a_customer_answers_every_question_type_on_a_phone(survey_link, new_page, page_errors, session):
+def test_a_customer_answers_every_question_type_on_a_phone(
+    survey_link, new_page, page_errors, session
+):
     url, invitation = survey_link
     page = new_page(PHONE)
     page.goto(url)
@@ -40,7 +44,9 @@ def test_a_customer_answers_every_question_type_on_a_phone(survey_link, new_page
     assert page.locator(".error-summary").is_visible()
     assert page.locator("#q-RESP-error").inner_text() == "请回答此题。"
     screenshot(page, "survey-form-phone-errors")
-    assert page_errors == ["Failed to load resource: the server responded with a status of 400 (BAD REQUEST)"]
+    assert page_errors == [
+        "Failed to load resource: the server responded with a status of 400 (BAD REQUEST)"
+    ]
     page_errors.clear()  # the re-shown form is a 400 on purpose; nothing else may log an error
 
     ratings = ["RESP", "COMPL", "KNOW", "SOLVE", "COURT", "CONF", "OVERALL"]
@@ -59,22 +65,44 @@ def test_a_customer_answers_every_question_type_on_a_phone(survey_link, new_page
     assert page_errors == []
 
     response = session.scalar(select(Response).where(Response.invitation_id == invitation.id))
-    values = dict(session.execute(select(Answer.question_code, Answer.value)
-                                  .where(Answer.response_id == response.id, Answer.value.is_not(None))).all())
-    assert values == {"RESP": 1, "COMPL": 2, "KNOW": 3, "SOLVE": 4, "COURT": 5, "CONF": 1, "OVERALL": 2, "NPS": 9}
-    assert response is not None and response.locale == "zh_CN" and response.seconds_taken is not None
-    answers = session.scalar(select(func.count()).select_from(Answer).where(Answer.response_id == response.id))
+    values = dict(
+        session.execute(
+            select(Answer.question_code, Answer.value).where(
+                Answer.response_id == response.id, Answer.value.is_not(None)
+            )
+        ).all()
+    )
+    assert values == {
+        "RESP": 1,
+        "COMPL": 2,
+        "KNOW": 3,
+        "SOLVE": 4,
+        "COURT": 5,
+        "CONF": 1,
+        "OVERALL": 2,
+        "NPS": 9,
+    }
+    assert (
+        response is not None and response.locale == "zh_CN" and response.seconds_taken is not None
+    )
+    answers = session.scalar(
+        select(func.count()).select_from(Answer).where(Answer.response_id == response.id)
+    )
     assert answers == 7 + 1 + 1 + 2 + 1
     page.goto(url)
     assert "已经回答" in page.get_by_role("heading", level=1).inner_text()
 
 
-def test_the_form_works_from_the_keyboard_and_in_english_on_a_desktop(survey_link, new_page, page_errors):
+def test_the_form_works_from_the_keyboard_and_in_english_on_a_desktop(
+    survey_link, new_page, page_errors
+):
     url, _ = survey_link
     page = new_page(DESKTOP)
     page.goto(url)
     page.get_by_role("link", name="English").click()
-    assert page.get_by_role("heading", level=1).inner_text() == "Customer service satisfaction survey"
+    assert (
+        page.get_by_role("heading", level=1).inner_text() == "Customer service satisfaction survey"
+    )
     page.locator("fieldset#q-RESP input").first.focus()
     page.keyboard.press("ArrowRight")  # radio group: arrow keys move and select
     assert page.locator("fieldset#q-RESP input:checked").get_attribute("value") == "2"

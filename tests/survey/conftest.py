@@ -33,8 +33,14 @@ def survey(session) -> Survey:
     contract.survey_id = version.survey_id
     session.commit()
     now = utcnow()
-    cycle = make_cycle(session, contract, version, month=month_of(now, contract.timezone),
-                       opens_at=now - timedelta(days=1), closes_at=now + timedelta(days=13))
+    cycle = make_cycle(
+        session,
+        contract,
+        version,
+        month=month_of(now, contract.timezone),
+        opens_at=now - timedelta(days=1),
+        closes_at=now + timedelta(days=13),
+    )
     return Survey(cycle=cycle, version=version)
 
 

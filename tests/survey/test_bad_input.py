@@ -15,8 +15,10 @@ from .conftest import full_answers
 
 def _stored(session) -> tuple[int, int]:
     session.expire_all()
-    return (session.scalar(select(func.count()).select_from(Response)),
-            session.scalar(select(func.count()).select_from(Answer)))
+    return (
+        session.scalar(select(func.count()).select_from(Response)),
+        session.scalar(select(func.count()).select_from(Answer)),
+    )
 
 
 @pytest.mark.parametrize("score", ["0", "6", "-1", "11", "3.5", "abc", "", " ", "4 ", "04x", "1e1"])
@@ -27,7 +29,11 @@ def test_an_out_of_range_rating_is_refused_with_a_message(client, session, surve
         assert page.status_code == 303
         return
     assert page.status_code == 400
-    expected = "Please answer this question." if not score.strip() else "Choose a whole number from 1 to 5."
+    expected = (
+        "Please answer this question."
+        if not score.strip()
+        else "Choose a whole number from 1 to 5."
+    )
     assert re.search(r'id="q-RESP-error">' + re.escape(expected), page.text)
     assert _stored(session) == (0, 0)
 
@@ -59,8 +65,10 @@ def test_unknown_option_ids_are_refused(client, session, survey, invite, field):
 
 def test_two_options_for_a_single_choice_are_refused(client, session, survey, invite):
     _, token = invite(locale="en")
-    page = client.post(f"/s/{token}", data=full_answers(
-        survey, **{"q-CHANNEL": [str(i) for i in survey.option_ids("CHANNEL")]}))
+    page = client.post(
+        f"/s/{token}",
+        data=full_answers(survey, **{"q-CHANNEL": [str(i) for i in survey.option_ids("CHANNEL")]}),
+    )
     assert page.status_code == 400 and "Choose only one answer." in page.text
 
 
@@ -96,7 +104,12 @@ def test_text_over_the_questions_limit_is_refused_and_kept(client, session, surv
 
 def test_text_at_the_limit_is_accepted(client, session, survey, invite):
     _, token = invite()
-    assert client.post(f"/s/{token}", data=full_answers(survey, **{"q-COMMENT": "字" * 2000})).status_code == 303
+    assert (
+        client.post(
+            f"/s/{token}", data=full_answers(survey, **{"q-COMMENT": "字" * 2000})
+        ).status_code
+        == 303
+    )
 
 
 def test_nul_bytes_are_refused(client, session, survey, invite):
@@ -110,8 +123,13 @@ def test_nul_bytes_are_refused(client, session, survey, invite):
 def test_emoji_and_chinese_text_are_kept_exactly(client, session, survey, invite):
     _, token = invite()
     text = "服务很好👍🏽，但是物流太慢了😡！\r\n第二行 — «quotes» & <tags>\u200d👨‍👩‍👧"
-    assert client.post(f"/s/{token}", data=full_answers(survey, **{"q-COMMENT": text})).status_code == 303
-    assert session.scalar(select(Answer.text_value).where(Answer.question_code == "COMMENT")) == text
+    assert (
+        client.post(f"/s/{token}", data=full_answers(survey, **{"q-COMMENT": text})).status_code
+        == 303
+    )
+    assert (
+        session.scalar(select(Answer.text_value).where(Answer.question_code == "COMMENT")) == text
+    )
 
 
 def test_a_forged_csrf_token_is_refused(database_url, session, survey, invite):
@@ -129,12 +147,19 @@ def test_a_forged_csrf_token_is_refused(database_url, session, survey, invite):
     assert _stored(session) == (1, 6)
 
 
-def test_a_csrf_token_from_another_browser_session_is_refused(database_url, session, survey, invite):
+def test_a_csrf_token_from_another_browser_session_is_refused(
+    database_url, session, survey, invite
+):
     _, token = invite()
     app = make_app(database_url, WTF_CSRF_ENABLED=True)
     victim, attacker = app.test_client(), app.test_client()
-    real = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', victim.get(f"/s/{token}").text).group(1)
-    assert attacker.post(f"/s/{token}", data={**full_answers(survey), "csrf_token": real}).status_code == 400
+    real = re.search(
+        r'name="csrf_token" type="hidden" value="([^"]+)"', victim.get(f"/s/{token}").text
+    ).group(1)
+    assert (
+        attacker.post(f"/s/{token}", data={**full_answers(survey), "csrf_token": real}).status_code
+        == 400
+    )
     assert _stored(session) == (0, 0)
 
 

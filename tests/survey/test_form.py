@@ -65,13 +65,20 @@ def test_a_full_submit_stores_the_response_and_shows_thanks(client, session, sur
     response = session.scalar(select(Response))
     assert response.invitation_id == invitation.id and response.locale == "zh_CN"
     assert response.seconds_taken is not None and response.seconds_taken >= 0
-    rows = session.execute(select(Answer.question_code, Answer.value, Answer.option_id, Answer.text_value)
-                           .order_by(Answer.id)).all()
+    rows = session.execute(
+        select(Answer.question_code, Answer.value, Answer.option_id, Answer.text_value).order_by(
+            Answer.id
+        )
+    ).all()
     topics = survey.option_ids("TOPICS")
-    assert rows == [("RESP", 4, None, None), ("NPS", 9, None, None),
-                    ("CHANNEL", None, survey.option_ids("CHANNEL")[1], None),
-                    ("TOPICS", None, topics[0], None), ("TOPICS", None, topics[1], None),
-                    ("COMMENT", None, None, "回复很快 👍")]
+    assert rows == [
+        ("RESP", 4, None, None),
+        ("NPS", 9, None, None),
+        ("CHANNEL", None, survey.option_ids("CHANNEL")[1], None),
+        ("TOPICS", None, topics[0], None),
+        ("TOPICS", None, topics[1], None),
+        ("COMMENT", None, None, "回复很快 👍"),
+    ]
     session.refresh(invitation)
     assert invitation.responded_at == response.submitted_at
 
@@ -83,7 +90,9 @@ def test_optional_questions_may_stay_empty(client, session, survey, invite):
     assert {row for row in session.scalars(select(Answer.question_code))} == {"RESP", "NPS"}
 
 
-def test_a_missing_required_answer_reshows_the_form_with_answers_kept(client, session, survey, invite):
+def test_a_missing_required_answer_reshows_the_form_with_answers_kept(
+    client, session, survey, invite
+):
     _, token = invite(locale="en")
     data = full_answers(survey, **{"q-RESP": None, "q-COMMENT": "keep me <b>"})
     page = client.post(f"/s/{token}", data=data)
@@ -130,8 +139,12 @@ def test_an_expired_link_shows_the_closed_page(client, session, survey, invite):
 
 def test_no_ip_address_or_user_agent_is_stored(client, session, survey, invite):
     _, token = invite()
-    client.post(f"/s/{token}", data=full_answers(survey), headers={"User-Agent": "UA-MARKER-123"},
-                environ_base={"REMOTE_ADDR": "203.0.113.77"})
+    client.post(
+        f"/s/{token}",
+        data=full_answers(survey),
+        headers={"User-Agent": "UA-MARKER-123"},
+        environ_base={"REMOTE_ADDR": "203.0.113.77"},
+    )
     columns = {c.name for model in (Response, Answer, Invitation) for c in model.__table__.columns}
     assert not {"ip", "ip_address", "user_agent", "remote_addr"} & columns
     for model in (Response, Answer, Invitation):

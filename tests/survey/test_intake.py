@@ -27,9 +27,12 @@ def _count(session, model) -> int:
 
 
 def _values(survey) -> dict:
-    return {survey.question_id("RESP"): 5, survey.question_id("NPS"): 10,
-            survey.question_id("TOPICS"): survey.option_ids("TOPICS"),
-            survey.question_id("COMMENT"): "很好"}
+    return {
+        survey.question_id("RESP"): 5,
+        survey.question_id("NPS"): 10,
+        survey.question_id("TOPICS"): survey.option_ids("TOPICS"),
+        survey.question_id("COMMENT"): "很好",
+    }
 
 
 def test_second_submit_of_same_invitation_stores_nothing(app, session, survey, invite):
@@ -51,15 +54,22 @@ def test_the_unique_constraint_refuses_a_stale_second_submit(app, session, surve
         stale = db.session.get(Invitation, invitation.id)
         assert stale.responded_at is None
         with app.app_context():  # another request answers in between
-            accept_response(db.session, db.session.get(Invitation, invitation.id), _values(survey),
-                            now=utcnow(), locale="zh_CN")
+            accept_response(
+                db.session,
+                db.session.get(Invitation, invitation.id),
+                _values(survey),
+                now=utcnow(),
+                locale="zh_CN",
+            )
         assert stale.responded_at is None  # this request's copy still says "not answered"
         with pytest.raises(AlreadyAnswered):
             accept_response(db.session, stale, _values(survey), now=utcnow(), locale="zh_CN")
     assert _count(session, Response) == 1 and _count(session, Answer) == 5
 
 
-def test_a_failure_after_the_answers_leaves_no_partial_response(app, session, survey, invite, monkeypatch):
+def test_a_failure_after_the_answers_leaves_no_partial_response(
+    app, session, survey, invite, monkeypatch
+):
     invitation, _ = invite()
 
     def explode(*args, **kwargs):
@@ -67,25 +77,39 @@ def test_a_failure_after_the_answers_leaves_no_partial_response(app, session, su
 
     monkeypatch.setattr(intake, "_mark_responded", explode)
     with app.app_context(), pytest.raises(RuntimeError):
-        accept_response(db.session, db.session.get(Invitation, invitation.id), _values(survey),
-                        now=utcnow(), locale="zh_CN")
+        accept_response(
+            db.session,
+            db.session.get(Invitation, invitation.id),
+            _values(survey),
+            now=utcnow(),
+            locale="zh_CN",
+        )
     assert _count(session, Response) == 0 and _count(session, Answer) == 0
     session.refresh(invitation)
     assert invitation.responded_at is None
 
 
-def test_a_row_refused_after_the_first_answer_leaves_no_partial_response(app, session, survey, invite):
+def test_a_row_refused_after_the_first_answer_leaves_no_partial_response(
+    app, session, survey, invite
+):
     """The first answer row is fine, the second breaks the database's score check."""
     invitation, _ = invite()
     values = {survey.question_id("RESP"): 4, survey.question_id("NPS"): 11}
     with app.app_context(), pytest.raises(Exception) as raised:
-        accept_response(db.session, db.session.get(Invitation, invitation.id), values,
-                        now=utcnow(), locale="zh_CN")
+        accept_response(
+            db.session,
+            db.session.get(Invitation, invitation.id),
+            values,
+            now=utcnow(),
+            locale="zh_CN",
+        )
     assert "check" in str(raised.value).lower() or "constraint" in str(raised.value).lower()
     assert _count(session, Response) == 0 and _count(session, Answer) == 0
 
 
-def test_fifty_threads_submitting_one_token_store_exactly_one_response(app, session, survey, invite):
+def test_fifty_threads_submitting_one_token_store_exactly_one_response(
+    app, session, survey, invite
+):
     _, token = invite()
     barrier = threading.Barrier(50)
     data = full_answers(survey)
@@ -112,8 +136,14 @@ def test_three_hundred_tokens_submitted_concurrently_store_all_answers(app, sess
         customer = make_customer(session, survey.cycle.contract)
         token = new_token()
         customers_tokens.append(token)
-        invitations.append(Invitation(cycle_id=survey.cycle.id, customer_id=customer.id,
-                                      token_hash=token_hash(token), expires_at=survey.cycle.closes_at))
+        invitations.append(
+            Invitation(
+                cycle_id=survey.cycle.id,
+                customer_id=customer.id,
+                token_hash=token_hash(token),
+                expires_at=survey.cycle.closes_at,
+            )
+        )
     session.add_all(invitations)
     session.commit()
     data = full_answers(survey)
@@ -126,5 +156,7 @@ def test_three_hundred_tokens_submitted_concurrently_store_all_answers(app, sess
     assert codes == [303] * 300
     assert _count(session, Response) == 300
     assert _count(session, Answer) == 300 * 6
-    per_response = session.execute(select(Answer.response_id, func.count()).group_by(Answer.response_id)).all()
+    per_response = session.execute(
+        select(Answer.response_id, func.count()).group_by(Answer.response_id)
+    ).all()
     assert {n for _, n in per_response} == {6}

@@ -17,7 +17,9 @@ def test_the_opt_out_link_asks_before_it_changes_anything(client, session, invit
     assert invitation.customer.opted_out_at is None
 
 
-def test_confirming_marks_the_customer_once_even_after_the_cycle_closed(database_url, session, survey, invite):
+def test_confirming_marks_the_customer_once_even_after_the_cycle_closed(
+    database_url, session, survey, invite
+):
     invitation, token = invite()
     survey.cycle.status = "closed"
     session.commit()
