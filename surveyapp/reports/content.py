@@ -105,6 +105,7 @@ def figure_labels(inquiry_hours: int, complaint_hours: int) -> dict[str, str]:
         "inquiry": _("Inquiries answered within %(hours)s h", hours=inquiry_hours),
         "complaint": _("Complaints solved within %(hours)s h", hours=complaint_hours),
         "breaches": _("Breaches"),
+        "compliance": _("Compliance (%)"),
     }
 
 
