@@ -120,7 +120,7 @@ def report_figures(
     chosen = {}
     for name in CHART_SIZES:
         figure = go.Figure(figures[name])
-        figure.update_layout(title=None, margin={"t": 50 if name in ("trend", "sla") else 30})
+        figure.update_layout(title=None, margin={"t": 20})
         figure.update_xaxes(automargin=True)
         figure.update_yaxes(automargin=True)
         if name in ("trend", "sla"):
