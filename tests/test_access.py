@@ -12,6 +12,7 @@ from surveyapp.models import Role
 from .factories import make_action_item, make_contract, make_organization, make_user
 
 STAFF = {Role.PROVIDER_ADMIN, Role.PROVIDER_ANALYST}
+ADMIN = {Role.PROVIDER_ADMIN}
 CLIENT = {Role.CLIENT_VIEWER}
 
 # endpoint -> roles allowed (None = public)
@@ -23,6 +24,9 @@ ACCESS = {
     "home.index": set(Role),
     "contracts.index": set(Role),
     "contracts.show": set(Role),
+    "contracts.edit": ADMIN,
+    "contracts.targets": ADMIN,
+    "contracts.clause": ADMIN,
     "cycles.index": {Role.PROVIDER_ADMIN, Role.PROVIDER_ANALYST},
     "cycles.show": {Role.PROVIDER_ADMIN, Role.PROVIDER_ANALYST},
     "cycles.open_": {Role.PROVIDER_ADMIN},
