@@ -86,10 +86,11 @@ def _blueprints() -> list:
     from .portal.views import bp as portal
     from .reports.views import bp as reports
     from .survey.views import bp as survey
+    from .survey_versions.views import bp as survey_versions
 
     return [
         home, auth, contracts, dashboard, portal, action_items, exports, cycles, customers, survey,
-        reports,
+        reports, survey_versions,
     ]  # fmt: skip
 
 
