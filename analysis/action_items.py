@@ -83,7 +83,9 @@ def _below_target(
     )
     priority = large.map({True: HIGH, False: MEDIUM}).where(~within | large, LOW)
     priority = priority.where(~frame["dimension"].isin(first), HIGH)
-    return frame.assign(subject=frame["dimension"], priority=priority, metric="mean")
+    # The evidence names the measure that missed: the mean when it did, else CSAT.
+    metric = (frame["mean"] < frame["target_mean"]).map({True: "mean", False: "csat"})
+    return frame.assign(subject=frame["dimension"], priority=priority, metric=metric)
 
 
 def _significant_drops(changes: pd.DataFrame, month: str) -> pd.DataFrame:
@@ -278,7 +280,7 @@ def _proposal(
         month=month,
         clause_ref=clause,
         dimension=dimension,
-        title=texts[f"title.{rule}"].format(**fields),
+        title=texts.get(f"title.{rule}.{row['metric']}", texts[f"title.{rule}"]).format(**fields),
         evidence=evidence,
         remedy=texts.get(f"remedy.{rule}.{subject}", texts[f"remedy.{rule}"]),
         priority=priority,

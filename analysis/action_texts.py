@@ -14,6 +14,7 @@ __all__ = ["LABELS_EN", "LABELS_ZH", "TEXTS_EN", "TEXTS_ZH"]
 
 TEXTS_ZH: dict[str, str] = {
     "title.below_target": "{label}得分低于合同目标（{month}：均分 {mean}，目标 {target_mean}）",
+    "title.below_target.csat": "{label}满意率低于合同目标（{month}：满意率 {csat}%，目标 {target_csat}%）",
     "title.significant_drop": "{label}满意度显著下降（{previous_month} → {month}：{csat_before}% → {csat}%）",
     "title.sla_breach": "{label}未达合同时限（{month} 达标率 {compliance}%，{breaches} 单违约）",
     "title.recurring_theme": "低分评论连续两个月集中反映“{label}”问题",
@@ -36,6 +37,7 @@ TEXTS_ZH: dict[str, str] = {
 
 TEXTS_EN: dict[str, str] = {
     "title.below_target": "{label} below the contract target ({month}: mean {mean}, target {target_mean})",
+    "title.below_target.csat": "{label} satisfaction below the contract target ({month}: CSAT {csat}%, target {target_csat}%)",
     "title.significant_drop": "{label} satisfaction dropped significantly ({previous_month} → {month}: {csat_before}% → {csat}%)",
     "title.sla_breach": "{label} missed the contract deadline ({month}: {compliance}% on time, {breaches} breaches)",
     "title.recurring_theme": 'Low scorers\' comments raise "{label}" two months running',

@@ -333,7 +333,7 @@ def item_effect(key: str, evidence: Mapping, after: MonthlyAnalysis) -> EffectVe
                 int(row["n"].iloc[0]),
             )
         )
-        target = evidence.get("target_mean") if metric == "mean" else None
+        target = evidence.get(f"target_{metric}")
         verdict = effect_verdict(before, now, target=target)
     elif metric == "compliance":
         before = Estimate(

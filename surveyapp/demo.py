@@ -436,8 +436,15 @@ def _action_items(
     for index, month in enumerate(months):
         age = len(months) - 1 - index
         opens = cycles[month].opens_at
+        next_opens, _ = cycle_window(
+            shift_month(month, 1), TIMEZONE, contract.survey_open_day, contract.survey_open_days
+        )
         result = monthly_analysis(
-            session.connection(), contract.id, month, now=cycles[month].closes_at
+            session.connection(),
+            contract.id,
+            month,
+            now=cycles[month].closes_at,
+            due_by=(next_opens - timedelta(days=1)).date(),
         )
         record_effects(session, contract.id, result)
         for item in save_proposals(session, contract.id, cycles[month].id, result.action_items):

@@ -171,3 +171,19 @@ def test_item_effect_judges_the_next_month_on_the_items_metric():
     verdict = item_effect(item.key, item.evidence, after)
     assert verdict.effect == "improved"
     assert verdict.evidence["after"]["value"] == pytest.approx(4.3)
+
+
+def test_below_target_on_csat_alone_names_csat_in_the_title_and_evidence():
+    from dataclasses import replace
+
+    inputs = demo.inputs_from_rows(demo.answer_rows(), demo.ticket_rows())
+    targets = inputs.targets.assign(target_mean=3.0)  # RESP mean 3.15 meets it; CSAT 40 % < 80 %
+    result = analyse_month(replace(inputs, targets=targets), now=NOW, due_by=date(2026, 11, 30))
+    item = items(result)["below_target:responsiveness"]
+    assert item.evidence["metric"] == "csat"
+    assert "满意率 40.0%" in item.title and "均分" not in item.title
+
+
+def test_below_target_on_the_mean_names_the_mean():
+    item = items(analyse())["below_target:responsiveness"]
+    assert item.evidence["metric"] == "mean" and "均分 3.15" in item.title
