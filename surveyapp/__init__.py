@@ -76,6 +76,8 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
 def _blueprints() -> list:
     """Every area's blueprint (one package per area, LAYOUT.md)."""
     from .action_items.views import bp as action_items
+    from .api import bp as api
+    from .api_tokens.views import bp as api_tokens
     from .auth.views import bp as auth
     from .contracts.views import bp as contracts
     from .customers.views import bp as customers
@@ -87,10 +89,11 @@ def _blueprints() -> list:
     from .reports.views import bp as reports
     from .survey.views import bp as survey
     from .survey_versions.views import bp as survey_versions
+    from .tickets.views import bp as tickets
 
     return [
         home, auth, contracts, dashboard, portal, action_items, exports, cycles, customers, survey,
-        reports, survey_versions,
+        reports, survey_versions, api, api_tokens, tickets,
     ]  # fmt: skip
 
 

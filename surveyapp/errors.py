@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Flask, jsonify, render_template, request
+from flask import Flask, render_template, request
 from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException, InternalServerError
@@ -30,11 +30,17 @@ def render_error(code: int, message: str | None = None):
     title, default_message = MESSAGES.get(code, MESSAGES[500])
     text = str(message or default_message)
     if request.path.startswith("/api/"):
-        return jsonify(error={"code": code, "message": text, "details": {}}), code
+        from .api.errors import error_response
+
+        return error_response(code)
     return render_template("errors/error.html", code=code, title=title, message=text), code
 
 
 def _http_error(exc: HTTPException):
+    if request.path.startswith("/api/"):
+        from .api.errors import http_error_response
+
+        return http_error_response(exc)
     code = exc.code or 500
     if code not in MESSAGES:
         return exc

@@ -55,6 +55,20 @@ ACCESS = {
     "reports.index": set(Role),
     "reports.download": set(Role),
     "reports.build": {Role.PROVIDER_ADMIN},
+    "tickets.import_page": ADMIN,
+    "api_tokens.index": ADMIN,
+    "api_tokens.revoke": ADMIN,
+    # The JSON API authenticates by bearer token, not by sign-in: @public here, and its own
+    # token check, tenant scoping (404) and 401/403 answers are tested in tests/api.
+    "api.openapi_document": None,
+    "api.list_contracts": None,
+    "api.get_contract": None,
+    "api.list_cycles": None,
+    "api.list_metrics": None,
+    "api.list_action_items": None,
+    "api.list_responses": None,
+    "api.push_tickets": None,
+    "api.list_tickets": None,
 }
 
 
@@ -203,7 +217,7 @@ def test_report_pages_of_another_tenant_are_404_and_building_is_for_admins(clien
 @pytest.mark.parametrize(
     "url",
     ["/contracts/{foreign}/cycles/", "/contracts/{foreign}/cycles/2026-11", "/contracts/{foreign}/customers/",
-     "/contracts/{foreign}/customers/import"],
+     "/contracts/{foreign}/customers/import", "/contracts/{foreign}/tickets/import"],
 )
 def test_a_provider_admin_gets_404_for_another_providers_cycles_and_customers(client, world, sign_in, url):
     sign_in(world["admin"])

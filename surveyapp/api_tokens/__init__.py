@@ -1,0 +1,1 @@
+"""API tokens: per-organization credentials for the JSON API, made and revoked by admins."""
