@@ -7,20 +7,32 @@ from .base import Base, utcnow
 from .contracts import Clause, Contract, ContractStatus, DimensionTarget
 from .customers import Contact, Customer
 from .cycles import Channel, Cycle, CycleStatus, Invitation
+from .followup import (
+    AlertMode,
+    AlertPreference,
+    CaseStatus,
+    FollowupCase,
+    FollowupRule,
+    ResponseConsent,
+)
 from .organizations import ApiToken, Organization, OrgKind, Role, User
 from .reports import Report
 from .responses import Answer, Response
 from .surveys import Question, QuestionOption, QuestionType, Survey, SurveyVersion
 from .tickets import Ticket, TicketKind
+from .webhooks import DeliveryStatus, OutboxEvent, WebhookDelivery, WebhookEndpoint
 
 __all__ = [
     "ActionItem",
     "ActionStatus",
+    "AlertMode",
+    "AlertPreference",
     "Answer",
     "AnswerCount",
     "ApiToken",
     "AuditEvent",
     "Base",
+    "CaseStatus",
     "Channel",
     "Clause",
     "Contact",
@@ -29,17 +41,22 @@ __all__ = [
     "Customer",
     "Cycle",
     "CycleStatus",
+    "DeliveryStatus",
     "DimensionTarget",
     "Effect",
+    "FollowupCase",
+    "FollowupRule",
     "Invitation",
     "Organization",
     "OrgKind",
+    "OutboxEvent",
     "Priority",
     "Question",
     "QuestionOption",
     "QuestionType",
     "Report",
     "Response",
+    "ResponseConsent",
     "Role",
     "Survey",
     "SurveyVersion",
@@ -47,4 +64,6 @@ __all__ = [
     "TicketKind",
     "User",
     "utcnow",
+    "WebhookDelivery",
+    "WebhookEndpoint",
 ]
