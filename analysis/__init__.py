@@ -37,7 +37,7 @@ from .results import (
     NpsEstimate,
     SlaMonth,
 )
-from .sla import SlaReport, sla_compliance
+from .sla import SlaReport, sla_compliance, sla_share_by_contract
 from .themes import ThemeSummary, comment_groups, comment_themes, tokenize
 from .trends import dimension_trend, month_over_month, month_range
 
@@ -86,6 +86,7 @@ __all__ = [
     "read_tickets",
     "response_rate",
     "sla_compliance",
+    "sla_share_by_contract",
     "suppress_small_groups",
     "tokenize",
     "two_proportion_test",

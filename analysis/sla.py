@@ -19,7 +19,7 @@ from .frames import TICKET_COLUMNS, require_columns
 from .proportions import wilson_interval
 from .results import Estimate, SlaMonth
 
-__all__ = ["KINDS", "SLA_CLAUSES", "SlaReport", "sla_compliance"]
+__all__ = ["KINDS", "SLA_CLAUSES", "SlaReport", "sla_compliance", "sla_share_by_contract"]
 
 KINDS = ("inquiry", "complaint")
 SLA_CLAUSES = {"inquiry": "一(1)", "complaint": "一(2)"}
@@ -61,27 +61,10 @@ def sla_compliance(
     """
     require_columns(tickets, TICKET_COLUMNS, "tickets")
     frame = tickets[list(TICKET_COLUMNS)].copy()
-    for column in ("received_at", "first_reply_at", "resolved_at"):
-        frame[column] = pd.to_datetime(frame[column], utc=True)
-    now_ts = pd.Timestamp(now).tz_convert("UTC")
-    local = frame["received_at"].dt.tz_convert(timezone)
     inquiry = frame["kind"] == "inquiry"
-    hours = np.where(inquiry, inquiry_hours, complaint_hours)
-    frame = frame.assign(
-        month=local.dt.strftime("%Y-%m"),
-        hours_allowed=hours,
-        deadline=frame["received_at"] + pd.to_timedelta(hours, unit="h"),
-        done_at=frame["first_reply_at"].where(inquiry, frame["resolved_at"]),
-    )
-    frame = frame.assign(hours_taken=(frame["done_at"] - frame["received_at"]) / _HOUR)
-    is_open = frame["done_at"].isna()
-    frame = frame.assign(
-        met=~is_open & (frame["done_at"] <= frame["deadline"]),
-        breach=(~is_open & (frame["done_at"] > frame["deadline"]))
-        | (is_open & (now_ts > frame["deadline"])),
-        pending=is_open & (now_ts <= frame["deadline"]),
-        still_open=is_open,
-    )
+    frame = _ticket_flags(frame, np.where(inquiry, inquiry_hours, complaint_hours), now)
+    now_ts = pd.Timestamp(now).tz_convert("UTC")
+    frame = frame.assign(month=frame["received_at"].dt.tz_convert(timezone).dt.strftime("%Y-%m"))
     table = _monthly_table(frame, months, {"inquiry": inquiry_hours, "complaint": complaint_hours})
     breaches = frame[frame["breach"]].assign(
         hours_over=((frame["done_at"].fillna(now_ts) - frame["deadline"]) / _HOUR)
@@ -118,6 +101,53 @@ def sla_compliance(
         for row in table.itertuples(index=False)
     )
     return SlaReport(months=objects, table=table, breaches=breaches)
+
+
+def _ticket_flags(frame: pd.DataFrame, hours: np.ndarray, now: datetime) -> pd.DataFrame:
+    """Each ticket's deadline and whether it was met, breached or is still pending at ``now``."""
+    for column in ("received_at", "first_reply_at", "resolved_at"):
+        frame[column] = pd.to_datetime(frame[column], utc=True)
+    now_ts = pd.Timestamp(now).tz_convert("UTC")
+    inquiry = frame["kind"] == "inquiry"
+    frame = frame.assign(
+        hours_allowed=hours,
+        deadline=frame["received_at"] + pd.to_timedelta(hours, unit="h"),
+        done_at=frame["first_reply_at"].where(inquiry, frame["resolved_at"]),
+    )
+    frame = frame.assign(hours_taken=(frame["done_at"] - frame["received_at"]) / _HOUR)
+    is_open = frame["done_at"].isna()
+    return frame.assign(
+        met=~is_open & (frame["done_at"] <= frame["deadline"]),
+        breach=(~is_open & (frame["done_at"] > frame["deadline"]))
+        | (is_open & (now_ts > frame["deadline"])),
+        pending=is_open & (now_ts <= frame["deadline"]),
+        still_open=is_open,
+    )
+
+
+def sla_share_by_contract(tickets: pd.DataFrame, now: datetime) -> pd.DataFrame:
+    """Compliance of inquiries and complaints together, per contract, in one pass.
+
+    ``tickets`` holds :data:`~analysis.frames.TICKET_COLUMNS` plus ``contract_id``,
+    ``inquiry_hours`` and ``complaint_hours`` (each ticket's own contract's hours), already
+    restricted to the period wanted. Returns ``contract_id, n, met, breaches, pending,
+    compliance`` (percent of met among met + breached; NaN with nothing decided), the same
+    definitions as :func:`sla_compliance`, for portfolio views over many contracts.
+    """
+    require_columns(tickets, (*TICKET_COLUMNS, "contract_id", "inquiry_hours", "complaint_hours"),
+                    "tickets")  # fmt: skip
+    frame = tickets.copy()
+    hours = np.where(frame["kind"] == "inquiry", frame["inquiry_hours"], frame["complaint_hours"])
+    frame = _ticket_flags(frame, hours.astype(float), now)
+    table = frame.groupby("contract_id").agg(
+        met=("met", "sum"), breaches=("breach", "sum"), pending=("pending", "sum")
+    )
+    n = table["met"] + table["breaches"]
+    with np.errstate(divide="ignore", invalid="ignore"):
+        share = np.where(n > 0, 100 * table["met"] / n, np.nan)
+    return table.assign(n=n, compliance=share).reset_index()[
+        ["contract_id", "n", "met", "breaches", "pending", "compliance"]
+    ]
 
 
 def _monthly_table(

@@ -20,7 +20,7 @@ import analysis
 from analysis.figures import monthly_figures, portfolio_heatmap_figure
 
 from ..cycles.calendar import month_bounds, shift_month
-from ..models import ActionItem, ActionStatus, Contract, Cycle, Invitation, Question
+from ..models import ActionItem, ActionStatus, Contract, Cycle, Invitation, Question, Ticket
 from .formatting import sparkline_points
 
 TREND_MONTHS = 12
@@ -292,6 +292,7 @@ def portfolio(
     nps = analysis.nps_scores(counts, questions, by=("contract_id", "month"))
     overall = scores[scores["dimension"] == "overall"]
     rates = _response_rates(session, ids, month)
+    slas = _sla_shares(session, contracts, month, now)
     targets = {
         (t.contract_id, t.dimension): float(t.target_csat) for c in contracts for t in c.targets
     }
@@ -307,7 +308,7 @@ def portfolio(
                 csat_target=targets.get((contract.id, "overall")),
                 nps=_num(nps_row["nps"]) if nps_row is not None else None,
                 response_rate=rates.get(contract.id),
-                sla=_sla(conn, contract, month, now),
+                sla=slas.get(contract.id),
                 spark=sparkline_points([_num(series.get(m)) for m in months]),
                 open_items=items.get(contract.id, (0, 0))[0],
                 overdue_items=items.get(contract.id, (0, 0))[1],
@@ -367,20 +368,28 @@ def _item_counts(
     return {cid: (int(total), int(overdue or 0)) for cid, total, overdue in rows}
 
 
-def _sla(conn: Connection, contract: Contract, month: str, now: datetime) -> float | None:
-    """Share of the month's tickets (inquiries and complaints together) handled within the hours."""
-    start, end = month_bounds(month, contract.timezone)
-    tickets = analysis.read_tickets(conn, contract.id, start, end)
-    if tickets.empty:
-        return None
-    report = analysis.sla_compliance(
-        tickets,
-        now=now,
-        months=[month],
-        inquiry_hours=contract.inquiry_hours,
-        complaint_hours=contract.complaint_hours,
-        timezone=contract.timezone,
+def _sla_shares(session: Session, contracts: Sequence[Contract], month: str, now: datetime) -> dict:
+    """Each contract's share of the month's tickets handled within its hours, in one query and
+    one pass (inquiries and complaints together; tickets still inside their hours not counted)."""
+    bounds = {c.id: month_bounds(month, c.timezone) for c in contracts}
+    rows = session.execute(
+        select(Ticket.contract_id, Ticket.external_id, Ticket.kind, Ticket.received_at,
+               Ticket.first_reply_at, Ticket.resolved_at)
+        .where(Ticket.contract_id.in_(list(bounds)),
+               Ticket.received_at >= min(b[0] for b in bounds.values()),
+               Ticket.received_at < max(b[1] for b in bounds.values()))
+    ).all()  # fmt: skip
+    if not rows:
+        return {}
+    frame = pd.DataFrame(rows, columns=["contract_id", "external_id", "kind", "received_at",
+                                        "first_reply_at", "resolved_at"])  # fmt: skip
+    terms = pd.DataFrame(
+        [(c.id, c.inquiry_hours, c.complaint_hours, *bounds[c.id]) for c in contracts],
+        columns=["contract_id", "inquiry_hours", "complaint_hours", "start", "end"],
     )
-    table = report.table
-    counted = table["n"].sum()  # met + breached; tickets still within their hours are not counted
-    return None if counted <= 0 else 100.0 * float(table["met"].sum()) / float(counted)
+    frame = frame.merge(terms, on="contract_id")
+    received = pd.to_datetime(frame["received_at"], utc=True)
+    frame = frame[(received >= pd.to_datetime(frame["start"], utc=True))
+                  & (received < pd.to_datetime(frame["end"], utc=True))]  # fmt: skip
+    shares = analysis.sla_share_by_contract(frame, now)
+    return {int(r.contract_id): _num(r.compliance) for r in shares.itertuples(index=False)}

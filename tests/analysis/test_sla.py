@@ -72,3 +72,37 @@ def test_contract_hours_are_honoured():
 def test_month_without_tickets_has_no_compliance_figure():
     empty = sla_compliance(tickets([]), now=NOW, months=["2026-11"]).month("2026-11", "inquiry")
     assert empty.n == 0 and empty.compliance.empty
+
+
+def test_the_share_by_contract_equals_each_contracts_own_compliance():
+    import numpy as np
+    import pandas as pd
+
+    from analysis.sla import sla_compliance, sla_share_by_contract
+
+    rng = np.random.default_rng(11)
+    start = pd.Timestamp("2026-10-01", tz="UTC")
+    n = 400
+    received = start + pd.to_timedelta(rng.uniform(0, 24 * 28, n), unit="h")
+    taken = pd.to_timedelta(rng.uniform(0, 80, n), unit="h")
+    frame = pd.DataFrame({
+        "external_id": [f"T{i}" for i in range(n)],
+        "kind": rng.choice(["inquiry", "complaint"], n),
+        "received_at": received,
+        "first_reply_at": (received + taken / 3).where(rng.random(n) > 0.05),
+        "resolved_at": (received + taken).where(rng.random(n) > 0.1),
+        "contract_id": rng.choice([1, 2, 3], n),
+    })  # fmt: skip
+    hours = {1: (24, 48), 2: (12, 36), 3: (24, 72)}
+    frame["inquiry_hours"] = frame["contract_id"].map(lambda c: hours[c][0])
+    frame["complaint_hours"] = frame["contract_id"].map(lambda c: hours[c][1])
+    now = pd.Timestamp("2026-10-29", tz="UTC").to_pydatetime()
+    shares = sla_share_by_contract(frame, now).set_index("contract_id")
+    for contract, (inquiry, complaint) in hours.items():
+        own = frame[frame["contract_id"] == contract]
+        table = sla_compliance(own, now=now, inquiry_hours=inquiry, complaint_hours=complaint).table
+        assert shares.loc[contract, "met"] == table["met"].sum()
+        assert shares.loc[contract, "breaches"] == table["breaches"].sum()
+        assert shares.loc[contract, "pending"] == table["pending"].sum()
+        expected = 100 * table["met"].sum() / (table["met"].sum() + table["breaches"].sum())
+        assert shares.loc[contract, "compliance"] == pytest.approx(expected)
