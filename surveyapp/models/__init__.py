@@ -15,6 +15,7 @@ from .followup import (
     FollowupRule,
     ResponseConsent,
 )
+from .ledger import AutopilotStep, StepStatus
 from .organizations import ApiToken, Organization, OrgKind, Role, User
 from .reports import Report
 from .responses import Answer, Response
@@ -31,6 +32,7 @@ __all__ = [
     "AnswerCount",
     "ApiToken",
     "AuditEvent",
+    "AutopilotStep",
     "Base",
     "CaseStatus",
     "Channel",
@@ -58,6 +60,7 @@ __all__ = [
     "Response",
     "ResponseConsent",
     "Role",
+    "StepStatus",
     "Survey",
     "SurveyVersion",
     "Ticket",
