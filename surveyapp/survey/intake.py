@@ -17,6 +17,7 @@ from sqlalchemy import insert, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from ..followup.cases import open_cases
 from ..models import Answer, Cycle, CycleStatus, Invitation, Question, QuestionType, Response
 
 
@@ -73,12 +74,15 @@ def accept_response(
     now: datetime,
     locale: str,
     seconds_taken: int | None = None,
+    may_contact: bool | None = None,
 ) -> int:
     """Store one response with its answers and mark the invitation answered; commits; its id.
 
     ``values`` maps question ids to checked answers (see ``forms.read_answers``). Raises
     ``AlreadyAnswered`` when the invitation has a response (also one committed a moment ago by a
-    concurrent request), ``SurveyClosed`` when its cycle no longer takes answers.
+    concurrent request), ``SurveyClosed`` when its cycle no longer takes answers. In the same
+    transaction ``followup.cases.open_cases`` stores the consent (``may_contact``: None when not
+    asked), opens a follow-up case when a rule fires and writes the webhook outbox rows.
     """
     cycle = invitation.cycle
     if invitation.responded_at is not None:
@@ -91,6 +95,7 @@ def accept_response(
     try:
         response_id = _insert_response(session, invitation, cycle, now, locale, seconds_taken)
         _insert_answers(session, response_id, rows)
+        open_cases(session, response_id, now, may_contact=may_contact)
         _mark_responded(session, invitation_id, now)
         session.commit()
     except IntegrityError:

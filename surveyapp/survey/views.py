@@ -28,6 +28,7 @@ from werkzeug.datastructures import MultiDict
 
 from ..access import public
 from ..extensions import db
+from ..followup.consent import consent_asked, read_consent
 from ..i18n import LOCALES
 from ..models import Cycle, Invitation, Question, SurveyVersion, utcnow
 from .forms import SurveyForm, field_name, read_answers, text_limit
@@ -94,6 +95,7 @@ def _render_form(invitation: Invitation, form: SurveyForm, values, errors, statu
         field_name=field_name,
         text_limit=text_limit,
         token=request.view_args["token"],
+        ask_consent=consent_asked(db.session, invitation.cycle.contract_id),
     ), status
 
 
@@ -142,6 +144,9 @@ def submit(token: str):
             now=now,
             locale=str(g.locale),
             seconds_taken=_seconds_taken(invitation, request.form.get("started"), now),
+            may_contact=read_consent(request.form)
+            if consent_asked(db.session, invitation.cycle.contract_id)
+            else None,
         )
     except AlreadyAnswered:
         return render_template("survey/answered.html", token=token), 409
