@@ -52,8 +52,8 @@ class FollowupRule(Base):
         ForeignKey("contracts.id", ondelete="CASCADE"), unique=True
     )
     enabled: Mapped[bool] = mapped_column(Boolean, default=True)
-    nps_max: Mapped[int | None] = mapped_column(Integer, default=6)
-    rating_max: Mapped[int | None] = mapped_column(Integer, default=2)
+    nps_max: Mapped[int | None] = mapped_column(Integer)  # None: this rule is off
+    rating_max: Mapped[int | None] = mapped_column(Integer)
     comment_themes: Mapped[str] = mapped_column(String(200), default="complaint")
     ask_consent: Mapped[bool] = mapped_column(Boolean, default=True)
     updated_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
