@@ -20,6 +20,8 @@ setup: $(VENV)/.installed
 run: setup
 	$(FLASK) init-db
 	$(FLASK) demo --seed $(SEED)
+	$(FLASK) build-reports --month $$($(BIN)/python -c "import datetime as d; t = d.date.today().replace(day=1) - d.timedelta(days=1); print(t.strftime('%Y-%m'))") \
+	  || echo "Note: the demo's PDF reports need Chromium (apt-get install chromium fonts-wqy-microhei)."
 	$(FLASK) run --host 127.0.0.1 --port $(PORT)
 
 ## test: set up (Python packages, and chromium/fonts/poppler when root) and run the whole suite

@@ -183,9 +183,8 @@ def contract_month_panels(
                 "csat_high": _num(row.csat_high),
                 "target_mean": _num(row.target_mean),
                 "target_csat": _num(row.target_csat),
-                "below_target": _num(row.mean) is not None
-                and _num(row.target_mean) is not None
-                and row.mean < row.target_mean,
+                "below_target": _below(row.mean, row.target_mean),
+                "csat_below_target": _below(row.csat, row.target_csat),
                 "change": change,
             }
         )
@@ -225,6 +224,11 @@ def contract_month_panels(
     if not client_facing:
         panels.drivers = result.drivers.to_dict("records")
     return panels
+
+
+def _below(value: Any, target: Any) -> bool:
+    value, target = _num(value), _num(target)
+    return value is not None and target is not None and value < target
 
 
 def _rate(funnel_row: pd.Series | None) -> float | None:
