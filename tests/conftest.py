@@ -172,3 +172,15 @@ def demo_client_for(demo_app):
         return client
 
     return make
+
+
+@pytest.fixture(scope="session")
+def charts():
+    """The process's kaleido server, started once for every test that renders a report."""
+    require_tool("chromium", "the report's charts are exported to SVG by kaleido with Chromium")
+    from surveyapp.reports.pdf import chart_server
+
+    server = chart_server()
+    server.start()
+    yield server
+    server.stop()

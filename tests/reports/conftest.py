@@ -3,9 +3,7 @@ and the real poppler tools."""
 
 from __future__ import annotations
 
-import shutil
 import subprocess
-from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -15,28 +13,16 @@ from flask import Flask
 from sqlalchemy import select
 
 from analysis import MonthlyAnalysis, monthly_analysis
-from surveyapp.demo import build_demo
 from surveyapp.extensions import db
 from surveyapp.models import Contract, Cycle, Report
 from surveyapp.reports.building import build_monthly_report
-from surveyapp.reports.pdf import chart_server
 
-from ..conftest import PG_URL, _empty_all_tables, make_app, require_tool
+from ..conftest import require_tool
 
 DEMO_TODAY = date(2026, 11, 25)
 NOW = datetime(2026, 11, 25, 2, 0, tzinfo=UTC)
 MONTH = "2026-10"
 CONTRACT = "HX-2025-001"
-
-
-@pytest.fixture(scope="session")
-def charts():
-    """The process's kaleido server, started once for every test that renders a report."""
-    require_tool("chromium", "the report's charts are exported to SVG by kaleido with Chromium")
-    server = chart_server()
-    server.start()
-    yield server
-    server.stop()
 
 
 @pytest.fixture(scope="session")
@@ -64,24 +50,9 @@ class DemoReport:
 
 
 @pytest.fixture(scope="module")
-def report_demo_app(database_template, tmp_path_factory) -> Iterator[Flask]:
-    """An app over the demo data, built once per module (tests using it only read)."""
-    if PG_URL:
-        _empty_all_tables(database_template)
-        url = database_template
-    else:
-        path = tmp_path_factory.mktemp("report-demo") / "demo.sqlite3"
-        shutil.copyfile(database_template, path)
-        url = f"sqlite:///{path}"
-    app = make_app(url)
-    with app.app_context():
-        build_demo(db.session, seed=42, today=DEMO_TODAY)
-        db.session.remove()
-    yield app
-    with app.app_context():
-        db.engine.dispose()
-    if PG_URL:
-        _empty_all_tables(url)
+def report_demo_app(demo_app) -> Flask:
+    """The demo app of tests/conftest.py (built once per module; tests using it only read)."""
+    return demo_app
 
 
 def build_demo_report(app: Flask, directory: Path, locale: str = "zh_CN") -> DemoReport:
