@@ -106,7 +106,8 @@ def month_steps(
     ledger: Mapping[str, StepState],
     now: datetime,
 ) -> list[DueStep]:
-    """The steps of ``month`` due at ``now``, in order, as if each one succeeds at ``now``.
+    """The steps of ``month`` due at ``now``, in order, as if each one succeeds at ``now``;
+    each with the time the schedule wanted it (how late a catch-up is).
 
     A step is due when its time has come and every step it waits for is done. The caller runs
     the first, reads the ledger again and asks again; a dry run shows the whole list.
@@ -134,17 +135,14 @@ def month_steps(
                 due.append(DueStep(month, name, at))
     if now >= closes or cycle_closed:
         at = min(closes, now)  # a month closed early by hand is followed up at once
-        for name in (CLOSE, *AFTER_CLOSE):
-            if name not in done:
-                due.append(DueStep(month, name, at))
-            at = finished(name) if name in done else max(at, now)
+        due += [DueStep(month, name, at) for name in (CLOSE, *AFTER_CLOSE) if name not in done]
     return due
 
 
 def _open_steps(schedule, opens, closes, done, finished):
     """open, invite and the reminder rounds with the time each becomes due."""
     yield OPEN, opens
-    yield INVITE, finished(OPEN) if OPEN in done else opens
+    yield INVITE, opens
     wait = timedelta(days=schedule.reminder_after_days)
     previous = INVITE
     for k in range(1, schedule.max_reminders + 1):

@@ -24,7 +24,7 @@ from ..cycles.lifecycle import close_cycle, find_cycle, open_cycle
 from ..cycles.links import Links
 from ..cycles.sending import SendSummary, send_invitations, send_reminders
 from ..mail import Mailer
-from ..models import AutopilotStep, Contract, Cycle, Report
+from ..models import AutopilotStep, Contract, Cycle, Invitation, Report
 from ..reports.building import LOCALES, build_monthly_report
 from ..reports.pdf import chart_server
 from . import ledger
@@ -66,7 +66,15 @@ def open_month(ctx: StepContext) -> str:
 def _sent(ctx: StepContext, what: str, summary: SendSummary) -> str:
     note = f"{what}: sent {summary.sent}, failed {summary.failed}, skipped {summary.skipped}"
     if summary.failed or summary.remaining:
-        raise StepFailed(f"{note}, not attempted {summary.remaining}; the next tick retries")
+        example = ctx.session.scalar(
+            select(Invitation.last_error)
+            .where(Invitation.cycle_id == _cycle(ctx).id, Invitation.last_error.is_not(None))
+            .limit(1)
+        )
+        raise StepFailed(
+            f"{note}, not attempted {summary.remaining}; the next tick retries. "
+            f"First error: {example}"
+        )
     return note
 
 

@@ -3,6 +3,7 @@ the report tests, two contracts with different schedules, and a tick that runs i
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
@@ -18,7 +19,9 @@ from surveyapp.models import AutopilotStep, Contract, Invitation
 
 from ..cycles.conftest import mail_app, smtp  # noqa: F401  (fixtures shared with the cycle tests)
 from ..factories import make_customer, make_organization, make_survey_version, make_user
-from ..reports.conftest import charts  # noqa: F401  (one Chromium per test session)
+
+with contextlib.suppress(ImportError):  # the one Chromium: tests/conftest.py or tests/reports/
+    from ..reports.conftest import charts  # noqa: F401
 
 
 @dataclass
@@ -64,7 +67,7 @@ def parties(session) -> tuple[Party, Party]:
 
 
 @pytest.fixture
-def tick(mail_app: Flask) -> Callable[..., TickSummary]:
+def tick(mail_app: Flask) -> Callable[..., TickSummary]:  # noqa: F811
     """``tick(now)`` runs one tick inside the app, as the command does."""
 
     def run(now: datetime, **kw) -> TickSummary:
