@@ -213,7 +213,7 @@ def upsert_tickets(
     contracts = writable_contracts(session, organization)
     results: list[RowResult] = []
     good: list[tuple[RowResult, dict[str, Any]]] = []
-    seen: dict[tuple[str, str], int] = {}
+    seen: set[tuple[str, str]] = set()
     for index, raw in enumerate(rows):
         values, problems = validate_ticket(raw, contracts, now)
         result = RowResult(index=index, status="error", problems=problems)
@@ -224,13 +224,10 @@ def upsert_tickets(
             key = (values["contract"], values["external_id"])
             if key in seen:
                 result.problems.append(
-                    RowProblem(
-                        "external_id",
-                        str(_l("The same ticket is already in row %(row)s.", row=seen[key] + 1)),
-                    )
+                    RowProblem("external_id", str(_l("The same ticket appears earlier on.")))
                 )
             else:
-                seen[key] = index
+                seen.add(key)
                 result.status = "valid"
                 good.append((result, values))
         results.append(result)

@@ -1,0 +1,103 @@
+"""The OpenAPI document matches the implementation: same routes, answers valid against it."""
+
+from __future__ import annotations
+
+import re
+
+import jsonschema_rs
+import pytest
+
+from surveyapp.api.openapi import build_document
+
+from .conftest import ticket
+
+
+def _routes(app) -> set[tuple[str, str]]:
+    found = set()
+    for rule in app.url_map.iter_rules():
+        if rule.rule.startswith("/api/v1/"):
+            path = re.sub(r"<(?:[a-z]+:)?([a-z_]+)>", r"{\1}", rule.rule.removeprefix("/api/v1"))
+            found |= {(path, m.lower()) for m in rule.methods - {"HEAD", "OPTIONS"}}
+    return found
+
+
+def test_every_api_route_is_in_the_document_and_nothing_else(app, api):
+    document = api("GET", "/openapi.json").get_json()
+    described = {(path, method) for path, ops in document["paths"].items() for method in ops}
+    assert described == _routes(app)
+    assert len(described) >= 8
+
+
+def test_a_route_without_a_description_is_left_out_and_so_caught(app):
+    @app.get("/api/v1/undocumented")
+    def undocumented():
+        return {}
+
+    with app.app_context():
+        paths = build_document(app)["paths"]
+    assert "/undocumented" not in paths
+    assert ("/undocumented", "get") in _routes(app)
+
+
+def test_every_operation_documents_its_error_shape_and_refs_resolve(api):
+    document = api("GET", "/openapi.json").get_json()
+    assert document["openapi"].startswith("3.1")
+    for path, operations in document["paths"].items():
+        for method, operation in operations.items():
+            error = operation["responses"]["default"]["content"]["application/json"]["schema"]
+            assert error == {"$ref": "#/components/schemas/Error"}, (path, method)
+            for parameter in operation["parameters"]:
+                name = parameter["$ref"].rsplit("/", 1)[1]
+                assert name in document["components"]["parameters"]
+    for ref in re.findall(r'"#/components/schemas/(\w+)"', str(document).replace("'", '"')):
+        assert ref in document["components"]["schemas"]
+
+
+def _validate(document: dict, response, path: str, method: str) -> None:
+    operation = document["paths"][path][method]
+    spec = operation["responses"].get(str(response.status_code), operation["responses"]["default"])
+    schema = {
+        **spec["content"]["application/json"]["schema"],
+        "components": document["components"],
+    }
+    jsonschema_rs.validate(schema, response.get_json())
+
+
+@pytest.mark.parametrize(
+    ("method", "template", "path"),
+    [
+        ("get", "/contracts", "/contracts"),
+        ("get", "/contracts/{contract_id}", "/contracts/{a}"),
+        ("get", "/contracts/{contract_id}/cycles", "/contracts/{a}/cycles"),
+        ("get", "/contracts/{contract_id}/metrics", "/contracts/{a}/metrics"),
+        ("get", "/contracts/{contract_id}/action-items", "/contracts/{a}/action-items"),
+        ("get", "/contracts/{contract_id}/responses", "/contracts/{a}/responses?month=2026-10"),
+        ("get", "/contracts/{contract_id}/tickets", "/contracts/{a}/tickets"),
+        ("get", "/contracts/{contract_id}", "/contracts/{foreign}"),
+        ("get", "/contracts", "/contracts?per_page=0"),
+    ],
+)
+def test_answers_match_their_documented_schema(api, world, method, template, path):
+    document = api("GET", "/openapi.json").get_json()
+    url = path.format(a=world.a.id, foreign=world.foreign.id)
+    api("POST", "/tickets", world.provider_token, json=ticket())
+    _validate(document, api("GET", url, world.provider_token), template, method)
+
+
+@pytest.mark.parametrize(
+    "body",
+    [ticket(), {"tickets": [ticket(), ticket(external_id="T-2", kind="x")]}, {"x": 1}],
+)
+def test_push_answers_match_their_documented_schema(api, world, body):
+    document = api("GET", "/openapi.json").get_json()
+    response = api("POST", "/tickets", world.provider_token, json=body)
+    assert response.status_code in (201, 207, 422)
+    _validate(document, response, "/tickets", "post")
+
+
+def test_the_schema_check_itself_catches_a_wrong_answer(api, world):
+    document = api("GET", "/openapi.json").get_json()
+    response = api("GET", "/contracts", world.provider_token)
+    response.set_data(b'{"data": [{"id": "one"}], "meta": {"page": 1}}')
+    with pytest.raises(jsonschema_rs.ValidationError):
+        _validate(document, response, "/contracts", "get")
