@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from datetime import date
+from decimal import Decimal
 from typing import Any
 
 from sqlalchemy.orm import Session
@@ -31,3 +34,23 @@ def record(
     )
     session.add(event)
     return event
+
+
+def plain(value: Any) -> Any:
+    """A value as it is written into an audit event's JSON details."""
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, Decimal):
+        return str(value)
+    return value
+
+
+def apply_changes(obj: Any, changes: Mapping[str, Any]) -> dict[str, dict[str, Any]]:
+    """Set each changed attribute of ``obj``; return ``{name: {"from", "to"}}`` for the audit."""
+    diff = {}
+    for name, value in changes.items():
+        before = getattr(obj, name)
+        if before != value:
+            diff[name] = {"from": plain(before), "to": plain(value)}
+            setattr(obj, name, value)
+    return diff

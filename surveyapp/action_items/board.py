@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import select
@@ -86,12 +86,7 @@ def update_item(
             or owner.organization_id != actor.organization_id
         ):
             raise InvalidChange("the owner must be a member of the provider's staff")
-    diff = {}
-    for name, value in changes.items():
-        before = getattr(item, name)
-        if before != value:
-            diff[name] = {"from": _plain(before), "to": _plain(value)}
-            setattr(item, name, value)
+    diff = audit.apply_changes(item, changes)
     if "status" in diff:
         item.closed_at = now if item.status in CLOSED else None
     if diff:
@@ -104,10 +99,6 @@ def update_item(
             details={"contract_id": item.contract_id, **diff},
         )
     return diff
-
-
-def _plain(value: Any) -> Any:
-    return value.isoformat() if isinstance(value, date) else value
 
 
 @dataclass(frozen=True)

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from datetime import date
 from decimal import Decimal
 from typing import Any
 
@@ -39,14 +38,6 @@ class ContractRuleError(ValueError):
     """A change that would leave the contract inconsistent."""
 
 
-def _plain(value: Any) -> Any:
-    if isinstance(value, date):
-        return value.isoformat()
-    if isinstance(value, Decimal):
-        return str(value)
-    return value
-
-
 def update_settings(
     session: Session, contract: Contract, values: Mapping[str, Any], actor: User
 ) -> dict:
@@ -60,11 +51,7 @@ def update_settings(
     )
     if end is not None and start is not None and end < start:
         raise ContractRuleError("end_date before start_date")
-    diff = {}
-    for name, value in values.items():
-        if getattr(contract, name) != value:
-            diff[name] = {"from": _plain(getattr(contract, name)), "to": _plain(value)}
-            setattr(contract, name, value)
+    diff = audit.apply_changes(contract, values)
     if diff:
         audit.record(
             session,
@@ -100,7 +87,7 @@ def update_targets(
         before = (target.target_mean, target.target_csat)
         if before != (change.target_mean, change.target_csat):
             diff[change.dimension] = {
-                "from": [_plain(v) for v in before],
+                "from": [audit.plain(v) for v in before],
                 "to": [str(change.target_mean), str(change.target_csat)],
             }
             target.target_mean, target.target_csat = change.target_mean, change.target_csat

@@ -9,7 +9,7 @@ from sqlalchemy import select
 from ..access import PROVIDER_STAFF, contract_or_404, contracts_visible_to, requires
 from ..extensions import db
 from ..i18n import current_locale
-from ..models import ActionItem, Cycle, User, utcnow
+from ..models import ActionItem, Contract, Cycle, User, utcnow
 from .panels import contract_month_panels, contract_months, labels_for, portfolio
 
 bp = Blueprint("dashboard", __name__, url_prefix="/dashboard")
@@ -57,20 +57,27 @@ def overview():
     )
 
 
-@bp.get("/contracts/<int:contract_id>")
-@requires(*PROVIDER_STAFF)
-def contract(contract_id: int):
-    contract = contract_or_404(contract_id, current_user)
+def month_panels(contract: Contract, *, client_facing: bool):
+    """The contract's closed months, the one asked for (``?month=``, default the latest; 404
+    when it has no closed cycle) and its panels (None before the first closed month)."""
     months = contract_months(db.session, contract.id)
     month = request.args.get("month") or (months[0] if months else None)
     if month is not None and month not in months:
         abort(404)
-    panels = None
-    if month:
-        with db.engine.connect() as conn:
-            panels = contract_month_panels(
-                conn, contract, month, current_locale(), client_facing=False, now=utcnow()
-            )
+    if month is None:
+        return months, None, None
+    with db.engine.connect() as conn:
+        panels = contract_month_panels(
+            conn, contract, month, current_locale(), client_facing=client_facing, now=utcnow()
+        )
+    return months, month, panels
+
+
+@bp.get("/contracts/<int:contract_id>")
+@requires(*PROVIDER_STAFF)
+def contract(contract_id: int):
+    contract = contract_or_404(contract_id, current_user)
+    months, month, panels = month_panels(contract, client_facing=False)
     items = db.session.scalars(
         select(ActionItem)
         .where(ActionItem.contract_id == contract.id)

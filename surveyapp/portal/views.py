@@ -5,15 +5,14 @@ Nothing here carries customer identity, and every breakdown of fewer than 5 answ
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, redirect, render_template, request, url_for
+from flask import Blueprint, redirect, render_template, url_for
 from flask_login import current_user
 from sqlalchemy import select
 
 from ..access import contract_or_404, contracts_visible_to, requires
-from ..dashboard.panels import contract_month_panels, contract_months
+from ..dashboard.views import month_panels
 from ..extensions import db
-from ..i18n import current_locale
-from ..models import ActionItem, ActionStatus, Role, utcnow
+from ..models import ActionItem, ActionStatus, Role
 from ..reports.building import latest_reports
 
 bp = Blueprint("portal", __name__, url_prefix="/portal")
@@ -34,16 +33,7 @@ def index():
 @requires(Role.CLIENT_VIEWER)
 def contract(contract_id: int):
     contract = contract_or_404(contract_id, current_user)
-    months = contract_months(db.session, contract.id)
-    month = request.args.get("month") or (months[0] if months else None)
-    if month is not None and month not in months:
-        abort(404)
-    panels = None
-    if month:
-        with db.engine.connect() as conn:
-            panels = contract_month_panels(
-                conn, contract, month, current_locale(), client_facing=True, now=utcnow()
-            )
+    months, month, panels = month_panels(contract, client_facing=True)
     items = db.session.scalars(
         select(ActionItem)
         .where(ActionItem.contract_id == contract.id, ActionItem.status.in_(CLIENT_VISIBLE_ITEMS))
