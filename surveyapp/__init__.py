@@ -84,16 +84,18 @@ def _blueprints() -> list:
     from .cycles.views import bp as cycles
     from .dashboard.views import bp as dashboard
     from .exports.views import bp as exports
+    from .followup.views import bp as followup
     from .home import bp as home
     from .portal.views import bp as portal
     from .reports.views import bp as reports
     from .survey.views import bp as survey
     from .survey_versions.views import bp as survey_versions
     from .tickets.views import bp as tickets
+    from .webhooks.views import bp as webhooks
 
     return [
         home, auth, contracts, dashboard, portal, action_items, exports, cycles, customers, survey,
-        reports, survey_versions, api, api_tokens, tickets,
+        reports, survey_versions, api, api_tokens, tickets, followup, webhooks,
     ]  # fmt: skip
 
 

@@ -50,6 +50,8 @@ def settings_from_env(environ: Mapping[str, str], instance_path: str) -> dict[st
         "SMTP_PASSWORD": environ.get("SMTP_PASSWORD") or None,
         "SMTP_TIMEOUT": float(environ.get("SMTP_TIMEOUT", "10")),
         "MAIL_FROM": environ.get("MAIL_FROM", "survey@localhost"),
+        # Webhooks to 127.0.0.1 (and plain http there): for tests only, never in production.
+        "WEBHOOK_ALLOW_LOOPBACK": _bool(environ.get("WEBHOOK_ALLOW_LOOPBACK"), False),
         "SESSION_COOKIE_SECURE": _bool(environ.get("SESSION_COOKIE_SECURE"), env == "production"),
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
@@ -74,6 +76,8 @@ def check_settings(config: Mapping[str, Any]) -> None:
         raise ConfigError("SECRET_KEY must be set to a long random value in production")
     if production and len(str(config.get("SECRET_KEY"))) < 32:
         raise ConfigError("SECRET_KEY must be at least 32 characters in production")
+    if production and config.get("WEBHOOK_ALLOW_LOOPBACK"):
+        raise ConfigError("WEBHOOK_ALLOW_LOOPBACK is for tests only; unset it in production")
     if production and config.get("DATA_KEY") in (None, "", DEV_DATA_KEY):
         raise ConfigError("DATA_KEY must be set in production (see README: Configuration)")
     try:

@@ -57,6 +57,14 @@ ACCESS = {
     "reports.build": {Role.PROVIDER_ADMIN},
     "tickets.import_page": ADMIN,
     "api_tokens.index": ADMIN,
+    "followup.board": STAFF,
+    "followup.case": STAFF,
+    "followup.rules": ADMIN,
+    "followup.alerts": STAFF,
+    "webhooks.index": ADMIN,
+    "webhooks.disable": ADMIN,
+    "webhooks.deliveries": ADMIN,
+    "webhooks.replay_delivery": ADMIN,
     "api_tokens.revoke": ADMIN,
     # The JSON API authenticates by bearer token, not by sign-in: @public here, and its own
     # token check, tenant scoping (404) and 401/403 answers are tested in tests/api.
@@ -232,3 +240,14 @@ def test_an_analyst_reads_cycles_but_cannot_change_them_or_see_customers(client,
     assert client.post(f"/contracts/{a}/cycles/open", data={"month": "2026-12"}).status_code == 403
     assert client.get(f"/contracts/{a}/customers/").status_code == 403
     assert client.post(f"/contracts/{a}/customers/import").status_code == 403
+
+
+def test_follow_up_rules_of_another_provider_are_404_and_for_admins_only(client, world, sign_in):
+    sign_in(world["analyst"])
+    assert client.get(f"/contracts/{world['a'].id}/follow-up-rules").status_code == 403
+    assert client.get("/webhooks/").status_code == 403
+    client.post("/sign-out")
+    sign_in(world["admin"])
+    assert client.get(f"/contracts/{world['a'].id}/follow-up-rules").status_code == 200
+    assert client.get(f"/contracts/{world['foreign'].id}/follow-up-rules").status_code == 404
+    assert client.post(f"/contracts/{world['foreign'].id}/follow-up-rules").status_code == 404

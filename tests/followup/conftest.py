@@ -4,6 +4,7 @@ from datetime import UTC, datetime
 
 import pytest
 
+from ..cycles.conftest import smtp  # noqa: F401  (aiosmtpd on 127.0.0.1)
 from ..factories import make_contract, make_customer, make_cycle, make_invitation, make_user
 
 

@@ -1,0 +1,181 @@
+"""The case board and case page for provider staff; follow-up rules and alert settings."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy import select
+
+from .. import audit
+from ..access import PROVIDER_STAFF, contract_or_404, contracts_visible_to, requires
+from ..extensions import db
+from ..models import (
+    AlertMode,
+    AlertPreference,
+    Answer,
+    CaseStatus,
+    Contract,
+    FollowupCase,
+    FollowupRule,
+    Question,
+    Role,
+    User,
+    utcnow,
+)
+from .cases import InvalidChange, local_due, reveal_contact, rules_for, update_case
+
+bp = Blueprint("followup", __name__)
+
+
+def _visible_cases():
+    visible = contracts_visible_to(current_user).with_only_columns(Contract.id)
+    return select(FollowupCase).where(FollowupCase.contract_id.in_(visible))
+
+
+def _staff() -> dict[int, User]:
+    users = db.session.scalars(
+        select(User)
+        .where(
+            User.organization_id == current_user.organization_id,
+            User.active,
+            User.role.in_([r.value for r in PROVIDER_STAFF]),
+        )
+        .order_by(User.name)
+    )
+    return {u.id: u for u in users}
+
+
+@bp.get("/cases/")
+@requires(*PROVIDER_STAFF)
+def board():
+    now = utcnow()
+    filters = {
+        n: request.args.get(n, "").strip() for n in ("contract", "status", "owner", "overdue")
+    }
+    query = _visible_cases()
+    if filters["contract"].isdigit():
+        query = query.where(FollowupCase.contract_id == int(filters["contract"]))
+    if filters["status"] in set(CaseStatus):
+        query = query.where(FollowupCase.status == filters["status"])
+    if filters["owner"] == "none":
+        query = query.where(FollowupCase.owner_id.is_(None))
+    elif filters["owner"].isdigit():
+        query = query.where(FollowupCase.owner_id == int(filters["owner"]))
+    if filters["overdue"]:
+        query = query.where(FollowupCase.followed_up_at.is_(None), FollowupCase.due_at < now)
+    cases = db.session.scalars(query.order_by(FollowupCase.due_at).limit(500)).all()
+    return render_template(
+        "followup/board.html",
+        cases=cases,
+        filters=filters,
+        contracts=db.session.scalars(contracts_visible_to(current_user)).all(),
+        staff=_staff(),
+        statuses=list(CaseStatus),
+        local_due=local_due,
+        now=now,
+    )
+
+
+def _answers(case: FollowupCase) -> list[tuple[Question, Answer]]:
+    return db.session.execute(
+        select(Question, Answer)
+        .join(Answer, Answer.question_id == Question.id)
+        .where(Answer.response_id == case.response_id)
+        .order_by(Question.position, Answer.seq)
+    ).all()
+
+
+@bp.route("/cases/<int:case_id>", methods=["GET", "POST"])
+@requires(*PROVIDER_STAFF)
+def case(case_id: int):
+    found = db.session.scalar(_visible_cases().where(FollowupCase.id == case_id))
+    if found is None:
+        abort(404)
+    staff = _staff()
+    if request.method == "POST":
+        owner = request.form.get("owner_id", "")
+        changes = {
+            "status": request.form.get("status", found.status),
+            "owner_id": int(owner) if owner.isdigit() else None,
+            "notes": request.form.get("notes", "")[:5000],
+        }
+        try:
+            changed = update_case(db.session, found, changes, current_user, utcnow())
+        except InvalidChange:
+            db.session.rollback()
+            flash(_("This change is not allowed."), "error")
+            return redirect(url_for("followup.case", case_id=case_id))
+        flash(_("Saved.") if changed else _("Nothing changed."), "info")
+        return redirect(url_for("followup.case", case_id=case_id))
+    contact = None
+    if request.args.get("contact") == "show":
+        contact = reveal_contact(db.session, found, current_user)
+        db.session.commit()
+    return render_template(
+        "followup/case.html",
+        case=found,
+        answers=_answers(found),
+        staff=staff,
+        statuses=list(CaseStatus),
+        contact=contact,
+        may_see_contact=found.may_contact and current_user.role_enum == Role.PROVIDER_ADMIN,
+        due=local_due(found),
+        now=utcnow(),
+    )
+
+
+@bp.route("/contracts/<int:contract_id>/follow-up-rules", methods=["GET", "POST"])
+@requires(Role.PROVIDER_ADMIN)
+def rules(contract_id: int):
+    contract = contract_or_404(contract_id, current_user)
+    current = rules_for(db.session, contract.id)
+    if request.method == "POST":
+        form = request.form
+
+        def threshold(name: str, low: int, high: int) -> int | None:
+            value = form.get(name, "").strip()
+            return min(high, max(low, int(value))) if value.isdigit() else None
+
+        row = db.session.scalar(select(FollowupRule).where(FollowupRule.contract_id == contract.id))
+        if row is None:
+            row = FollowupRule(contract_id=contract.id)
+            db.session.add(row)
+        row.enabled = form.get("enabled") == "on"
+        row.nps_max = threshold("nps_max", 0, 10)
+        row.rating_max = threshold("rating_max", 1, 5)
+        row.comment_themes = "complaint" if form.get("comment_complaint") == "on" else ""
+        row.ask_consent = form.get("ask_consent") == "on"
+        row.updated_at, row.updated_by_id = utcnow(), current_user.id
+        audit.record(
+            db.session,
+            "followup_rules.update",
+            actor=current_user,
+            subject=contract,
+            organization_id=contract.provider_id,
+            details={"enabled": row.enabled, "nps_max": row.nps_max, "rating_max": row.rating_max,
+                     "themes": row.comment_themes, "ask_consent": row.ask_consent},
+        )  # fmt: skip
+        db.session.commit()
+        flash(_("Saved."), "info")
+        return redirect(url_for("followup.rules", contract_id=contract.id))
+    return render_template("followup/rules.html", contract=contract, rules=current)
+
+
+@bp.route("/cases/alerts", methods=["GET", "POST"])
+@requires(*PROVIDER_STAFF)
+def alerts():
+    preference = db.session.get(AlertPreference, current_user.id)
+    if request.method == "POST":
+        mode = request.form.get("mode", "")
+        if mode not in set(AlertMode):
+            abort(400)
+        if preference is None:
+            preference = AlertPreference(user_id=current_user.id)
+            db.session.add(preference)
+        preference.mode = mode
+        db.session.commit()
+        flash(_("Saved."), "info")
+        return redirect(url_for("followup.alerts"))
+    mode = preference.mode if preference else AlertMode.IMMEDIATE
+    return render_template("followup/alerts.html", mode=mode, modes=list(AlertMode))
