@@ -61,8 +61,10 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
 
     from . import errors
     from .dashboard.formatting import register_filters
+    from .webhooks import events as webhook_events
 
     errors.init_app(app)
+    webhook_events.init_app(app)
     register_filters(app)
     for blueprint in _blueprints():
         app.register_blueprint(blueprint)
