@@ -31,7 +31,7 @@ bp = Blueprint("api_tokens", __name__, url_prefix="/api-tokens")
 class TokenForm(FlaskForm):
     organization = SelectField(_l("Organization"), coerce=int)
     name = StringField(
-        _l("Name"),
+        _l("Token name"),
         validators=[DataRequired(), Length(max=NAME_MAX)],
         description=_l("Which system uses it, e.g. “helpdesk”."),
     )

@@ -21,7 +21,7 @@ def test_a_new_token_is_shown_once_and_only_its_hash_kept(client, session, world
     response = client.post("/api-tokens/", data={"organization": world.client_a.id, "name": "bi"})
     assert response.status_code == 200
     assert response.headers["Cache-Control"] == "no-store"
-    secret = re.search(r'id="new-token">(sat_[\w-]+)<', response.text).group(1)
+    secret = re.search(r'id="new-token" value="(sat_[\w-]+)"', response.text).group(1)
     token = session.scalar(select(ApiToken).where(ApiToken.name == "bi"))
     assert token.organization_id == world.client_a.id and token.token_hash == hash_token(secret)
     assert secret not in client.get("/api-tokens/").text
