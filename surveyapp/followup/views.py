@@ -24,8 +24,15 @@ from ..models import (
     utcnow,
 )
 from .cases import InvalidChange, local_due, reveal_contact, rules_for, update_case
+from .metrics import CaseCounts, case_counts
 
 bp = Blueprint("followup", __name__)
+
+
+@bp.app_template_global("followup_counts")
+def followup_counts(contract_id: int, month: str | None) -> CaseCounts:
+    """For the dashboard and portal templates (counts only)."""
+    return case_counts(db.session, contract_id, month or "")
 
 
 def _visible_cases():
