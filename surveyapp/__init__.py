@@ -81,6 +81,7 @@ def _blueprints() -> list:
     from .api import bp as api
     from .api_tokens.views import bp as api_tokens
     from .auth.views import bp as auth
+    from .autopilot.views import bp as autopilot
     from .contracts.views import bp as contracts
     from .customers.views import bp as customers
     from .cycles.views import bp as cycles
@@ -97,7 +98,7 @@ def _blueprints() -> list:
 
     return [
         home, auth, contracts, dashboard, portal, action_items, exports, cycles, customers, survey,
-        reports, survey_versions, api, api_tokens, tickets, followup, webhooks,
+        reports, survey_versions, api, api_tokens, tickets, autopilot, followup, webhooks,
     ]  # fmt: skip
 
 

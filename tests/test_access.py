@@ -38,6 +38,8 @@ ACCESS = {
     "cycles.close": {Role.PROVIDER_ADMIN},
     "cycles.links_download": {Role.PROVIDER_ADMIN},
     "cycles.qr": {Role.PROVIDER_ADMIN},
+    "autopilot.show": STAFF,
+    "autopilot.retry": ADMIN,
     "customers.index": {Role.PROVIDER_ADMIN},
     "customers.import_page": {Role.PROVIDER_ADMIN},
     "survey.show": None,
@@ -251,3 +253,18 @@ def test_follow_up_rules_of_another_provider_are_404_and_for_admins_only(client,
     assert client.get(f"/contracts/{world['a'].id}/follow-up-rules").status_code == 200
     assert client.get(f"/contracts/{world['foreign'].id}/follow-up-rules").status_code == 404
     assert client.post(f"/contracts/{world['foreign'].id}/follow-up-rules").status_code == 404
+
+
+def test_autopilot_page_is_scoped_to_the_provider_and_retry_is_for_admins(client, world, sign_in):
+    a, foreign = world["a"].id, world["foreign"].id
+    sign_in(world["analyst"])
+    assert client.get(f"/contracts/{a}/autopilot/").status_code == 200
+    assert client.post(f"/contracts/{a}/autopilot/retry").status_code == 403
+    assert client.get(f"/contracts/{foreign}/autopilot/").status_code == 404
+    client.post("/sign-out")
+    sign_in(world["admin"])
+    assert client.get(f"/contracts/{foreign}/autopilot/").status_code == 404
+    assert client.post(f"/contracts/{foreign}/autopilot/retry").status_code == 404
+    client.post("/sign-out")
+    sign_in(world["client_a"])
+    assert client.get(f"/contracts/{a}/autopilot/").status_code == 403
