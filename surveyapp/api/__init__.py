@@ -37,6 +37,7 @@ NO_TOKEN = {"api.openapi_document"}
 
 @bp.before_request
 def _authenticate() -> None:
+    g.locale = "en"  # the API speaks English: messages for logs and developers
     limit = current_app.config.get("API_MAX_BODY_BYTES", MAX_BODY_BYTES)
     request.max_content_length = limit
     if request.content_length is not None and request.content_length > limit:
