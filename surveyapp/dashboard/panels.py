@@ -12,6 +12,7 @@ from datetime import datetime
 from typing import Any
 
 import pandas as pd
+from flask_babel import gettext as _
 from sqlalchemy import case, func, select
 from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session
@@ -26,11 +27,22 @@ from .formatting import sparkline_points
 TREND_MONTHS = 12
 
 
-def labels_for(locale: str) -> tuple[dict[str, str], dict[str, str]]:
-    """The analysis' wording (dimension labels, action-item texts) in the page's language."""
-    if locale == "en":
-        return analysis.LABELS_EN, analysis.TEXTS_EN
-    return analysis.LABELS_ZH, analysis.TEXTS_ZH
+def labels_for(
+    locale: str, inquiry_hours: int = 24, complaint_hours: int = 48
+) -> tuple[dict[str, str], dict[str, str]]:
+    """The analysis' wording (dimension and figure labels, action-item texts) in the page's
+    language, with the ticket kinds named by the contract's own SLA hours. The dashboard and
+    the PDF report both take their figure labels from here, so their charts read the same."""
+    labels, texts = (
+        (analysis.LABELS_EN, analysis.TEXTS_EN)
+        if locale == "en"
+        else (analysis.LABELS_ZH, analysis.TEXTS_ZH)
+    )
+    hours = {
+        "inquiry": _("Inquiries answered within %(hours)s h", hours=inquiry_hours),
+        "complaint": _("Complaints solved within %(hours)s h", hours=complaint_hours),
+    }
+    return labels | hours, texts
 
 
 def contract_months(session: Session, contract_id: int) -> list[str]:
@@ -109,7 +121,7 @@ def contract_month_panels(
     now: datetime,
 ) -> ContractPanels:
     """Run the month's analysis and shape every panel of the contract dashboard (or portal)."""
-    labels, texts = labels_for(locale)
+    labels, texts = labels_for(locale, contract.inquiry_hours, contract.complaint_hours)
     result = analysis.monthly_analysis(
         conn, contract.id, month, labels=labels, texts=texts, now=now, trend_months=TREND_MONTHS
     )

@@ -23,7 +23,9 @@ from analysis import MonthlyAnalysis
 from analysis.figures import monthly_figures
 from analysis.privacy import MIN_GROUP_SIZE
 
-from ..dimensions import DIMENSIONS, dimension_labels
+from ..dashboard.panels import labels_for
+from ..dimensions import DIMENSIONS
+from ..i18n import current_locale
 from ..labels import status_label
 from ..models import ActionItem, ActionStatus
 
@@ -92,21 +94,9 @@ def month_ticks(months: Sequence[str], locale: str) -> list[str]:
 
 
 def figure_labels(inquiry_hours: int, complaint_hours: int) -> dict[str, str]:
-    """Every label the analysis' figure builders print, in the current locale."""
-    return dimension_labels() | {
-        "target": _("Target"),
-        "mean": _("Mean score"),
-        "detractors": _("Detractors (0–6)"),
-        "passives": _("Passives (7–8)"),
-        "promoters": _("Promoters (9–10)"),
-        "invited": _("Invited"),
-        "opened": _("Opened"),
-        "answered": _("Answered"),
-        "inquiry": _("Inquiries answered within %(hours)s h", hours=inquiry_hours),
-        "complaint": _("Complaints solved within %(hours)s h", hours=complaint_hours),
-        "breaches": _("Breaches"),
-        "compliance": _("Compliance (%)"),
-    }
+    """Every label the analysis' figure builders print, in the current locale: the same
+    labels as the dashboard's charts."""
+    return labels_for(current_locale(), inquiry_hours, complaint_hours)[0]
 
 
 def report_figures(
