@@ -23,7 +23,7 @@ def test_the_page_shows_the_calendar_and_the_ledger_error(session, runner, clien
     party = _failed_invite(session, runner)
     analyst = make_user(session, "provider_analyst", _provider(session, party.contract_id))
     page = sign_in(analyst).get(f"/contracts/{party.contract_id}/autopilot/").text
-    assert "Calendar of" in page or "日历" in page
+    assert "Calendar of" in page or "日程" in page
     assert "cannot connect to SMTP server" in page
     assert "/autopilot/retry" not in page  # analysts read only
 
