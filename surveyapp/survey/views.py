@@ -108,6 +108,10 @@ def show(token: str):
         return render_template("survey/answered.html", token=token)
     if not is_open(invitation, invitation.cycle, now):
         return render_template("survey/closed.html", token=token), 410
+    form = SurveyForm(started=_started_serializer().dumps(invitation.id))
+    # Rendered before the first-open mark is committed: the commit expires the loaded survey,
+    # which the page would otherwise load again, and the write stays a short transaction.
+    page = _render_form(invitation, form, MultiDict(), {})
     if invitation.opened_at is None:
         db.session.execute(
             update(Invitation)
@@ -115,8 +119,7 @@ def show(token: str):
             .values(opened_at=now)
         )
         db.session.commit()
-    form = SurveyForm(started=_started_serializer().dumps(invitation.id))
-    return _render_form(invitation, form, MultiDict(), {})
+    return page
 
 
 @bp.post("/<token>")
@@ -128,10 +131,10 @@ def submit(token: str):
         return render_template("survey/answered.html", token=token), 409
     if not is_open(invitation, invitation.cycle, now):
         return render_template("survey/closed.html", token=token), 410
-    form = SurveyForm()  # its CSRF token was checked by CSRFProtect before this view ran
     questions = invitation.cycle.survey_version.questions
     answers = read_answers(questions, request.form)
     if not answers.ok:
+        form = SurveyForm()  # its CSRF token was checked by CSRFProtect before this view ran
         form.started.data = request.form.get("started") or _started_serializer().dumps(
             invitation.id
         )
