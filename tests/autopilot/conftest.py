@@ -3,7 +3,6 @@ the report tests, two contracts with different schedules, and a tick that runs i
 
 from __future__ import annotations
 
-import contextlib
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
@@ -19,9 +18,6 @@ from surveyapp.models import AutopilotStep, Contract, Invitation
 
 from ..cycles.conftest import mail_app, smtp  # noqa: F401  (fixtures shared with the cycle tests)
 from ..factories import make_customer, make_organization, make_survey_version, make_user
-
-with contextlib.suppress(ImportError):  # the one Chromium: tests/conftest.py or tests/reports/
-    from ..reports.conftest import charts  # noqa: F401
 
 
 @dataclass
