@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from sqlalchemy import case, func, select
 from sqlalchemy.orm import Session
 
-from ..models import CaseStatus, FollowupCase
+from ..models import Answer, CaseStatus, Cycle, FollowupCase, Invitation, Response
 
 
 @dataclass(frozen=True)
@@ -48,3 +48,58 @@ def case_counts(session: Session, contract_id: int, month: str) -> CaseCounts:
         if row.month == month:
             return row
     return CaseCounts(month, 0, 0, 0)
+
+
+MIN_N = 5  # DESIGN.md section 5: no figure from fewer than 5 responses
+
+
+@dataclass(frozen=True)
+class FollowupEffect:
+    """Next month's mean NPS of customers with a case in ``month``: followed up or not."""
+
+    month: str
+    next_month: str
+    followed_n: int
+    followed_mean: float | None
+    others_n: int
+    others_mean: float | None
+
+    @property
+    def enough(self) -> bool:
+        return self.followed_n >= MIN_N and self.others_n >= MIN_N
+
+
+def next_month(month: str) -> str:
+    year, mon = map(int, month.split("-"))
+    return f"{year + mon // 12}-{mon % 12 + 1:02d}"
+
+
+def followup_effect(session: Session, contract_id: int, month: str) -> FollowupEffect:
+    """Compare the next month's NPS of followed-up customers with those not followed up.
+
+    Means are given only when both groups have at least ``MIN_N`` answers (n permitting).
+    """
+    following = next_month(month)
+    rows = session.execute(
+        select(FollowupCase.followed_up_at.is_not(None), Answer.value)
+        .join(Invitation, Invitation.customer_id == FollowupCase.customer_id)
+        .join(
+            Cycle,
+            (Cycle.id == Invitation.cycle_id)
+            & (Cycle.month == following)
+            & (Cycle.contract_id == FollowupCase.contract_id),
+        )  # fmt: skip
+        .join(Response, Response.invitation_id == Invitation.id)
+        .join(Answer, (Answer.response_id == Response.id) & (Answer.kind == "nps"))
+        .where(FollowupCase.contract_id == contract_id, FollowupCase.month == month)
+    ).all()
+    followed = [v for f, v in rows if f]
+    others = [v for f, v in rows if not f]
+    enough = len(followed) >= MIN_N and len(others) >= MIN_N
+
+    def mean(values: list[int]) -> float | None:
+        return sum(values) / len(values) if enough else None
+
+    return FollowupEffect(
+        month, following, len(followed), mean(followed), len(others), mean(others)
+    )

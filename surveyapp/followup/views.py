@@ -24,7 +24,7 @@ from ..models import (
     utcnow,
 )
 from .cases import InvalidChange, local_due, reveal_contact, rules_for, update_case
-from .metrics import CaseCounts, case_counts
+from .metrics import CaseCounts, FollowupEffect, case_counts, case_counts_by_month, followup_effect
 
 bp = Blueprint("followup", __name__)
 
@@ -33,6 +33,17 @@ bp = Blueprint("followup", __name__)
 def followup_counts(contract_id: int, month: str | None) -> CaseCounts:
     """For the dashboard and portal templates (counts only)."""
     return case_counts(db.session, contract_id, month or "")
+
+
+@bp.app_template_global("followup_months")
+def followup_months(contract_id: int) -> list[CaseCounts]:
+    """For the provider dashboard: the last 12 months with cases, newest first."""
+    return case_counts_by_month(db.session, contract_id)[::-1][:12]
+
+
+@bp.app_template_global("followup_effect")
+def followup_effect_for(contract_id: int, month: str) -> FollowupEffect:
+    return followup_effect(db.session, contract_id, month)
 
 
 def _visible_cases():

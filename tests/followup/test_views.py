@@ -126,3 +126,10 @@ def test_replay_of_another_organizations_delivery_is_404(client, session, world,
     sign_in(other)
     assert client.post(f"/webhooks/deliveries/{delivery.id}/replay").status_code == 302
     assert "case.opened" in client.get("/webhooks/deliveries").text
+
+
+def test_the_dashboard_shows_the_follow_up_share_per_month(client, session, world, sign_in):
+    open_case(session, world, False)
+    sign_in(world["owner"])
+    page = client.get(f"/dashboard/contracts/{world['contract'].id}").text
+    assert 'id="h-followup"' in page and world["cycle"].month in page
