@@ -22,6 +22,7 @@ from flask import (
     url_for,
 )
 from itsdangerous import BadSignature, URLSafeTimedSerializer
+from markupsafe import Markup
 from sqlalchemy import select, update
 from sqlalchemy.orm import joinedload
 from werkzeug.datastructures import MultiDict
@@ -29,7 +30,7 @@ from werkzeug.datastructures import MultiDict
 from ..access import public
 from ..extensions import db
 from ..followup.consent import consent_asked, read_consent
-from ..i18n import LOCALES
+from ..i18n import LOCALES, current_locale
 from ..models import Cycle, Invitation, Question, SurveyVersion, utcnow
 from .forms import SurveyForm, field_name, read_answers, text_limit
 from .intake import AlreadyAnswered, SurveyClosed, accept_response, is_open
@@ -46,18 +47,18 @@ def _private(response):
     return response
 
 
-def _invitation_or_404(token: str) -> Invitation:
+def _invitation_or_404(token: str, *, questions: bool = False) -> Invitation:
+    """The invitation with its cycle and survey version; ``questions``: with them and options.
+
+    The blank form needs no questions once ``blank_questions`` holds them; reading answers does.
+    """
     invitation = None
     if looks_like_token(token):
+        survey = joinedload(Invitation.cycle).joinedload(Cycle.survey_version)
+        if questions:
+            survey = survey.selectinload(SurveyVersion.questions).selectinload(Question.options)
         invitation = db.session.scalar(
-            select(Invitation)
-            .where(Invitation.token_hash == token_hash(token))
-            .options(
-                joinedload(Invitation.cycle)
-                .joinedload(Cycle.survey_version)
-                .selectinload(SurveyVersion.questions)
-                .selectinload(Question.options)
-            )
+            select(Invitation).where(Invitation.token_hash == token_hash(token)).options(survey)
         )
     if invitation is None:
         abort(404)
@@ -83,6 +84,37 @@ def _seconds_taken(invitation: Invitation, mark: str | None, now) -> int | None:
     return None
 
 
+BLANK_QUESTIONS_KEPT = 64
+
+
+def blank_questions(version: SurveyVersion) -> Markup:
+    """The questions of the blank form (no answers, no errors) in the current language.
+
+    Rendered once per app, survey version and language: a version reachable by a link is used
+    by a cycle and therefore frozen (``survey_versions.versioning``), and the translations do
+    not change while the process runs. ``created_at`` is in the key so that a version id reused
+    by another database never serves a stale survey.
+    """
+    kept = current_app.extensions.setdefault("survey_blank_questions", {})
+    key = (version.id, version.created_at, current_locale())
+    html = kept.get(key)
+    if html is None:
+        html = Markup(
+            render_template(
+                "survey/_questions.html",
+                version=version,
+                values=MultiDict(),
+                errors={},
+                field_name=field_name,
+                text_limit=text_limit,
+            )
+        )
+        if len(kept) >= BLANK_QUESTIONS_KEPT:
+            kept.clear()
+        kept[key] = html
+    return html
+
+
 def _render_form(invitation: Invitation, form: SurveyForm, values, errors, status: int = 200):
     version = invitation.cycle.survey_version
     return render_template(
@@ -92,6 +124,7 @@ def _render_form(invitation: Invitation, form: SurveyForm, values, errors, statu
         form=form,
         values=values,
         errors=errors,
+        blank_questions=None if values or errors else blank_questions(version),
         field_name=field_name,
         text_limit=text_limit,
         token=request.view_args["token"],
@@ -125,7 +158,7 @@ def show(token: str):
 @bp.post("/<token>")
 @public
 def submit(token: str):
-    invitation = _invitation_or_404(token)
+    invitation = _invitation_or_404(token, questions=True)
     now = utcnow()
     if invitation.responded_at is not None:
         return render_template("survey/answered.html", token=token), 409
