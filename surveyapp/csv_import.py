@@ -77,12 +77,15 @@ class ImportReport:
         self.problems.append(Problem(line, column, str(problem)))
 
 
-def decode(data: bytes) -> str:
-    """UTF-8 (a BOM is dropped), else GB18030; raises ``CellError`` when neither fits."""
-    for encoding in ("utf-8-sig", "gb18030"):
+def decode(data: bytes, encoding: str | None = None) -> str:
+    """UTF-8 (a BOM is dropped), else GB18030; raises ``CellError`` when neither fits.
+
+    ``encoding`` (a Python codec name such as ``gbk``) is tried alone when given.
+    """
+    for codec in (encoding,) if encoding else ("utf-8-sig", "gb18030"):
         try:
-            text = data.decode(encoding)
-        except UnicodeDecodeError:
+            text = data.decode(codec)
+        except (UnicodeDecodeError, LookupError):
             continue
         if "\x00" in text:
             break

@@ -15,6 +15,7 @@ from .followup import (
     FollowupRule,
     ResponseConsent,
 )
+from .history import ImportMapping
 from .ledger import AutopilotStep, StepStatus
 from .organizations import ApiToken, Organization, OrgKind, Role, User
 from .reports import Report
@@ -48,6 +49,7 @@ __all__ = [
     "Effect",
     "FollowupCase",
     "FollowupRule",
+    "ImportMapping",
     "Invitation",
     "Organization",
     "OrgKind",

@@ -1,0 +1,334 @@
+"""Importing past survey results of one contract: check every row, then store all in one go.
+
+The rules (issue #12):
+
+- Each row becomes one response of the contract's cycle of its month, in the contract's time
+  zone; a month without a cycle gets a closed *historical* cycle. Imported responses carry their
+  ``source`` (``wjx``, ``tencent``, ``limesurvey``, ``spreadsheet``) and ``source_id`` (the
+  file's response id, else ``row:`` and a SHA-256 of the row's mapped cells) and no invitation,
+  so the response rate of an imported month is "not known" rather than invented.
+- The database's unique ``(contract_id, source, source_id)`` makes a re-import idempotent: rows
+  already stored are counted as already present and skipped, an overlapping file adds only its
+  new rows.
+- Every problem is reported as ``(line, column, problem)``: unknown answer label, score out of
+  range, date outside the contract, duplicate row. A file with problems writes nothing unless
+  ``skip_bad_rows`` is set; then the good rows are stored.
+- Columns mapped as contact data go to the contract's customers (encrypted, clause 四); they are
+  never stored with a response. Free-text answers are kept as written.
+- One transaction: responses and answers by bulk insert (executemany), the month's stored
+  answer counts rebuilt (:func:`store_answer_counts`), the mapping saved for next month, an audit
+  event. Any failure rolls everything back.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import insert, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from .. import audit
+from ..csv_import import ImportReport
+from ..cycles.aggregates import store_answer_counts
+from ..cycles.calendar import cycle_window
+from ..models import (
+    Answer,
+    Contract,
+    Customer,
+    Cycle,
+    CycleStatus,
+    ImportMapping,
+    Question,
+    QuestionType,
+    Response,
+    SurveyVersion,
+    User,
+    utcnow,
+)
+from ..models.types import keyring
+from .formats import Table
+from .mapping import Mapping
+from .rows import BATCH, MappingInvalid, ParsedRow, RowParser, read_rows
+
+SOURCES = ("wjx", "tencent", "limesurvey", "spreadsheet")
+
+
+@dataclass
+class ImportSummary:
+    imported: int = 0
+    skipped: int = 0
+    already_present: int = 0
+    report: ImportReport = field(default_factory=ImportReport)
+    months: list[str] = field(default_factory=list)
+    written: bool = False
+
+
+def import_history(
+    session: Session,
+    contract: Contract,
+    version: SurveyVersion,
+    mapping: Mapping,
+    table: Table,
+    *,
+    skip_bad_rows: bool = False,
+    source: str = "spreadsheet",
+    actor: User | None = None,
+    dry_run: bool = False,
+    now: datetime | None = None,
+    progress: Callable[[int], None] | None = None,
+) -> ImportSummary:
+    """Check the whole file, then store its new rows in one transaction (see module doc).
+
+    Raises :class:`MappingInvalid` when the mapping does not fit the file or the version.
+    """
+    if source not in SOURCES:
+        raise MappingInvalid(_l("Unknown source %(source)s.", source=source))
+    if version.survey.provider_id != contract.provider_id:
+        raise MappingInvalid(_l("The survey version belongs to another provider."))
+    parser = RowParser(contract, version, mapping, table.header, now=now)
+    summary = ImportSummary()
+    rows = read_rows(parser, table.rows, summary.report, progress)
+    bad_lines = summary.report.bad_lines
+    summary.skipped = len(bad_lines)
+    present = _present_ids(session, contract.id, source)
+    new_rows = [row for row in rows if row.source_id not in present]
+    summary.already_present = len(rows) - len(new_rows)
+    summary.months = sorted({row.month for row in new_rows})
+    summary.imported = len(new_rows)
+    if (summary.report.problems and not skip_bad_rows) or dry_run:
+        if summary.report.problems and not skip_bad_rows:
+            summary.imported = 0
+        session.rollback()
+        return summary
+    try:
+        _write(session, contract, version, parser, new_rows, source, summary.months)
+        _save_mapping(session, contract.id, source, mapping)
+        if version.frozen_at is None and new_rows:
+            version.frozen_at = utcnow()
+        audit.record(
+            session,
+            "history.imported",
+            actor=actor,
+            subject=contract,
+            organization_id=contract.provider_id,
+            details={
+                "source": source,
+                "imported": summary.imported,
+                "skipped_rows": summary.skipped,
+                "already_present": summary.already_present,
+                "months": summary.months,
+            },
+        )
+        session.commit()
+    except IntegrityError:
+        session.rollback()
+        summary.report.add(
+            0, None, _l("Another import of the same rows ran at the same time; nothing stored.")
+        )
+        summary.imported = 0
+        return summary
+    except BaseException:
+        session.rollback()
+        raise
+    summary.written = True
+    return summary
+
+
+def _present_ids(session: Session, contract_id: int, source: str) -> set[str]:
+    return set(
+        session.scalars(
+            select(Response.source_id).where(
+                Response.contract_id == contract_id, Response.source == source
+            )
+        )
+    )
+
+
+def _write(
+    session: Session,
+    contract: Contract,
+    version: SurveyVersion,
+    parser: RowParser,
+    rows: list[ParsedRow],
+    source: str,
+    months: list[str],
+) -> None:
+    cycles = _cycles_for(session, contract, version, months)
+    questions = parser.questions
+    response_table = Response.__table__
+    returning = insert(response_table).returning(response_table.c.id, sort_by_parameter_order=True)
+    for start in range(0, len(rows), BATCH):
+        chunk = rows[start : start + BATCH]
+        ids = (
+            session.execute(
+                returning,
+                [
+                    {
+                        "invitation_id": None,
+                        "cycle_id": cycles[row.month],
+                        "contract_id": contract.id,
+                        "month": row.month,
+                        "survey_version_id": version.id,
+                        "submitted_at": row.submitted_at,
+                        "locale": "zh_CN",
+                        "seconds_taken": None,
+                        "source": source,
+                        "source_id": row.source_id,
+                    }
+                    for row in chunk
+                ],
+            )
+            .scalars()
+            .all()
+        )
+        answers = [
+            answer
+            for response_id, row in zip(ids, chunk, strict=True)
+            for answer in _answer_rows(response_id, row, questions, contract.id)
+        ]
+        if answers:
+            session.execute(insert(Answer.__table__), answers)
+    _store_contacts(session, contract, rows)
+    for month in months:
+        store_answer_counts(session, contract.id, month)
+
+
+def _answer_rows(
+    response_id: int, row: ParsedRow, questions: list[Question], contract_id: int
+) -> Iterable[dict]:
+    for question, value in zip(questions, row.values, strict=True):
+        if value is None:
+            continue
+        base = {
+            "response_id": response_id,
+            "question_id": question.id,
+            "contract_id": contract_id,
+            "month": row.month,
+            "question_code": question.code,
+            "kind": question.type,
+            "seq": 0,
+            "value": None,
+            "option_id": None,
+            "text_value": None,
+        }
+        kind = question.type
+        if kind in (QuestionType.RATING, QuestionType.NPS):
+            yield base | {"value": value}
+        elif kind == QuestionType.SINGLE:
+            yield base | {"option_id": value}
+        elif kind == QuestionType.MULTIPLE:
+            for seq, option_id in enumerate(value):
+                yield base | {"option_id": option_id, "seq": seq}
+        else:
+            yield base | {"text_value": value}
+
+
+def _cycles_for(
+    session: Session, contract: Contract, version: SurveyVersion, months: list[str]
+) -> dict[str, int]:
+    """Cycle id per month; a closed historical cycle for each month that has none."""
+    found = dict(
+        session.execute(
+            select(Cycle.month, Cycle.id).where(
+                Cycle.contract_id == contract.id, Cycle.month.in_(months)
+            )
+        ).all()
+    )
+    for month in months:
+        if month in found:
+            continue
+        opens, closes = cycle_window(
+            month, contract.timezone, contract.survey_open_day, contract.survey_open_days
+        )
+        cycle = Cycle(
+            contract_id=contract.id,
+            month=month,
+            survey_version_id=version.id,
+            status=CycleStatus.CLOSED,
+            opens_at=opens,
+            closes_at=closes,
+            opened_at=opens,
+            closed_at=closes,
+            historical=True,
+        )
+        session.add(cycle)
+        session.flush()
+        found[month] = cycle.id
+    return found
+
+
+def _store_contacts(session: Session, contract: Contract, rows: list[ParsedRow]) -> None:
+    """Contacts mapped to customers: encrypted on the customer, never on the response."""
+    contacts = [row.contact for row in rows if row.contact]
+    if not contacts:
+        return
+    customers = list(session.scalars(select(Customer).where(Customer.contract_id == contract.id)))
+    by_ref = {c.ref: c for c in customers}
+    by_email = {c.email_lookup: c for c in customers if c.email_lookup}
+    by_mobile = {c.mobile_lookup: c for c in customers if c.mobile_lookup}
+    for contact in contacts:
+        email, mobile = contact.get("email"), contact.get("mobile")
+        email_key = keyring.lookup_hash(email) if email else None
+        mobile_key = keyring.lookup_hash(mobile) if mobile else None
+        ref = contact.get("ref") or (
+            "import-" + (email_key or mobile_key)[:16] if (email_key or mobile_key) else None
+        )
+        if ref is None:
+            continue
+        customer = by_ref.get(ref) or by_email.get(email_key) or by_mobile.get(mobile_key)
+        name = contact.get("name")
+        if customer is None:
+            customer = Customer(contract_id=contract.id, ref=ref[:64])
+            session.add(customer)
+            by_ref[customer.ref] = customer
+        else:
+            known = customer.reveal_contact()
+            name, email, mobile = name or known.name, email or known.email, mobile or known.mobile
+        customer.set_contact(name=name, email=email, mobile=mobile)
+        if customer.email_lookup:
+            by_email[customer.email_lookup] = customer
+        if customer.mobile_lookup:
+            by_mobile[customer.mobile_lookup] = customer
+    session.flush()
+
+
+def load_mapping(session: Session, contract_id: int, source: str) -> Mapping | None:
+    saved = session.scalar(
+        select(ImportMapping).where(
+            ImportMapping.contract_id == contract_id, ImportMapping.source == source
+        )
+    )
+    return Mapping.from_json(saved.mapping) if saved is not None else None
+
+
+def _save_mapping(session: Session, contract_id: int, source: str, mapping: Mapping) -> None:
+    saved = session.scalar(
+        select(ImportMapping).where(
+            ImportMapping.contract_id == contract_id, ImportMapping.source == source
+        )
+    )
+    if saved is None:
+        session.add(
+            ImportMapping(contract_id=contract_id, source=source, mapping=mapping.to_json())
+        )
+    else:
+        saved.mapping = mapping.to_json()
+        saved.updated_at = utcnow()
+
+
+def preview(
+    contract: Contract, version: SurveyVersion, mapping: Mapping, table: Table, limit: int = 10
+) -> tuple[list[ParsedRow], ImportReport]:
+    """The first ``limit`` rows as they will be stored, and their problems; writes nothing."""
+    parser = RowParser(contract, version, mapping, table.header)
+    report = ImportReport()
+    taken = []
+    for row in table.rows:
+        taken.append(row)
+        if len(taken) >= limit:
+            break
+    return read_rows(parser, taken, report), report

@@ -1,0 +1,154 @@
+"""Export layouts of the survey tools providers come from, and their answer labels.
+
+What each preset knows (checked against public samples; see README, "History import"):
+
+- ``wjx`` (问卷星, "按文本/按分数导出" to Excel or CSV): ``序号`` (the response number),
+  ``提交答卷时间`` (``2025/3/5 14:22:01``), then ``所用时间``, ``来源``, ``来源详情``, ``来自IP``,
+  and one column per question headed ``1、question text``; a multiple-choice answer joins its
+  options with ``┋``; an answer is the option text or, exported by score, its score.
+- ``tencent`` (腾讯问卷): ``编号``, ``开始答题时间``, ``结束答题时间``, ``答题时长``, location,
+  user and nickname columns, then one column per question.
+- ``limesurvey`` (Responses → Export, CSV): ``id``, ``submitdate``, ``lastpage``,
+  ``startlanguage``, ``seed``, ``startdate``, ``datestamp`` with code headings (``Response ID``,
+  ``Date submitted`` ... with full headings), then one column per question code
+  (``CODE[SUBCODE]`` for array rows); answers as codes (``A1`` .. ``A5``) or as full answers.
+- ``spreadsheet``: anything else with a header line.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from flask_babel import lazy_gettext as _l
+
+SATISFACTION_LABELS = {
+    "非常满意": 5,
+    "很满意": 5,
+    "满意": 4,
+    "比较满意": 4,
+    "较满意": 4,
+    "一般": 3,
+    "不满意": 2,
+    "比较不满意": 2,
+    "较不满意": 2,
+    "非常不满意": 1,
+    "很不满意": 1,
+    "very satisfied": 5,
+    "satisfied": 4,
+    "neutral": 3,
+    "neither satisfied nor dissatisfied": 3,
+    "dissatisfied": 2,
+    "very dissatisfied": 1,
+}
+LIMESURVEY_CODES = {f"A{n}": n for n in range(1, 6)} | {f"AO{n:02d}": n for n in range(1, 6)}
+
+CONTACT_WORDS = {
+    "name": ("姓名", "名字", "称呼", "联系人", "name", "full name"),
+    "mobile": ("手机", "手机号", "手机号码", "电话", "联系电话", "联系方式", "mobile", "phone"),
+    "email": ("邮箱", "电子邮箱", "邮件", "email", "e-mail", "mail"),
+    "ref": ("客户编号", "会员号", "customer ref", "customer id"),
+}
+
+
+@dataclass(frozen=True)
+class Preset:
+    key: str
+    label: object
+    date_headers: tuple[str, ...]
+    id_headers: tuple[str, ...]
+    metadata_headers: tuple[str, ...] = ()
+    value_map: dict[str, int] = field(default_factory=dict)
+
+
+PRESETS = {
+    "wjx": Preset(
+        "wjx",
+        _l("问卷星 (Wenjuanxing) export"),
+        date_headers=("提交答卷时间", "提交时间"),
+        id_headers=("序号", "答卷编号"),
+        metadata_headers=("所用时间", "来源", "来源详情", "来自IP", "总分", "ip"),
+        value_map=dict(SATISFACTION_LABELS),
+    ),
+    "tencent": Preset(
+        "tencent",
+        _l("腾讯问卷 (Tencent Survey) export"),
+        date_headers=("结束答题时间", "提交时间", "开始答题时间"),
+        id_headers=("编号", "原始记录编号", "答卷编号"),
+        metadata_headers=(
+            "开始答题时间",
+            "答题时长",
+            "地理位置国家和地区",
+            "地理位置省",
+            "地理位置市",
+            "用户类型",
+            "用户标识",
+            "昵称",
+            "自定义字段",
+            "数据版本",
+        ),  # fmt: skip
+        value_map=dict(SATISFACTION_LABELS),
+    ),
+    "limesurvey": Preset(
+        "limesurvey",
+        _l("LimeSurvey response export"),
+        date_headers=("submitdate", "date submitted"),
+        id_headers=("id", "response id"),
+        metadata_headers=(
+            "lastpage",
+            "last page",
+            "startlanguage",
+            "start language",
+            "seed",
+            "startdate",
+            "date started",
+            "datestamp",
+            "date last action",
+            "ipaddr",
+            "ip address",
+            "refurl",
+            "referrer url",
+            "token",
+            "access code",
+        ),  # fmt: skip
+        value_map=dict(SATISFACTION_LABELS) | LIMESURVEY_CODES,
+    ),
+    "spreadsheet": Preset(
+        "spreadsheet",
+        _l("Spreadsheet (any layout)"),
+        date_headers=("date", "日期", "submitted", "提交时间", "month", "月份", "时间"),
+        id_headers=("response id", "id", "编号"),
+        value_map=dict(SATISFACTION_LABELS),
+    ),
+}
+
+_NUMBERING = re.compile(r"^\s*(?:第\s*\d+\s*题|Q\s*\d+|\d+)\s*[、.．:：)）]?\s*", re.IGNORECASE)
+_TYPE_HINT = re.compile(r"[(（](?:单选题|多选题|填空题|量表题|矩阵题|评分题|必答|选填)[)）]\s*$")
+
+
+def header_key(header: str) -> str:
+    """A header reduced for matching: numbering, type hints and closing punctuation dropped."""
+    text = _TYPE_HINT.sub("", header.strip())
+    text = _NUMBERING.sub("", text, count=1) if not text.isdigit() else text
+    return text.strip().rstrip("：:？?。. ").casefold()
+
+
+def detect_preset(headers: list[str]) -> str:
+    """The preset whose date and id headers the file has, else ``spreadsheet``."""
+    keys = {h.strip().casefold() for h in headers}
+    for key in ("wjx", "tencent", "limesurvey"):
+        preset = PRESETS[key]
+        has_date = any(h.casefold() in keys for h in preset.date_headers)
+        has_id = any(h.casefold() in keys for h in preset.id_headers)
+        if has_date and has_id:
+            return key
+    return "spreadsheet"
+
+
+def contact_kind(header: str) -> str | None:
+    """``name``, ``mobile``, ``email`` or ``ref`` when the header names contact data."""
+    key = header_key(header)
+    for kind in ("ref", "email", "mobile", "name"):
+        if any(word in key for word in CONTACT_WORDS[kind]):
+            return kind
+    return None

@@ -1,0 +1,330 @@
+"""One row of an exported file checked and turned into what will be stored.
+
+:class:`RowParser` applies a :class:`~surveyapp.history.mapping.Mapping` to a row: the date in
+the contract's time zone (and inside the contract), each mapped answer through the value map or
+the question's options, contact cells checked; every problem goes to the ``ImportReport`` as
+``(line, column, problem)``. The source id is the file's response id or, when the file has
+none, ``row:`` and a SHA-256 of the mapped cells, so the same row always gets the same id.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from flask_babel import lazy_gettext as _l
+
+from ..csv_import import CellError, ImportReport
+from ..models import Contract, Question, QuestionType, SurveyVersion, utcnow
+from .mapping import Mapping
+
+BATCH = 5000
+TEXT_LIMIT = 5000
+EXCEL_EPOCH = datetime(1899, 12, 30)
+MULTI_SEPARATORS = re.compile(r"\s*[┋|;；]\s*")
+DATE_RE = re.compile(
+    r"^(\d{4})-(\d{1,2})(?:-(\d{1,2}))?"
+    r"(?:[ T]+(\d{1,2}):(\d{2})(?::(\d{2}))?(?:\.\d+)?)?\s*(Z|[+-]\d{2}:?\d{2})?$"
+)
+SCORE_SUFFIX = re.compile(r"\s*(?:分|points?|pts?)$", re.IGNORECASE)
+
+
+class MappingInvalid(ValueError):
+    """The mapping does not fit the file or the version; the message says why."""
+
+
+@dataclass(frozen=True)
+class ParsedRow:
+    line: int
+    source_id: str
+    submitted_at: datetime
+    month: str
+    values: tuple[Any, ...]
+    contact: dict[str, str] | None = None
+
+
+class RowParser:
+    """Turns one row of the file into a :class:`ParsedRow`, or adds its problems to a report."""
+
+    def __init__(
+        self,
+        contract: Contract,
+        version: SurveyVersion,
+        mapping: Mapping,
+        header: list[str],
+        *,
+        now: datetime | None = None,
+    ) -> None:
+        positions = {}
+        for index, name in enumerate(header):
+            positions.setdefault(name, index)
+        if mapping.date_column not in positions:
+            raise MappingInvalid(_l("Choose the column that holds the date of each response."))
+        questions = {q.code: q for q in version.questions}
+        self.columns: list[tuple[int, str, Question]] = []
+        for name, code in mapping.answers.items():
+            if name not in positions:
+                raise MappingInvalid(_l("The file has no column %(name)s.", name=name))
+            if code not in questions:
+                raise MappingInvalid(_l("The survey version has no question %(code)s.", code=code))
+            self.columns.append((positions[name], name, questions[code]))
+        if not self.columns:
+            raise MappingInvalid(_l("Map at least one column to a question."))
+        self.contacts = [
+            (positions[h], h, f) for h, f in mapping.contacts.items() if h in positions
+        ]
+        self.date_index = positions[mapping.date_column]
+        self.date_name = mapping.date_column
+        self.id_index = positions.get(mapping.id_column) if mapping.id_column else None
+        self.id_name = mapping.id_column
+        self.hashed = sorted({self.date_index, *(i for i, _, _ in self.columns)})
+        self.value_map = {k.strip().casefold(): v for k, v in mapping.value_map.items()}
+        self.tz = ZoneInfo(contract.timezone)
+        self.first_day = contract.start_date
+        self.last_day = contract.end_date
+        self.now = now or utcnow()
+        self.options = {
+            q.id: _option_keys(q) for _, _, q in self.columns if q.type in _CHOICE_TYPES
+        }
+
+    @property
+    def questions(self) -> list[Question]:
+        return [q for _, _, q in self.columns]
+
+    def parse(self, line: int, cells: list[Any], report: ImportReport) -> ParsedRow | None:
+        width = len(cells)
+        fine = True
+        raw_date = cells[self.date_index] if self.date_index < width else None
+        try:
+            submitted_at = self._date(raw_date)
+        except CellError as exc:
+            report.add(line, self.date_name, exc)
+            fine = False
+        values = []
+        for index, name, question in self.columns:
+            cell = cells[index] if index < width else None
+            try:
+                values.append(self._answer(question, cell))
+            except CellError as exc:
+                report.add(line, name, exc)
+                values.append(None)
+                fine = False
+        if all(v is None for v in values) and fine:
+            report.add(line, None, _l("The row has no answer in any mapped column."))
+            fine = False
+        contact = self._contact(line, cells, report) if self.contacts else None
+        if not fine or contact is False:
+            return None
+        source_id = self._source_id(cells, width)
+        local = submitted_at.astimezone(self.tz)
+        return ParsedRow(
+            line,
+            source_id,
+            submitted_at,
+            f"{local.year:04d}-{local.month:02d}",
+            tuple(values),
+            contact or None,
+        )
+
+    def _source_id(self, cells: list[Any], width: int) -> str:
+        if self.id_index is not None and self.id_index < width:
+            value = _text(cells[self.id_index])
+            if value:
+                return value[:100]
+        digest = hashlib.sha256(
+            "\x1f".join(_text(cells[i]) if i < width else "" for i in self.hashed).encode()
+        )
+        return "row:" + digest.hexdigest()[:40]
+
+    def _date(self, cell: Any) -> datetime:
+        instant = parse_when(cell, self.tz)
+        local_day = instant.astimezone(self.tz).date()
+        if local_day < self.first_day or (self.last_day and local_day > self.last_day):
+            raise CellError(
+                _l("The date %(day)s is outside the contract.", day=local_day.isoformat())
+            )
+        if instant > self.now:
+            raise CellError(_l("The date %(day)s is in the future.", day=local_day.isoformat()))
+        return instant
+
+    def _answer(self, question: Question, cell: Any) -> Any:
+        text = _text(cell)
+        if not text:
+            return None
+        kind = question.type
+        if kind in (QuestionType.RATING, QuestionType.NPS):
+            return self._score(question, cell, text)
+        if kind == QuestionType.SINGLE:
+            return self._option(question, text)
+        if kind == QuestionType.MULTIPLE:
+            chosen = [self._option(question, part) for part in MULTI_SEPARATORS.split(text) if part]
+            return tuple(dict.fromkeys(chosen))
+        limit = question.max_length or TEXT_LIMIT
+        if len(text) > limit:
+            raise CellError(_l("Longer than %(n)s characters.", n=limit))
+        return text
+
+    def _score(self, question: Question, cell: Any, text: str) -> int:
+        value = self.value_map.get(text.casefold())
+        if value is None:
+            if isinstance(cell, (int, float)) and not isinstance(cell, bool):
+                number = float(cell)
+            else:
+                try:
+                    number = float(SCORE_SUFFIX.sub("", text))
+                except ValueError:
+                    raise CellError(
+                        _l("Unknown answer label %(label)s.", label=text[:50])
+                    ) from None
+            if not number.is_integer():
+                raise CellError(_l("The score %(value)s is not a whole number.", value=text[:20]))
+            value = int(number)
+        low, high = (1, 5) if question.type == QuestionType.RATING else (0, 10)
+        if not low <= value <= high:
+            raise CellError(
+                _l(
+                    "Score %(value)s out of range %(low)s–%(high)s.",
+                    value=value,
+                    low=low,
+                    high=high,
+                )
+            )
+        return value
+
+    def _option(self, question: Question, text: str) -> int:
+        keys = self.options[question.id]
+        option_id = keys.get(text.casefold())
+        if option_id is None:
+            raise CellError(_l("Unknown answer label %(label)s.", label=text[:50]))
+        return option_id
+
+    def _contact(self, line: int, cells: list[Any], report: ImportReport) -> dict | bool:
+        from ..customers.importing import _email, _mobile
+
+        contact = {}
+        for index, name, field_ in self.contacts:
+            text = _text(cells[index]) if index < len(cells) else ""
+            if not text:
+                continue
+            try:
+                if field_ == "email":
+                    text = _email(text)
+                elif field_ == "mobile":
+                    text = _mobile(text)
+            except CellError as exc:
+                report.add(line, name, exc)
+                return False
+            contact[field_] = text[:200]
+        return contact
+
+
+_CHOICE_TYPES = (QuestionType.SINGLE, QuestionType.MULTIPLE)
+
+
+def _option_keys(question: Question) -> dict[str, int]:
+    """Option code, labels in both languages, and LimeSurvey's positional codes A1, AO01."""
+    keys: dict[str, int] = {}
+    for position, option in enumerate(question.options, start=1):
+        for key in (f"a{position}", f"ao{position:02d}", option.label_en, option.label_zh):
+            keys[key.strip().casefold()] = option.id
+        keys[option.code.casefold()] = option.id
+    return keys
+
+
+def _text(cell: Any) -> str:
+    if cell is None:
+        return ""
+    if isinstance(cell, float) and cell.is_integer():
+        return str(int(cell))
+    return str(cell).strip()
+
+
+def parse_when(cell: Any, tz: ZoneInfo) -> datetime:
+    """A response's time as an aware UTC instant; naive values are in the contract's zone.
+
+    Accepts datetimes (XLSX date cells), Excel serial numbers (``45717.6``), ``2025/3/5
+    14:22:01``, ``2025-03-05T14:22:01+08:00``, ``2025年3月5日``, and a bare month ``2025-03``
+    (taken as the first of the month, noon).
+    """
+    if isinstance(cell, datetime):
+        local = cell
+    elif isinstance(cell, date):
+        local = datetime(cell.year, cell.month, cell.day, 12)
+    elif isinstance(cell, (int, float)) and not isinstance(cell, bool):
+        local = _from_serial(float(cell))
+    else:
+        local = _from_text(_text(cell))
+    if local.tzinfo is None:
+        local = local.replace(tzinfo=tz)
+    return local.astimezone(UTC)
+
+
+def _from_serial(number: float) -> datetime:
+    if not 20000 <= number <= 80000:
+        raise CellError(_l("Not a date: %(value)s.", value=number))
+    return EXCEL_EPOCH + timedelta(days=number)
+
+
+def _from_text(text: str) -> datetime:
+    if not text:
+        raise CellError(_l("A date is required."))
+    if re.fullmatch(r"\d{5}(?:\.\d+)?", text):
+        return _from_serial(float(text))
+    normal = text.replace("/", "-").replace("年", "-").replace("月", "-").replace("日", " ")
+    normal = normal.replace("-", "-").strip().rstrip("-").strip()
+    match = DATE_RE.match(normal)
+    if not match:
+        raise CellError(_l("Not a date: %(value)s.", value=text[:40]))
+    year, month, day, hour, minute, second, offset = match.groups()
+    try:
+        value = datetime(
+            int(year),
+            int(month),
+            int(day or 1),
+            int(hour) if hour else 12,
+            int(minute or 0),
+            int(second or 0),
+        )
+    except ValueError:
+        raise CellError(_l("Not a date: %(value)s.", value=text[:40])) from None
+    if offset:
+        value = datetime.fromisoformat(
+            value.isoformat() + ("+00:00" if offset == "Z" else _colon(offset))
+        )
+    return value
+
+
+def _colon(offset: str) -> str:
+    return offset if ":" in offset else f"{offset[:3]}:{offset[3:]}"
+
+
+def read_rows(
+    parser: RowParser,
+    rows: Iterable[tuple[int, list[Any]]],
+    report: ImportReport,
+    progress: Callable[[int], None] | None = None,
+) -> list[ParsedRow]:
+    """Every good row, in file order; problems (and in-file duplicates) go to ``report``."""
+    good: list[ParsedRow] = []
+    seen: dict[str, int] = {}
+    for count, (line, cells) in enumerate(rows, start=1):
+        report.rows_total += 1
+        parsed = parser.parse(line, cells, report)
+        if progress is not None and count % BATCH == 0:
+            progress(count)
+        if parsed is None:
+            continue
+        first = seen.get(parsed.source_id)
+        if first is not None:
+            report.add(
+                line, parser.id_name, _l("Duplicate row: the same as line %(line)s.", line=first)
+            )
+            continue
+        seen[parsed.source_id] = line
+        good.append(parsed)
+    return good
