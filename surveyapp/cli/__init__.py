@@ -8,11 +8,34 @@ from __future__ import annotations
 from flask import Flask
 from flask.cli import FlaskGroup
 
-from . import autopilot, cycles, database, demo, followup, imports, reports, tickets, users
+from . import (
+    autopilot,
+    cycles,
+    database,
+    demo,
+    followup,
+    history,
+    imports,
+    reports,
+    tickets,
+    users,
+)
 
 
 def register_commands(app: Flask) -> None:
-    for module in (database, users, demo, cycles, imports, reports, tickets, autopilot, followup):
+    modules = (
+        database,
+        users,
+        demo,
+        cycles,
+        imports,
+        history,
+        reports,
+        tickets,
+        autopilot,
+        followup,
+    )
+    for module in modules:
         for command in module.COMMANDS:
             app.cli.add_command(command)
 
