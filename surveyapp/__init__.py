@@ -59,11 +59,12 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
         if db.engine.dialect.name == "sqlite":
             event.listen(db.engine, "connect", _sqlite_pragmas)
 
-    from . import errors
+    from . import errors, security
     from .dashboard.formatting import register_filters
     from .webhooks import events as webhook_events
 
     errors.init_app(app)
+    security.init_app(app)
     webhook_events.init_app(app)
     register_filters(app)
     for blueprint in _blueprints():
@@ -88,6 +89,7 @@ def _blueprints() -> list:
     from .dashboard.views import bp as dashboard
     from .exports.views import bp as exports
     from .followup.views import bp as followup
+    from .history.views import bp as history
     from .home import bp as home
     from .portal.views import bp as portal
     from .reports.views import bp as reports
@@ -98,7 +100,7 @@ def _blueprints() -> list:
 
     return [
         home, auth, contracts, dashboard, portal, action_items, exports, cycles, customers, survey,
-        reports, survey_versions, api, api_tokens, tickets, autopilot, followup, webhooks,
+        reports, survey_versions, api, api_tokens, tickets, autopilot, followup, webhooks, history,
     ]  # fmt: skip
 
 

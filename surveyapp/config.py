@@ -56,6 +56,16 @@ def settings_from_env(environ: Mapping[str, str], instance_path: str) -> dict[st
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
         "MAX_CONTENT_LENGTH": int(environ.get("MAX_CONTENT_LENGTH", str(8 * 1024 * 1024))),
+        # Idle sign-in sessions end after this many seconds (12 h); "keep me signed in": 14 days.
+        "PERMANENT_SESSION_LIFETIME": int(environ.get("PERMANENT_SESSION_LIFETIME", "43200")),
+        "REMEMBER_COOKIE_DURATION": int(environ.get("REMEMBER_COOKIE_DURATION", "1209600")),
+        "REMEMBER_COOKIE_SECURE": _bool(environ.get("SESSION_COOKIE_SECURE"), env == "production"),
+        "REMEMBER_COOKIE_HTTPONLY": True,
+        "REMEMBER_COOKIE_SAMESITE": "Lax",
+        "RATELIMIT_ENABLED": _bool(environ.get("RATELIMIT_ENABLED"), True),
+        "RATELIMIT_STORAGE_URI": environ.get("RATELIMIT_STORAGE_URI") or "memory://",
+        "PROXY_FIX_X_FOR": int(environ.get("PROXY_FIX_X_FOR", "0")),
+        "RETENTION_DAYS": int(environ.get("RETENTION_DAYS", "365")),
         "BABEL_DEFAULT_LOCALE": "zh_CN",
         "BABEL_DEFAULT_TIMEZONE": environ.get("TIMEZONE", "Asia/Shanghai"),
     }

@@ -10,8 +10,14 @@ from ..models import User
 
 
 def _load_user(user_id: str) -> User | None:
-    user = db.session.get(User, int(user_id)) if user_id.isdigit() else None
-    return user if user is not None and user.active else None
+    """``user_id`` is ``User.get_id()``: "id.version"; a session from before sign-out is refused."""
+    number, _, version = user_id.partition(".")
+    if not number.isdigit() or not version.isdigit():
+        return None
+    user = db.session.get(User, int(number))
+    if user is None or not user.active or user.session_version != int(version):
+        return None
+    return user
 
 
 def init_app(app: Flask) -> None:

@@ -8,6 +8,7 @@ from ..access import ANY_SIGNED_IN, public, requires
 from ..extensions import db
 from ..i18n import LOCALES
 from ..models import utcnow
+from ..security.sessions import end_sessions
 from .forms import SignInForm
 from .service import authenticate, safe_next
 
@@ -37,6 +38,8 @@ def sign_in():
 @bp.post("/sign-out")
 @requires(*ANY_SIGNED_IN)
 def sign_out():
+    end_sessions(db.session, current_user)  # a copied cookie stops working too
+    db.session.commit()
     logout_user()
     _fresh_session()
     flash(_("You have signed out."), "info")
