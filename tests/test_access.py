@@ -58,6 +58,9 @@ ACCESS = {
     "reports.download": set(Role),
     "reports.build": {Role.PROVIDER_ADMIN},
     "tickets.import_page": ADMIN,
+    "history.upload": ADMIN,
+    "history.mapping": ADMIN,
+    "history.confirm": ADMIN,
     "api_tokens.index": ADMIN,
     "followup.board": STAFF,
     "followup.case": STAFF,
@@ -227,7 +230,8 @@ def test_report_pages_of_another_tenant_are_404_and_building_is_for_admins(clien
 @pytest.mark.parametrize(
     "url",
     ["/contracts/{foreign}/cycles/", "/contracts/{foreign}/cycles/2026-11", "/contracts/{foreign}/customers/",
-     "/contracts/{foreign}/customers/import", "/contracts/{foreign}/tickets/import"],
+     "/contracts/{foreign}/customers/import", "/contracts/{foreign}/tickets/import",
+     "/contracts/{foreign}/history/"],
 )
 def test_a_provider_admin_gets_404_for_another_providers_cycles_and_customers(client, world, sign_in, url):
     sign_in(world["admin"])

@@ -99,9 +99,11 @@ def import_history(
     summary.already_present = len(rows) - len(new_rows)
     summary.months = sorted({row.month for row in new_rows})
     summary.imported = len(new_rows)
-    if (summary.report.problems and not skip_bad_rows) or dry_run:
-        if summary.report.problems and not skip_bad_rows:
-            summary.imported = 0
+    if dry_run:
+        session.rollback()
+        return summary
+    if summary.report.problems and not skip_bad_rows:
+        summary.imported = 0
         session.rollback()
         return summary
     try:

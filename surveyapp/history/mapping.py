@@ -132,3 +132,59 @@ def _first(folded: dict[str, str], candidates: tuple[str, ...]) -> str | None:
         if name.casefold() in folded:
             return folded[name.casefold()]
     return None
+
+
+def choices_of(mapping: Mapping, headers: list[str]) -> list[str]:
+    """Per column, the form choice: ``""``, ``date``, ``id``, ``q:CODE`` or ``c:field``."""
+    out = []
+    for header in headers:
+        if header == mapping.date_column:
+            out.append("date")
+        elif header == mapping.id_column:
+            out.append("id")
+        elif header in mapping.answers:
+            out.append("q:" + mapping.answers[header])
+        elif header in mapping.contacts:
+            out.append("c:" + mapping.contacts[header])
+        else:
+            out.append("")
+    return out
+
+
+def mapping_from_choices(
+    headers: list[str], choices: list[str], value_map: dict[str, int], preset: str
+) -> Mapping:
+    """The mapping the form's choices describe (the inverse of :func:`choices_of`)."""
+    mapping = Mapping(preset=preset, value_map=value_map)
+    for header, choice in zip(headers, choices, strict=False):
+        if choice == "date" and mapping.date_column is None:
+            mapping.date_column = header
+        elif choice == "id" and mapping.id_column is None:
+            mapping.id_column = header
+        elif choice.startswith("q:"):
+            mapping.answers[header] = choice[2:]
+        elif choice.startswith("c:") and choice[2:] in CONTACT_FIELDS:
+            mapping.contacts[header] = choice[2:]
+    return mapping
+
+
+def parse_value_map(text: str) -> tuple[dict[str, int], list[str]]:
+    """``label = score`` lines into a dict; the lines that are not of that form."""
+    value_map: dict[str, int] = {}
+    bad = []
+    for raw in text.splitlines():
+        line = raw.strip()
+        if not line:
+            continue
+        label, sep, score = line.rpartition("=")
+        try:
+            if not sep or not label.strip():
+                raise ValueError
+            value_map[label.strip()] = int(score.strip())
+        except ValueError:
+            bad.append(line)
+    return value_map, bad
+
+
+def value_map_text(value_map: dict[str, int]) -> str:
+    return "\n".join(f"{label} = {score}" for label, score in value_map.items())

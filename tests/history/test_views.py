@@ -1,0 +1,90 @@
+"""The upload → mapping → preview → confirm pages."""
+
+import io
+import re
+from pathlib import Path
+
+from sqlalchemy import func, select
+
+from surveyapp.models import Response
+from tests.factories import make_user
+
+from .exports import responses, wjx_csv
+
+VALUE_MAP = "非常满意 = 5\n满意 = 4\n一般 = 3\n不满意 = 2\n非常不满意 = 1"
+WJX_CHOICES = {"col-0": "id", "col-1": "date", "col-6": "q:RESP", "col-7": "q:NPS",
+               "col-8": "q:CHANNEL", "col-9": "q:COMMENT"}  # fmt: skip
+
+
+def upload(client, world, data: bytes, name: str = "wjx.csv"):
+    contract = world["contract"]
+    return client.post(
+        f"/contracts/{contract.id}/history/",
+        data={"file": (io.BytesIO(data), name), "preset": "", "encoding": "",
+              "version": world["version"].id},
+        content_type="multipart/form-data",
+    )  # fmt: skip
+
+
+def count(session) -> int:
+    return session.scalar(select(func.count()).select_from(Response))
+
+
+def test_upload_proposes_a_mapping_previews_and_imports_on_confirm(
+    app, client, session, world, sign_in
+):
+    sign_in(world["admin"])
+    response = upload(client, world, wjx_csv(responses(24), "gbk"))
+    assert response.status_code == 302
+    page_url = response.location
+    page = client.get(page_url).text
+    assert re.search(r'<option value="q:RESP" selected>', page)
+    assert re.search(r'<option value="date" selected>', page)
+    assert "contact data" in page  # the phone column is flagged, not mapped
+
+    preview = client.post(page_url, data={**WJX_CHOICES, "value_map": VALUE_MAP})
+    assert preview.status_code == 200
+    assert "2025-01" in preview.text and "24" in preview.text
+    assert count(session) == 0
+
+    done = client.post(page_url + "/confirm", data={})
+    assert done.status_code == 302 and "/dashboard/contracts/" in done.location
+    assert count(session) == 24
+    upload_id = page_url.rsplit("/", 1)[1]
+    assert not list(Path(app.instance_path, "history-uploads").glob(f"{upload_id}.*"))
+
+
+def test_a_bad_row_is_shown_with_line_and_column_and_nothing_is_stored(
+    client, session, world, sign_in
+):
+    sign_in(world["admin"])
+    lines = wjx_csv(responses(5), "gbk").decode("gbk").split("\r\n")
+    cells = lines[2].split(",")
+    cells[6] = "还行"
+    lines[2] = ",".join(cells)
+    data = "\r\n".join(lines).encode("gbk")
+    page_url = upload(client, world, data).location
+    client.post(page_url, data={**WJX_CHOICES, "value_map": VALUE_MAP})
+    refused = client.post(page_url + "/confirm", data={})
+    assert refused.status_code == 400
+    assert "Nothing was imported" in refused.text or "没有导入" in refused.text
+    assert "1、回复速度" in refused.text
+    assert count(session) == 0
+    accepted = client.post(page_url + "/confirm", data={"skip_bad_rows": "y"})
+    assert accepted.status_code == 302
+    assert count(session) == 4
+
+
+def test_another_users_upload_is_404(client, session, world, sign_in):
+    sign_in(world["admin"])
+    page_url = upload(client, world, wjx_csv(responses(2), "gbk")).location
+    client.post("/sign-out")
+    sign_in(make_user(session, "provider_admin", world["provider"]))
+    assert client.get(page_url).status_code == 404
+    assert client.get(page_url[:-3] + "../x").status_code == 404
+
+
+def test_a_file_that_is_not_csv_or_xlsx_is_refused(client, world, sign_in):
+    sign_in(world["admin"])
+    response = upload(client, world, b"\xff\xfe\x00\x00binary\x00", "x.csv")
+    assert response.status_code == 400
