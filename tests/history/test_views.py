@@ -40,7 +40,7 @@ def test_upload_proposes_a_mapping_previews_and_imports_on_confirm(
     page = client.get(page_url).text
     assert re.search(r'<option value="q:RESP" selected>', page)
     assert re.search(r'<option value="date" selected>', page)
-    assert "contact data" in page  # the phone column is flagged, not mapped
+    assert '5、您的手机号</label> <span class="badge">联系方式</span>' in page  # flagged
 
     preview = client.post(page_url, data={**WJX_CHOICES, "value_map": VALUE_MAP})
     assert preview.status_code == 200
