@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from flask import Flask
 
-from . import headers, limits, logfilter, outages, sessions
+from . import headers, inputs, limits, logfilter, outages, sessions
 
 
 def init_app(app: Flask) -> None:
@@ -17,4 +17,5 @@ def init_app(app: Flask) -> None:
     headers.init_app(app)
     sessions.init_app(app)
     limits.init_app(app)
+    inputs.init_app(app)
     outages.init_app(app)
