@@ -10,13 +10,16 @@ from flask.cli import FlaskGroup
 
 from . import (
     autopilot,
+    backup,
     cycles,
     database,
     demo,
     followup,
     history,
     imports,
+    keys,
     reports,
+    retention,
     tickets,
     users,
 )
@@ -34,6 +37,9 @@ def register_commands(app: Flask) -> None:
         tickets,
         autopilot,
         followup,
+        keys,
+        backup,
+        retention,
     )
     for module in modules:
         for command in module.COMMANDS:
