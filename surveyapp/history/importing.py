@@ -42,7 +42,6 @@ from ..models import (
     Cycle,
     CycleStatus,
     ImportMapping,
-    Question,
     QuestionType,
     Response,
     SurveyVersion,
@@ -55,6 +54,7 @@ from .mapping import Mapping
 from .rows import BATCH, MappingInvalid, ParsedRow, RowParser, read_rows
 
 SOURCES = ("wjx", "tencent", "limesurvey", "spreadsheet")
+SCORED = (QuestionType.RATING, QuestionType.NPS)
 
 
 @dataclass
@@ -160,7 +160,7 @@ def _write(
     months: list[str],
 ) -> None:
     cycles = _cycles_for(session, contract, version, months)
-    questions = parser.questions
+    columns = [(q.id, q.code, str(q.type)) for q in parser.questions]
     response_table = Response.__table__
     returning = insert(response_table).returning(response_table.c.id, sort_by_parameter_order=True)
     for start in range(0, len(rows), BATCH):
@@ -190,43 +190,58 @@ def _write(
         answers = [
             answer
             for response_id, row in zip(ids, chunk, strict=True)
-            for answer in _answer_rows(response_id, row, questions, contract.id)
+            for answer in _answer_tuples(response_id, row, columns, contract.id)
         ]
-        if answers:
-            session.execute(insert(Answer.__table__), answers)
+        _insert_answers(session, answers)
     _store_contacts(session, contract, rows)
     for month in months:
         store_answer_counts(session, contract.id, month)
 
 
-def _answer_rows(
-    response_id: int, row: ParsedRow, questions: list[Question], contract_id: int
-) -> Iterable[dict]:
-    for question, value in zip(questions, row.values, strict=True):
+ANSWER_COLUMNS = (
+    "response_id", "question_id", "contract_id", "month", "question_code", "kind", "seq",
+    "value", "option_id", "text_value",
+)  # fmt: skip
+
+
+def _insert_answers(session: Session, answers: list[tuple]) -> None:
+    """Plain DB-API ``executemany`` of ready tuples on the session's connection (same
+    transaction): SQLAlchemy's per-row parameter processing cost as much as SQLite's insert."""
+    if not answers:
+        return
+    connection = session.connection()
+    mark = "?" if connection.dialect.paramstyle == "qmark" else "%s"
+    statement = (
+        f"INSERT INTO {Answer.__tablename__} ({', '.join(ANSWER_COLUMNS)}) "
+        f"VALUES ({', '.join([mark] * len(ANSWER_COLUMNS))})"
+    )
+    cursor = connection.connection.driver_connection.cursor()
+    try:
+        cursor.executemany(statement, answers)
+    finally:
+        cursor.close()
+
+
+def _answer_tuples(
+    response_id: int, row: ParsedRow, columns: list[tuple[int, str, str]], contract_id: int
+) -> Iterable[tuple]:
+    """Rows in ANSWER_COLUMNS order; ``columns`` holds (question id, code, type) per value."""
+    month = row.month
+    for (question_id, code, kind), value in zip(columns, row.values, strict=True):
         if value is None:
             continue
-        base = {
-            "response_id": response_id,
-            "question_id": question.id,
-            "contract_id": contract_id,
-            "month": row.month,
-            "question_code": question.code,
-            "kind": question.type,
-            "seq": 0,
-            "value": None,
-            "option_id": None,
-            "text_value": None,
-        }
-        kind = question.type
-        if kind in (QuestionType.RATING, QuestionType.NPS):
-            yield base | {"value": value}
+        if kind in SCORED:
+            yield (response_id, question_id, contract_id, month, code, kind, 0, value, None, None)
         elif kind == QuestionType.SINGLE:
-            yield base | {"option_id": value}
+            yield (response_id, question_id, contract_id, month, code, kind, 0, None, value, None)
         elif kind == QuestionType.MULTIPLE:
             for seq, option_id in enumerate(value):
-                yield base | {"option_id": option_id, "seq": seq}
+                yield (
+                    response_id, question_id, contract_id, month, code, kind, seq, None,
+                    option_id, None,
+                )  # fmt: skip
         else:
-            yield base | {"text_value": value}
+            yield (response_id, question_id, contract_id, month, code, kind, 0, None, None, value)
 
 
 def _cycles_for(

@@ -12,9 +12,8 @@ from __future__ import annotations
 import hashlib
 import re
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
-from typing import Any
+from typing import Any, NamedTuple
 from zoneinfo import ZoneInfo
 
 from flask_babel import lazy_gettext as _l
@@ -24,6 +23,7 @@ from ..models import Contract, Question, QuestionType, SurveyVersion, utcnow
 from .mapping import Mapping
 
 BATCH = 5000
+MEMO_SIZE = 1000
 TEXT_LIMIT = 5000
 EXCEL_EPOCH = datetime(1899, 12, 30)
 MULTI_SEPARATORS = re.compile(r"\s*[┋|;；]\s*")
@@ -38,8 +38,7 @@ class MappingInvalid(ValueError):
     """The mapping does not fit the file or the version; the message says why."""
 
 
-@dataclass(frozen=True)
-class ParsedRow:
+class ParsedRow(NamedTuple):
     line: int
     source_id: str
     submitted_at: datetime
@@ -88,6 +87,8 @@ class RowParser:
         self.first_day = contract.start_date
         self.last_day = contract.end_date
         self.now = now or utcnow()
+        # Scores and choices have few distinct cells: each is parsed once (texts are not kept).
+        self.memos = [None if q.type == QuestionType.TEXT else {} for _, _, q in self.columns]
         self.options = {
             q.id: _option_keys(q) for _, _, q in self.columns if q.type in _CHOICE_TYPES
         }
@@ -106,14 +107,22 @@ class RowParser:
             report.add(line, self.date_name, exc)
             fine = False
         values = []
-        for index, name, question in self.columns:
+        for (index, name, question), memo in zip(self.columns, self.memos, strict=True):
             cell = cells[index] if index < width else None
             try:
-                values.append(self._answer(question, cell))
-            except CellError as exc:
-                report.add(line, name, exc)
-                values.append(None)
+                value = memo[cell]
+            except (KeyError, TypeError):
+                try:
+                    value = self._answer(question, cell)
+                except CellError as exc:
+                    value = exc
+                if memo is not None and len(memo) < MEMO_SIZE and isinstance(cell, (str, int)):
+                    memo[cell] = value
+            if isinstance(value, CellError):
+                report.add(line, name, value)
+                value = None
                 fine = False
+            values.append(value)
         if all(v is None for v in values) and fine:
             report.add(line, None, _l("The row has no answer in any mapped column."))
             fine = False
