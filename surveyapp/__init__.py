@@ -81,6 +81,7 @@ def _blueprints() -> list:
     from .action_items.views import bp as action_items
     from .api import bp as api
     from .api_tokens.views import bp as api_tokens
+    from .audit_log.views import bp as audit_log
     from .auth.views import bp as auth
     from .autopilot.views import bp as autopilot
     from .contracts.views import bp as contracts
@@ -101,6 +102,7 @@ def _blueprints() -> list:
     return [
         home, auth, contracts, dashboard, portal, action_items, exports, cycles, customers, survey,
         reports, survey_versions, api, api_tokens, tickets, autopilot, followup, webhooks, history,
+        audit_log,
     ]  # fmt: skip
 
 

@@ -71,6 +71,7 @@ ACCESS = {
     "webhooks.deliveries": ADMIN,
     "webhooks.replay_delivery": ADMIN,
     "api_tokens.revoke": ADMIN,
+    "audit_log.index": ADMIN,
     # The JSON API authenticates by bearer token, not by sign-in: @public here, and its own
     # token check, tenant scoping (404) and 401/403 answers are tested in tests/api.
     "api.openapi_document": None,
