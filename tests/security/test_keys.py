@@ -8,11 +8,19 @@ import os
 import pytest
 from sqlalchemy import select
 
+from surveyapp.config import DEV_DATA_KEY
 from surveyapp.models import AuditEvent, Customer, WebhookEndpoint
 from surveyapp.models.types import DataKeyError, keyring, parse_data_keys
 
 from ..conftest import make_app
 from ..factories import make_contract, make_customer, make_organization
+
+
+@pytest.fixture(autouse=True)
+def development_key_afterwards():
+    """These tests switch the process key ring; leave it as the other tests expect it."""
+    yield
+    keyring.configure(parse_data_keys(DEV_DATA_KEY))
 
 
 def new_key() -> str:
