@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import csv
 import io
+import itertools
 import re
 from datetime import timedelta
 
@@ -70,6 +71,11 @@ def counts(session) -> dict[str, int]:
 def sign_in_as(client, user) -> None:
     response = client.post("/sign-in", data={"email": user.email, "password": PASSWORD})
     assert response.status_code == 302, response.text
+
+
+@pytest.fixture
+def analyst(session):
+    return make_user(session, "provider_analyst")
 
 
 @pytest.fixture
@@ -205,40 +211,45 @@ def test_sql_injection_in_every_filter_of_every_page(app, client, session, world
     assert after.pop("audit_events") >= before.pop("audit_events") and after == before
 
 
-@pytest.mark.parametrize("payload", SQLI)
-def test_sql_injection_in_ids_is_a_404(client, world, payload):
-    sign_in_as(client, world["admin"])
-    for template in (
-        "/contracts/{}",
-        "/dashboard/contracts/{}",
-        "/action-items/{}/edit",
-        "/exports/contracts/{}/metrics.csv",
+def test_sql_injection_in_ids_is_a_404(client, analyst):
+    sign_in_as(client, analyst)
+    for payload, template in itertools.product(
+        SQLI,
+        (
+            "/contracts/{}",
+            "/dashboard/contracts/{}",
+            "/action-items/{}/edit",
+            "/exports/contracts/{}/metrics.csv",
+        ),
     ):
         assert client.get(template.format(payload)).status_code == 404
 
 
-@pytest.mark.parametrize("payload", SQLI)
-def test_sql_injection_in_api_parameters_is_a_400(client, session, world, payload):
+def test_sql_injection_in_api_parameters_is_a_400(client, session, world):
     headers = {"Authorization": f"Bearer {world['api_token']}"}
     a = world["a"].id
-    for path, param in [
-        (f"/api/v1/contracts/{a}/metrics", "month"),
-        (f"/api/v1/contracts/{a}/responses", "month"),
-        ("/api/v1/contracts", "page"),
-        ("/api/v1/contracts", "per_page"),
-    ]:
+    for payload, (path, param) in itertools.product(
+        SQLI,
+        [
+            (f"/api/v1/contracts/{a}/metrics", "month"),
+            (f"/api/v1/contracts/{a}/responses", "month"),
+            ("/api/v1/contracts", "page"),
+            ("/api/v1/contracts", "per_page"),
+        ],
+    ):
         response = client.get(path, query_string={param: payload}, headers=headers)
         assert response.status_code == 400, (path, param)
         assert response.json["error"]["code"] == "invalid_parameter"
-    assert client.get(f"/api/v1/contracts/{payload}", headers=headers).status_code == 404
+    for payload in SQLI:
+        assert client.get(f"/api/v1/contracts/{payload}", headers=headers).status_code == 404
 
 
-@pytest.mark.parametrize("payload", SQLI)
-def test_sql_injection_in_the_sign_in_form(client, session, payload):
+def test_sql_injection_in_the_sign_in_form(client, session):
     before = counts(session)
-    response = client.post("/sign-in", data={"email": payload, "password": payload})
-    assert response.status_code in {400, 401}
-    assert client.get("/contracts/").status_code == 302
+    for payload in SQLI:
+        response = client.post("/sign-in", data={"email": payload, "password": payload})
+        assert response.status_code in {400, 401}
+        assert client.get("/contracts/").status_code == 302
     after = counts(session)
     assert {k: v for k, v in after.items() if k != "audit_events"} == {
         k: v for k, v in before.items() if k != "audit_events"
@@ -558,11 +569,11 @@ def test_exports_carry_no_contact_data(client, session, world, invite):
     ["//evil.example/", "https://evil.example/", "/\\evil.example", "javascript:alert(1)",
      "\t//evil.example", "http:/\\evil.example", "/%0d%0aSet-Cookie:x=1", "/\r\nSet-Cookie: x=1"],
 )  # fmt: skip
-def test_open_redirect_on_sign_in_next_goes_home(client, world, target):
+def test_open_redirect_on_sign_in_next_goes_home(client, analyst, target):
     response = client.post(
         "/sign-in",
         query_string={"next": target},
-        data={"email": world["analyst"].email, "password": PASSWORD},
+        data={"email": analyst.email, "password": PASSWORD},
     )
     assert response.status_code == 302
     location = response.headers["Location"]
@@ -657,12 +668,13 @@ def test_a_revoked_api_token_is_401(client, session, world):
     assert client.get("/api/v1/contracts", headers=headers).status_code == 401
 
 
-@pytest.mark.parametrize("contract_id", [0, 2**31, 2**63, 10**30])
-def test_huge_ids_are_404_not_errors(client, world, contract_id):
+def test_huge_ids_are_404_not_errors(client, world):
     headers = {"Authorization": f"Bearer {world['api_token']}"}
-    assert client.get(f"/api/v1/contracts/{contract_id}", headers=headers).status_code == 404
     sign_in_as(client, world["analyst"])
-    assert client.get(f"/dashboard/contracts/{contract_id}").status_code == 404
+    for contract_id in (0, 2**31, 2**63, 10**30):
+        assert client.get(f"/api/v1/contracts/{contract_id}", headers=headers).status_code == 404
+        assert client.get(f"/dashboard/contracts/{contract_id}").status_code == 404
+        assert client.get(f"/action-items/{contract_id}/edit").status_code == 404
 
 
 # --- paths and methods ---------------------------------------------------------------------
