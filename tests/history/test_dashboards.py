@@ -40,3 +40,15 @@ def test_the_client_portal_shows_no_response_rate_for_an_imported_month(
     assert page.status_code == 200
     tile = response_rate_tile(page.text)
     assert "—" in tile and "0.0%" not in tile
+
+
+def test_the_report_headline_of_an_imported_month_has_no_response_rate(app, session, world):
+    from analysis import monthly_analysis
+    from surveyapp.reports import content
+
+    imported(session, world)
+    analysis = monthly_analysis(session.connection(), world["contract"].id, "2025-12")
+    assert analysis.response_rate.n == 0
+    with app.test_request_context():
+        rate = next(h for h in content.headlines(analysis) if h.key == "response_rate")
+    assert rate.value == "—" and rate.met is None
