@@ -32,7 +32,12 @@ def _check_input() -> None:
             abort(404)
     if not _is_utf8(request.query_string):
         abort(400)
-    if request.mimetype == FORM and not _is_utf8(request.get_data(cache=True)):
+    if request.mimetype != FORM:
+        return
+    limit = request.max_content_length
+    if limit is not None and (request.content_length or 0) > limit:
+        return  # the view's own reading of the form answers 413, in the page's language
+    if not _is_utf8(request.get_data(cache=True)):
         abort(400)
 
 
