@@ -25,7 +25,8 @@ SURVEY_LINK = re.compile(r"(/s/)[A-Za-z0-9_\-]{16,}")
 BEARER = re.compile(r"(?i)(bearer\s+)[^\s,;\"']+")
 API_TOKEN = re.compile(r"\bsat_[A-Za-z0-9_\-]{16,}")
 PASSWORD = re.compile(
-    r"(?i)((?:password|passwd|pwd|secret|data_key)[\"']?\s*[:=]\s*[\"']?)[^\s&,;\"'}]+"
+    r"(?i)((?:password|passwd|pwd|secret(?:_key)?|data_key|api_key|token)[\"']?\s*[:=]\s*[\"']?)"
+    r"[^\s&,;\"'}]+"
 )
 
 RULES = (

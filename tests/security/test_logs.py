@@ -19,6 +19,8 @@ SECRETS = {
     "a bearer token": "Authorization: Bearer sat_abcdEFGH1234ijklMNOP5678",
     "a password field": "password=hunter2-very-secret",
     "a JSON password": '{"password": "hunter2-very-secret"}',
+    "a secret key": "SECRET_KEY=kq93-long-random-value",
+    "a token parameter": "GET /x?token=Zk3v9QpLr2XyTb8mN4cW1aHs",
 }
 
 
