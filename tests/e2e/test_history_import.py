@@ -22,7 +22,8 @@ pytestmark = pytest.mark.browser
 
 
 @pytest.fixture
-def admin_and_contract(session):
+def admin_and_contract(app, session, tmp_path):
+    app.instance_path = str(tmp_path)  # uploads go to the test's folder
     provider = make_organization(session, "provider")
     contract = make_contract(
         session, provider=provider, start_date=date(2025, 1, 1), number="HIST-001"

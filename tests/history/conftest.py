@@ -12,3 +12,10 @@ def world(session):
     version = make_survey_version(session, provider)
     admin = make_user(session, "provider_admin", provider)
     return {"provider": provider, "contract": contract, "version": version, "admin": admin}
+
+
+@pytest.fixture(autouse=True)
+def uploads_in_tmp(request, tmp_path):
+    """Uploads of the tests go to the test's folder, not the repository's instance folder."""
+    if "app" in request.fixturenames:
+        request.getfixturevalue("app").instance_path = str(tmp_path)
