@@ -1,0 +1,76 @@
+"""Dates as the tools write them, preset detection, header matching."""
+
+from datetime import UTC, datetime
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from surveyapp.csv_import import CellError
+from surveyapp.history.formats import FileUnreadable, read_table
+from surveyapp.history.mapping import propose_mapping
+from surveyapp.history.presets import detect_preset, header_key
+from surveyapp.history.rows import parse_when
+
+SHANGHAI = ZoneInfo("Asia/Shanghai")
+
+
+@pytest.mark.parametrize(
+    ("cell", "utc"),
+    [
+        ("2025/3/5 14:22:01", datetime(2025, 3, 5, 6, 22, 1, tzinfo=UTC)),
+        ("2025-03-05 14:22", datetime(2025, 3, 5, 6, 22, tzinfo=UTC)),
+        ("2025-03-05T14:22:01+00:00", datetime(2025, 3, 5, 14, 22, 1, tzinfo=UTC)),
+        ("2025年3月5日", datetime(2025, 3, 5, 4, 0, tzinfo=UTC)),
+        ("2025-03", datetime(2025, 3, 1, 4, 0, tzinfo=UTC)),
+        (datetime(2025, 3, 5, 14, 22), datetime(2025, 3, 5, 6, 22, tzinfo=UTC)),
+        (45721.5, datetime(2025, 3, 5, 4, 0, tzinfo=UTC)),
+        ("45721.5", datetime(2025, 3, 5, 4, 0, tzinfo=UTC)),
+    ],
+)
+def test_dates_as_the_tools_write_them(cell, utc):
+    assert parse_when(cell, SHANGHAI) == utc
+
+
+@pytest.mark.parametrize("cell", ["soon", "2025-13-01", "", 12, "2025/2/30"])
+def test_what_is_not_a_date(cell):
+    with pytest.raises(CellError):
+        parse_when(cell, SHANGHAI)
+
+
+@pytest.mark.parametrize(
+    ("header", "preset"),
+    [
+        (["序号", "提交答卷时间", "所用时间", "1、回复速度"], "wjx"),
+        (["编号", "开始答题时间", "结束答题时间", "答题时长", "1.回复速度"], "tencent"),
+        (["id", "submitdate", "lastpage", "startlanguage", "RESP"], "limesurvey"),
+        (["Response ID", "Date submitted", "Speed of reply"], "limesurvey"),
+        (["Date", "Speed of reply"], "spreadsheet"),
+    ],
+)
+def test_the_preset_is_detected_from_the_header(header, preset):
+    assert detect_preset(header) == preset
+
+
+@pytest.mark.parametrize(
+    ("header", "key"),
+    [("1、回复速度", "回复速度"), ("Q2. Speed of reply?", "speed of reply"),
+     ("第3题 推荐意愿（单选题）", "推荐意愿"), ("3.渠道：", "渠道")],
+)  # fmt: skip
+def test_numbering_and_type_hints_are_ignored_when_matching(header, key):
+    assert header_key(header) == key
+
+
+def test_limesurvey_array_rows_match_by_their_sub_code(world):
+    mapping = propose_mapping(
+        ["id", "submitdate", "SAT[RESP]", "NPS", "G01Q03"], world["version"], preset="limesurvey"
+    )
+    assert mapping.answers == {"SAT[RESP]": "RESP", "NPS": "NPS"}
+    assert (mapping.date_column, mapping.id_column) == ("submitdate", "id")
+    assert mapping.value_map["A5"] == 5
+
+
+def test_an_empty_file_is_unreadable():
+    with pytest.raises(FileUnreadable):
+        read_table(b"")
+    with pytest.raises(FileUnreadable):
+        read_table(b"PK\x03\x04broken")
