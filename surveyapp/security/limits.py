@@ -31,7 +31,7 @@ DEFAULT_LIMITS = {
     "RATELIMIT_SURVEY_MISSES_PER_ADDRESS": "20 per 10 minutes",
     "RATELIMIT_SIGN_IN_PER_ACCOUNT": "10 per 15 minutes",
     "RATELIMIT_SIGN_IN_PER_ADDRESS": "30 per 15 minutes",
-    "RATELIMIT_API_PER_TOKEN": "1200 per minute",
+    "RATELIMIT_API_PER_TOKEN": "3000 per minute",
     "RATELIMIT_API_FAILURES_PER_ADDRESS": "60 per minute",
 }
 NOT_FOUND, REFUSED, FAILED_SIGN_IN = frozenset({404}), frozenset({401}), frozenset({400, 401})
