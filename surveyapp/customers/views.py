@@ -6,27 +6,21 @@ Only administrators see this page: it is one of the two places where contact dat
 
 from __future__ import annotations
 
-from flask import Blueprint, flash, render_template, request
-from flask_babel import gettext as _
+from functools import partial
+
+from flask import Blueprint, render_template, request
 from flask_login import current_user
-from flask_wtf import FlaskForm
-from flask_wtf.file import FileField, FileRequired
 from sqlalchemy import func, select
-from wtforms import BooleanField
 
 from .. import audit
 from ..access import contract_or_404, requires
+from ..csv_upload import ImportForm, run_upload
 from ..extensions import db
 from ..models import Customer, Role
 from .importing import COLUMNS, import_customers
 
 bp = Blueprint("customers", __name__, url_prefix="/contracts/<int:contract_id>/customers")
 PAGE_SIZE = 100
-
-
-class ImportForm(FlaskForm):
-    file = FileField(validators=[FileRequired()])
-    skip_bad_rows = BooleanField()
 
 
 @bp.get("/")
@@ -69,29 +63,9 @@ def index(contract_id: int):
 def import_page(contract_id: int):
     contract = contract_or_404(contract_id, current_user)
     form = ImportForm()
-    result, status = None, 200
-    if form.validate_on_submit():
-        result = import_customers(
-            db.session,
-            contract,
-            form.file.data.read(),
-            skip_bad_rows=form.skip_bad_rows.data,
-            actor=current_user,
-        )
-        if result.imported:
-            flash(
-                _(
-                    "Imported: %(created)s new, %(updated)s updated, %(skipped)s rows skipped.",
-                    created=result.created,
-                    updated=result.updated,
-                    skipped=result.skipped,
-                ),
-                "info",
-            )
-        else:
-            status = 400
-    elif form.is_submitted():
-        status = 400
+    result, status = run_upload(
+        form, partial(import_customers, db.session, contract, actor=current_user)
+    )
     return render_template(
         "customers/import.html", contract=contract, form=form, result=result, columns=COLUMNS
     ), status
