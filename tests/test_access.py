@@ -94,7 +94,9 @@ def test_every_endpoint_is_marked_and_listed(app):
             continue
         assert hasattr(view, "access_roles"), f"{rule.endpoint} has no @requires or @public"
         expected = ACCESS[rule.endpoint]
-        assert view.access_roles == (None if expected is None else frozenset(expected)), rule.endpoint
+        assert view.access_roles == (None if expected is None else frozenset(expected)), (
+            rule.endpoint
+        )
 
 
 @pytest.fixture
@@ -104,10 +106,15 @@ def world(session):
     client_a, client_b = make_organization(session), make_organization(session)
     a = make_contract(session, provider=provider, client=client_a, number="A-1")
     b = make_contract(session, provider=provider, client=client_b, number="B-1")
-    foreign = make_contract(session, provider=other_provider, client=make_organization(session), number="F-1")
+    foreign = make_contract(
+        session, provider=other_provider, client=make_organization(session), number="F-1"
+    )
     return {
-        "a": a, "b": b, "foreign": foreign,
-        "item_a": make_action_item(session, a), "item_foreign": make_action_item(session, foreign),
+        "a": a,
+        "b": b,
+        "foreign": foreign,
+        "item_a": make_action_item(session, a),
+        "item_foreign": make_action_item(session, foreign),
         "admin": make_user(session, "provider_admin", provider),
         "analyst": make_user(session, "provider_analyst", provider),
         "client_a": make_user(session, "client_viewer", client_a),
@@ -116,8 +123,13 @@ def world(session):
 
 
 def _args(rule, world) -> dict:
-    known = {"contract_id": world["a"].id, "item_id": world["item_a"].id, "fmt": "csv", "code": "en",
-             "token": "x" * 43}
+    known = {
+        "contract_id": world["a"].id,
+        "item_id": world["item_a"].id,
+        "fmt": "csv",
+        "code": "en",
+        "token": "x" * 43,
+    }
     return {name: known.get(name, 1) for name in rule.arguments}
 
 
@@ -191,8 +203,13 @@ def test_each_role_gets_403_on_every_page_outside_its_roles(app, client, world, 
 
 @pytest.mark.parametrize(
     "url",
-    ["/portal/contracts/{b}", "/exports/contracts/{b}/metrics.csv", "/exports/contracts/{b}/metrics.xlsx",
-     "/contracts/{b}", "/portal/contracts/{foreign}"],
+    [
+        "/portal/contracts/{b}",
+        "/exports/contracts/{b}/metrics.csv",
+        "/exports/contracts/{b}/metrics.xlsx",
+        "/contracts/{b}",
+        "/portal/contracts/{foreign}",
+    ],
 )
 def test_a_client_gets_404_for_anything_of_another_client(client, world, sign_in, url):
     sign_in(world["client_a"])
@@ -201,12 +218,21 @@ def test_a_client_gets_404_for_anything_of_another_client(client, world, sign_in
 
 @pytest.mark.parametrize(
     "url",
-    ["/dashboard/contracts/{foreign}", "/action-items/{item}/edit", "/exports/contracts/{foreign}/metrics.csv",
-     "/exports/contracts/{foreign}/responses.csv?month=2026-10"],
+    [
+        "/dashboard/contracts/{foreign}",
+        "/action-items/{item}/edit",
+        "/exports/contracts/{foreign}/metrics.csv",
+        "/exports/contracts/{foreign}/responses.csv?month=2026-10",
+    ],
 )
 def test_provider_staff_get_404_for_another_providers_records(client, world, sign_in, url):
     sign_in(world["analyst"])
-    assert client.get(url.format(foreign=world["foreign"].id, item=world["item_foreign"].id)).status_code == 404
+    assert (
+        client.get(
+            url.format(foreign=world["foreign"].id, item=world["item_foreign"].id)
+        ).status_code
+        == 404
+    )
 
 
 def test_a_client_cannot_post_to_an_action_item(client, world, sign_in):
@@ -230,14 +256,26 @@ def test_report_pages_of_another_tenant_are_404_and_building_is_for_admins(clien
 
 @pytest.mark.parametrize(
     "url",
-    ["/contracts/{foreign}/cycles/", "/contracts/{foreign}/cycles/2026-11", "/contracts/{foreign}/customers/",
-     "/contracts/{foreign}/customers/import", "/contracts/{foreign}/tickets/import",
-     "/contracts/{foreign}/history/"],
+    [
+        "/contracts/{foreign}/cycles/",
+        "/contracts/{foreign}/cycles/2026-11",
+        "/contracts/{foreign}/customers/",
+        "/contracts/{foreign}/customers/import",
+        "/contracts/{foreign}/tickets/import",
+        "/contracts/{foreign}/history/",
+    ],
 )
-def test_a_provider_admin_gets_404_for_another_providers_cycles_and_customers(client, world, sign_in, url):
+def test_a_provider_admin_gets_404_for_another_providers_cycles_and_customers(
+    client, world, sign_in, url
+):
     sign_in(world["admin"])
     assert client.get(url.format(foreign=world["foreign"].id)).status_code == 404
-    assert client.post(f"/contracts/{world['foreign'].id}/cycles/open", data={"month": "2026-12"}).status_code == 404
+    assert (
+        client.post(
+            f"/contracts/{world['foreign'].id}/cycles/open", data={"month": "2026-12"}
+        ).status_code
+        == 404
+    )
 
 
 def test_an_analyst_reads_cycles_but_cannot_change_them_or_see_customers(client, world, sign_in):

@@ -15,7 +15,9 @@ def store_answer_counts(session: Session, contract_id: int, month: str) -> None:
     correction or a history import.
     """
     session.execute(
-        delete(AnswerCount).where(AnswerCount.contract_id == contract_id, AnswerCount.month == month)
+        delete(AnswerCount).where(
+            AnswerCount.contract_id == contract_id, AnswerCount.month == month
+        )
     )
     counts = (
         select(Answer.contract_id, Answer.month, Answer.question_code, Answer.value, func.count())
@@ -23,5 +25,7 @@ def store_answer_counts(session: Session, contract_id: int, month: str) -> None:
         .group_by(Answer.contract_id, Answer.month, Answer.question_code, Answer.value)
     )
     session.execute(
-        insert(AnswerCount).from_select(["contract_id", "month", "question_code", "value", "n"], counts)
+        insert(AnswerCount).from_select(
+            ["contract_id", "month", "question_code", "value", "n"], counts
+        )
     )

@@ -7,7 +7,7 @@ time and stays open for the contract's number of days.
 from __future__ import annotations
 
 import re
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 MONTH_RE = re.compile(r"^(\d{4})-(0[1-9]|1[0-2])$")
@@ -39,12 +39,12 @@ def month_bounds(month: str, tz: str) -> tuple[datetime, datetime]:
     start = datetime(year, mon, 1, tzinfo=zone)
     ny, nm = parse_month(shift_month(month, 1))
     end = datetime(ny, nm, 1, tzinfo=zone)
-    return start.astimezone(timezone.utc), end.astimezone(timezone.utc)
+    return start.astimezone(UTC), end.astimezone(UTC)
 
 
 def cycle_window(month: str, tz: str, open_day: int, open_days: int) -> tuple[datetime, datetime]:
     """When a month's cycle opens and closes, as aware UTC datetimes."""
     year, mon = parse_month(month)
     opens_local = datetime.combine(date(year, mon, open_day), OPENING_TIME, tzinfo=ZoneInfo(tz))
-    opens = opens_local.astimezone(timezone.utc)
+    opens = opens_local.astimezone(UTC)
     return opens, opens + timedelta(days=open_days)
