@@ -18,7 +18,7 @@ from datetime import datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import select
+from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
 from .. import audit
@@ -38,7 +38,7 @@ from ..models import (
     User,
 )
 from ..webhooks.outbox import enqueue
-from .rules import Answered, RuleSet, primary, triggers
+from .rules import Answered, RuleSet, Trigger, primary, triggers
 
 CONTACT_ROLES = frozenset({Role.PROVIDER_ADMIN})
 EDITABLE = ("status", "owner_id", "notes")
@@ -71,58 +71,104 @@ def answered(session: Session, response_id: int) -> list[Answered]:
     return [Answered(*row) for row in rows]
 
 
-def due_time(contract: Contract, opened_at: datetime) -> datetime:
+def due_time(complaint_hours: int, opened_at: datetime) -> datetime:
     """Opened + the contract's complaint hours (elapsed hours, so a DST change is counted)."""
-    return opened_at + timedelta(hours=contract.complaint_hours)
+    return opened_at + timedelta(hours=complaint_hours)
 
 
 def local_due(case: FollowupCase) -> datetime:
     return case.due_at.astimezone(ZoneInfo(case.contract.timezone))
 
 
-def open_cases(
-    session: Session, response_id: int, now: datetime, *, may_contact: bool | None = None
-) -> FollowupCase | None:
-    """The response's consent, webhook event and, when a rule fires, its case; no commit."""
+@dataclass(frozen=True)
+class CaseFacts:
+    """What opening a response's cases needs: its contract, month, customer, answers (in the
+    order of the questions) and the triggers the contract's rules found in them.
+
+    The survey intake builds it from what it has already read before its transaction writes,
+    so the write lock is held only for the writes; ``read_facts`` reads it for a stored
+    response.
+    """
+
+    contract_id: int
+    contract_number: str
+    provider_id: int
+    owner_id: int | None
+    complaint_hours: int
+    month: str
+    customer_id: int | None
+    answers: tuple[Answered, ...]
+    found: tuple[Trigger, ...]
+
+
+def read_facts(session: Session, response_id: int) -> CaseFacts:
     response = session.get(Response, response_id)
     contract = session.get(Contract, response.contract_id)
-    if may_contact is not None:
-        session.add(
-            ResponseConsent(response_id=response_id, may_contact=may_contact, answered_at=now)
-        )
-    answers = answered(session, response_id)
-    enqueue(
-        session,
-        contract.provider_id,
-        "response.submitted",
-        {
-            "response_id": response_id,
-            "contract_id": contract.id,
-            "month": response.month,
-            "scores": {a.code: a.value for a in answers if a.value is not None},
-        },
-        now=now,
-    )
-    found = triggers(answers, rules_for(session, contract.id))
-    if not found:
-        return None
-    main = primary(found)
     customer_id = None
     if response.invitation_id is not None:
         customer_id = session.scalar(
             select(Invitation.customer_id).where(Invitation.id == response.invitation_id)
         )
-    case = FollowupCase(
+    answers = tuple(answered(session, response_id))
+    return CaseFacts(
         contract_id=contract.id,
-        response_id=response_id,
-        customer_id=customer_id,
+        contract_number=contract.number,
+        provider_id=contract.provider_id,
+        owner_id=contract.owner_id,
+        complaint_hours=contract.complaint_hours,
         month=response.month,
-        triggers=[t.as_dict() for t in found],
+        customer_id=customer_id,
+        answers=answers,
+        found=tuple(triggers(answers, rules_for(session, contract.id))),
+    )
+
+
+def open_cases(
+    session: Session,
+    response_id: int,
+    now: datetime,
+    *,
+    may_contact: bool | None = None,
+    facts: CaseFacts | None = None,
+) -> FollowupCase | None:
+    """The response's consent, webhook event and, when a rule fires, its case; no commit.
+
+    ``facts``: as the caller already knows them (else read from the stored response).
+    """
+    if facts is None:
+        facts = read_facts(session, response_id)
+    if may_contact is not None:
+        session.execute(
+            insert(ResponseConsent).values(
+                response_id=response_id, may_contact=may_contact, answered_at=now
+            )
+        )
+    enqueue(
+        session,
+        facts.provider_id,
+        "response.submitted",
+        {
+            "response_id": response_id,
+            "contract_id": facts.contract_id,
+            "month": facts.month,
+            "scores": {a.code: a.value for a in facts.answers if a.value is not None},
+        },
+        now=now,
+    )
+    if not facts.found:
+        return None
+    main = primary(facts.found)
+    case = FollowupCase(
+        contract_id=facts.contract_id,
+        response_id=response_id,
+        customer_id=facts.customer_id,
+        month=facts.month,
+        triggers=[t.as_dict() for t in facts.found],
         dimension=main.dimension,
         clause_ref=main.clause_ref,
         opened_at=now,
-        due_at=due_time(contract, now),
-        owner_id=contract.owner_id,
+        due_at=due_time(facts.complaint_hours, now),
+        owner_id=facts.owner_id,
         status=CaseStatus.OPEN,
         may_contact=bool(may_contact),
         notes="",
@@ -135,11 +181,11 @@ def open_cases(
         "case.opened",
         actor_label="system",
         subject=case,
-        organization_id=contract.provider_id,
-        details={"contract": contract.number, "response_id": response_id,
-                 "rules": sorted({t.rule for t in found})},
+        organization_id=facts.provider_id,
+        details={"contract": facts.contract_number, "response_id": response_id,
+                 "rules": sorted({t.rule for t in facts.found})},
     )  # fmt: skip
-    enqueue(session, contract.provider_id, "case.opened", case_payload(case), now=now)
+    enqueue(session, facts.provider_id, "case.opened", case_payload(case), now=now)
     return case
 
 

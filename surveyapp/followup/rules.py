@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from analysis.themes import theme_lexicon, tokenize
 
@@ -92,11 +93,20 @@ def rating_triggers(answers: Iterable[Answered], rules: RuleSet) -> list[Trigger
     ]
 
 
+@lru_cache(maxsize=1)
+def _themes_by_word() -> dict[str, frozenset[str]]:
+    """Word -> its themes, from the analysis' lexicon (package data: read once per process)."""
+    lexicon = theme_lexicon()
+    themes: dict[str, set[str]] = {}
+    for word, theme in zip(lexicon["word"], lexicon["theme"], strict=True):
+        themes.setdefault(word, set()).add(theme)
+    return {word: frozenset(found) for word, found in themes.items()}
+
+
 def themes_of(text: str) -> set[str]:
     """The analysis' comment themes one text belongs to."""
-    words = set(tokenize(text))
-    lexicon = theme_lexicon()
-    return set(lexicon.loc[lexicon["word"].isin(words), "theme"])
+    by_word = _themes_by_word()
+    return {theme for word in set(tokenize(text)) for theme in by_word.get(word, ())}
 
 
 def comment_triggers(answers: Iterable[Answered], rules: RuleSet) -> list[Trigger]:

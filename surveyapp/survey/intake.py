@@ -17,8 +17,10 @@ from sqlalchemy import insert, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from ..followup.cases import open_cases
-from ..models import Answer, Cycle, CycleStatus, Invitation, Question, QuestionType, Response
+from ..followup.cases import CaseFacts, open_cases
+from ..followup.rules import Answered, triggers
+from ..models import Answer, Cycle, Invitation, Question, QuestionType, Response
+from .links import FrozenQuestion, Link, frozen_version
 
 
 class AlreadyAnswered(Exception):
@@ -29,14 +31,10 @@ class SurveyClosed(Exception):
     """The cycle is closed or the link has expired."""
 
 
-def is_open(invitation: Invitation, cycle: Cycle, now: datetime) -> bool:
-    return (
-        cycle.status == CycleStatus.OPEN and now < invitation.expires_at and now < cycle.closes_at
-    )
-
-
 def answer_rows(
-    questions: Mapping[int, Question], values: Mapping[int, Any], cycle: Cycle
+    questions: Mapping[int, Question | FrozenQuestion],
+    values: Mapping[int, Any],
+    cycle: Cycle | Link,
 ) -> list[dict]:
     """One row per answer; a multiple-choice answer gives one row per chosen option (``seq``)."""
     rows = []
@@ -68,7 +66,7 @@ def answer_rows(
 
 def accept_response(
     session: Session,
-    invitation: Invitation,
+    invitation: Invitation | Link,
     values: Mapping[int, Any],
     *,
     now: datetime,
@@ -83,24 +81,28 @@ def accept_response(
     concurrent request), ``SurveyClosed`` when its cycle no longer takes answers. In the same
     transaction ``followup.cases.open_cases`` stores the consent (``may_contact``: None when not
     asked), opens a follow-up case when a rule fires and writes the webhook outbox rows.
+
+    Everything that is read or decided (the survey's questions, the contract's rules, the
+    comment themes) is done before the first INSERT: on SQLite that INSERT takes the database's
+    write lock, which is then held only for the writes and the commit.
     """
-    cycle = invitation.cycle
-    if invitation.responded_at is not None:
+    link = invitation if isinstance(invitation, Link) else Link.of(session, invitation)
+    if link.responded_at is not None:
         raise AlreadyAnswered()
-    if not is_open(invitation, cycle, now):
+    if not link.is_open(now):
         raise SurveyClosed()
-    questions = {q.id: q for q in cycle.survey_version.questions}
-    rows = answer_rows(questions, values, cycle)
-    invitation_id = invitation.id
+    questions = frozen_version(session, link.survey_version_id, link.version_created_at).by_id
+    rows = answer_rows(questions, values, link)
+    facts = _case_facts(link, questions, rows)
     try:
-        response_id = _insert_response(session, invitation, cycle, now, locale, seconds_taken)
+        response_id = _insert_response(session, link, now, locale, seconds_taken)
         _insert_answers(session, response_id, rows)
-        open_cases(session, response_id, now, may_contact=may_contact)
-        _mark_responded(session, invitation_id, now)
+        open_cases(session, response_id, now, may_contact=may_contact, facts=facts)
+        _mark_responded(session, link.invitation_id, now)
         session.commit()
     except IntegrityError:
         session.rollback()
-        if _has_response(session, invitation_id):
+        if _has_response(session, link.invitation_id):
             raise AlreadyAnswered() from None
         raise
     except BaseException:
@@ -109,10 +111,37 @@ def accept_response(
     return response_id
 
 
+def _case_facts(link: Link, questions: Mapping[int, FrozenQuestion], rows: list[dict]) -> CaseFacts:
+    """The answers as the follow-up rules see them (in the order of the questions) and what
+    the contract's rules find in them."""
+    ordered = sorted(rows, key=lambda row: (questions[row["question_id"]].position, row["seq"]))
+    answers = tuple(
+        Answered(
+            row["question_code"],
+            row["kind"],
+            row["value"],
+            row["text_value"],
+            questions[row["question_id"]].dimension,
+            questions[row["question_id"]].clause_ref,
+        )
+        for row in ordered
+    )
+    return CaseFacts(
+        contract_id=link.contract_id,
+        contract_number=link.contract_number,
+        provider_id=link.provider_id,
+        owner_id=link.owner_id,
+        complaint_hours=link.complaint_hours,
+        month=link.month,
+        customer_id=link.customer_id,
+        answers=answers,
+        found=tuple(triggers(answers, link.rules)),
+    )
+
+
 def _insert_response(
     session: Session,
-    invitation: Invitation,
-    cycle: Cycle,
+    link: Link,
     now: datetime,
     locale: str,
     seconds_taken: int | None,
@@ -123,11 +152,11 @@ def _insert_response(
     return session.execute(
         insert(Response)
         .values(
-            invitation_id=invitation.id,
-            cycle_id=cycle.id,
-            contract_id=cycle.contract_id,
-            month=cycle.month,
-            survey_version_id=cycle.survey_version_id,
+            invitation_id=link.invitation_id,
+            cycle_id=link.cycle_id,
+            contract_id=link.contract_id,
+            month=link.month,
+            survey_version_id=link.survey_version_id,
             submitted_at=now,
             locale="en" if locale == "en" else "zh_CN",
             seconds_taken=None if seconds_taken is None else max(0, int(seconds_taken)),

@@ -24,16 +24,16 @@ from flask import (
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 from markupsafe import Markup
 from sqlalchemy import select, update
-from sqlalchemy.orm import joinedload
 from werkzeug.datastructures import MultiDict
 
 from ..access import public
 from ..extensions import db
-from ..followup.consent import consent_asked, read_consent
+from ..followup.consent import read_consent
 from ..i18n import LOCALES, current_locale
-from ..models import Cycle, Invitation, Question, SurveyVersion, utcnow
+from ..models import Invitation, utcnow
 from .forms import SurveyForm, field_name, read_answers, text_limit
-from .intake import AlreadyAnswered, SurveyClosed, accept_response, is_open
+from .intake import AlreadyAnswered, SurveyClosed, accept_response
+from .links import FrozenVersion, Link, frozen_version, read_link
 from .optout import opt_out
 from .tokens import looks_like_token, token_hash
 
@@ -47,47 +47,54 @@ def _private(response):
     return response
 
 
-def _invitation_or_404(token: str, *, questions: bool = False) -> Invitation:
-    """The invitation with its cycle and survey version; ``questions``: with them and options.
-
-    The blank form needs no questions once ``blank_questions`` holds them; reading answers does.
-    """
+def _invitation_or_404(token: str) -> Invitation:
+    """The invitation as an ORM object, for the pages that are not on the answering path."""
     invitation = None
     if looks_like_token(token):
-        survey = joinedload(Invitation.cycle).joinedload(Cycle.survey_version)
-        if questions:
-            survey = survey.selectinload(SurveyVersion.questions).selectinload(Question.options)
         invitation = db.session.scalar(
-            select(Invitation).where(Invitation.token_hash == token_hash(token)).options(survey)
+            select(Invitation).where(Invitation.token_hash == token_hash(token))
         )
     if invitation is None:
         abort(404)
-    chosen = session.get("locale")
-    g.locale = chosen if chosen in LOCALES else invitation.locale
+    _choose_locale(invitation.locale)
     return invitation
+
+
+def _link_or_404(token: str) -> Link:
+    """The link with its cycle, contract and rules, in one query (the form and its submit)."""
+    link = read_link(db.session, token_hash(token)) if looks_like_token(token) else None
+    if link is None:
+        abort(404)
+    _choose_locale(link.locale)
+    return link
+
+
+def _choose_locale(invitation_locale: str) -> None:
+    chosen = session.get("locale")
+    g.locale = chosen if chosen in LOCALES else invitation_locale
 
 
 def _started_serializer() -> URLSafeTimedSerializer:
     return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt="survey-form-shown")
 
 
-def _seconds_taken(invitation: Invitation, mark: str | None, now) -> int | None:
+def _seconds_taken(link: Link, mark: str | None, now) -> int | None:
     """Seconds since this form was shown (the signed mark in the form), else since first opened."""
     try:
         invitation_id, shown = _started_serializer().loads(mark or "", return_timestamp=True)
     except (BadSignature, TypeError, ValueError):
         invitation_id = None
-    if invitation_id == invitation.id:
+    if invitation_id == link.invitation_id:
         return max(0, int(time.time() - shown.timestamp()))
-    if invitation.opened_at is not None:
-        return max(0, int((now - invitation.opened_at).total_seconds()))
+    if link.opened_at is not None:
+        return max(0, int((now - link.opened_at).total_seconds()))
     return None
 
 
 BLANK_QUESTIONS_KEPT = 64
 
 
-def blank_questions(version: SurveyVersion) -> Markup:
+def blank_questions(version: FrozenVersion) -> Markup:
     """The questions of the blank form (no answers, no errors) in the current language.
 
     Rendered once per app, survey version and language: a version reachable by a link is used
@@ -115,11 +122,11 @@ def blank_questions(version: SurveyVersion) -> Markup:
     return html
 
 
-def _render_form(invitation: Invitation, form: SurveyForm, values, errors, status: int = 200):
-    version = invitation.cycle.survey_version
+def _render_form(
+    link: Link, version: FrozenVersion, form: SurveyForm, values, errors, status: int = 200
+):
     return render_template(
         "survey/form.html",
-        invitation=invitation,
         version=version,
         form=form,
         values=values,
@@ -128,27 +135,26 @@ def _render_form(invitation: Invitation, form: SurveyForm, values, errors, statu
         field_name=field_name,
         text_limit=text_limit,
         token=request.view_args["token"],
-        ask_consent=consent_asked(db.session, invitation.cycle.contract_id),
+        ask_consent=link.rules.ask_consent,
     ), status
 
 
 @bp.get("/<token>")
 @public
 def show(token: str):
-    invitation = _invitation_or_404(token)
+    link = _link_or_404(token)
     now = utcnow()
-    if invitation.responded_at is not None:
+    if link.responded_at is not None:
         return render_template("survey/answered.html", token=token)
-    if not is_open(invitation, invitation.cycle, now):
+    if not link.is_open(now):
         return render_template("survey/closed.html", token=token), 410
-    form = SurveyForm(started=_started_serializer().dumps(invitation.id))
-    # Rendered before the first-open mark is committed: the commit expires the loaded survey,
-    # which the page would otherwise load again, and the write stays a short transaction.
-    page = _render_form(invitation, form, MultiDict(), {})
-    if invitation.opened_at is None:
+    version = frozen_version(db.session, link.survey_version_id, link.version_created_at)
+    form = SurveyForm(started=_started_serializer().dumps(link.invitation_id))
+    page = _render_form(link, version, form, MultiDict(), {})
+    if link.opened_at is None:
         db.session.execute(
             update(Invitation)
-            .where(Invitation.id == invitation.id, Invitation.opened_at.is_(None))
+            .where(Invitation.id == link.invitation_id, Invitation.opened_at.is_(None))
             .values(opened_at=now)
         )
         db.session.commit()
@@ -158,31 +164,29 @@ def show(token: str):
 @bp.post("/<token>")
 @public
 def submit(token: str):
-    invitation = _invitation_or_404(token, questions=True)
+    link = _link_or_404(token)
     now = utcnow()
-    if invitation.responded_at is not None:
+    if link.responded_at is not None:
         return render_template("survey/answered.html", token=token), 409
-    if not is_open(invitation, invitation.cycle, now):
+    if not link.is_open(now):
         return render_template("survey/closed.html", token=token), 410
-    questions = invitation.cycle.survey_version.questions
-    answers = read_answers(questions, request.form)
+    version = frozen_version(db.session, link.survey_version_id, link.version_created_at)
+    answers = read_answers(version.questions, request.form)
     if not answers.ok:
         form = SurveyForm()  # its CSRF token was checked by CSRFProtect before this view ran
         form.started.data = request.form.get("started") or _started_serializer().dumps(
-            invitation.id
+            link.invitation_id
         )
-        return _render_form(invitation, form, request.form, answers.errors, 400)
+        return _render_form(link, version, form, request.form, answers.errors, 400)
     try:
         accept_response(
             db.session,
-            invitation,
+            link,
             answers.values,
             now=now,
             locale=str(g.locale),
-            seconds_taken=_seconds_taken(invitation, request.form.get("started"), now),
-            may_contact=read_consent(request.form)
-            if consent_asked(db.session, invitation.cycle.contract_id)
-            else None,
+            seconds_taken=_seconds_taken(link, request.form.get("started"), now),
+            may_contact=read_consent(request.form) if link.rules.ask_consent else None,
         )
     except AlreadyAnswered:
         return render_template("survey/answered.html", token=token), 409
