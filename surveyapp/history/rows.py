@@ -31,6 +31,7 @@ DATE_RE = re.compile(
     r"^(\d{4})-(\d{1,2})(?:-(\d{1,2}))?"
     r"(?:[ T]+(\d{1,2}):(\d{2})(?::(\d{2}))?(?:\.\d+)?)?\s*(Z|[+-]\d{2}:?\d{2})?$"
 )
+PLAIN_TIME = re.compile(r"(\d{4})[/-](\d{1,2})[/-](\d{1,2}) (\d{1,2}):(\d{2}):(\d{2})")
 SCORE_SUFFIX = re.compile(r"\s*(?:分|points?|pts?)$", re.IGNORECASE)
 
 
@@ -102,7 +103,7 @@ class RowParser:
         fine = True
         raw_date = cells[self.date_index] if self.date_index < width else None
         try:
-            submitted_at = self._date(raw_date)
+            local = self._date(raw_date)
         except CellError as exc:
             report.add(line, self.date_name, exc)
             fine = False
@@ -129,12 +130,10 @@ class RowParser:
         contact = self._contact(line, cells, report) if self.contacts else None
         if not fine or contact is False:
             return None
-        source_id = self._source_id(cells, width)
-        local = submitted_at.astimezone(self.tz)
         return ParsedRow(
             line,
-            source_id,
-            submitted_at,
+            self._source_id(cells, width),
+            local.astimezone(UTC),
             f"{local.year:04d}-{local.month:02d}",
             tuple(values),
             contact or None,
@@ -151,15 +150,16 @@ class RowParser:
         return "row:" + digest.hexdigest()[:40]
 
     def _date(self, cell: Any) -> datetime:
-        instant = parse_when(cell, self.tz)
-        local_day = instant.astimezone(self.tz).date()
+        """The response's time in the contract's zone, checked against the contract."""
+        local = _local_when(cell, self.tz)
+        local_day = local.date()
         if local_day < self.first_day or (self.last_day and local_day > self.last_day):
             raise CellError(
                 _l("The date %(day)s is outside the contract.", day=local_day.isoformat())
             )
-        if instant > self.now:
+        if local > self.now:
             raise CellError(_l("The date %(day)s is in the future.", day=local_day.isoformat()))
-        return instant
+        return local
 
     def _answer(self, question: Question, cell: Any) -> Any:
         text = _text(cell)
@@ -260,6 +260,16 @@ def parse_when(cell: Any, tz: ZoneInfo) -> datetime:
     14:22:01``, ``2025-03-05T14:22:01+08:00``, ``2025年3月5日``, and a bare month ``2025-03``
     (taken as the first of the month, noon).
     """
+    return _local_when(cell, tz).astimezone(UTC)
+
+
+def _local_when(cell: Any, tz: ZoneInfo) -> datetime:
+    """The time as an aware datetime in ``tz`` (naive values are taken as local)."""
+    if isinstance(cell, str) and (plain := PLAIN_TIME.fullmatch(cell)):
+        try:
+            return datetime(*map(int, plain.groups()), tzinfo=tz)
+        except ValueError:
+            pass  # reported by the general path below
     if isinstance(cell, datetime):
         local = cell
     elif isinstance(cell, date):
@@ -269,8 +279,8 @@ def parse_when(cell: Any, tz: ZoneInfo) -> datetime:
     else:
         local = _from_text(_text(cell))
     if local.tzinfo is None:
-        local = local.replace(tzinfo=tz)
-    return local.astimezone(UTC)
+        return local.replace(tzinfo=tz)
+    return local.astimezone(tz)
 
 
 def _from_serial(number: float) -> datetime:

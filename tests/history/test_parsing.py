@@ -31,7 +31,9 @@ def test_dates_as_the_tools_write_them(cell, utc):
     assert parse_when(cell, SHANGHAI) == utc
 
 
-@pytest.mark.parametrize("cell", ["soon", "2025-13-01", "", 12, "2025/2/30"])
+@pytest.mark.parametrize(
+    "cell", ["soon", "2025-13-01", "", 12, "2025/2/30", "2025/2/30 10:00:00", "2025/3/5 25:00:00"]
+)
 def test_what_is_not_a_date(cell):
     with pytest.raises(CellError):
         parse_when(cell, SHANGHAI)
