@@ -1,9 +1,11 @@
 """The app as ``bench/submit`` serves it: the real application plus one bare endpoint.
 
-``POST /bench/bare/<token>`` writes exactly the rows a full submission writes (the response,
-its answer rows, the invitation's ``responded_at``) with no form parsing, no validation, no CSRF
-and no template: the reference the full path is compared with under the same gunicorn settings.
-It exists only in this benchmark app, never in ``create_app()``.
+``POST /bench/bare/<token>`` writes the rows of a response exactly as a full submission writes
+them (the response, its answer rows, the invitation's ``responded_at``) with the intake's own
+prebuilt statements (``surveyapp.survey.intake``), but with no form parsing, no validation, no
+CSRF, no follow-up rules and no template: the reference the full path is compared with under
+the same gunicorn settings. (A full submission also stores the consent answer, and its GET the
+opened time.) It exists only in this benchmark app, never in ``create_app()``.
 """
 
 from __future__ import annotations
@@ -12,50 +14,50 @@ import json
 import os
 
 from flask import Blueprint
-from sqlalchemy import insert, select, update
+from sqlalchemy import bindparam, select
 from sqlalchemy.exc import IntegrityError
 
 from surveyapp import create_app
 from surveyapp.access import public
 from surveyapp.extensions import csrf, db
-from surveyapp.models import Answer, Invitation, Response, utcnow
+from surveyapp.models import Invitation, utcnow
+from surveyapp.survey import intake
 from surveyapp.survey.tokens import token_hash
 
 bare = Blueprint("bench_bare", __name__)
 
 
+_INVITATION = select(Invitation.id, Invitation.cycle_id).where(
+    Invitation.token_hash == bindparam("token_hash")
+)
+
+
 @bare.post("/bench/bare/<token>")
 @public
 def insert_rows(token: str):
-    found = db.session.execute(
-        select(Invitation.id, Invitation.cycle_id).where(Invitation.token_hash == token_hash(token))
-    ).one_or_none()
+    """The intake's own write statements (``survey.intake``), with nothing checked."""
+    found = db.session.connection().execute(_INVITATION, {"token_hash": token_hash(token)}).first()
     if found is None:
         return "", 404
     spec = BARE_SPEC
     now = utcnow()
     try:
-        response_id = db.session.execute(
-            insert(Response)
-            .values(
-                invitation_id=found.id,
-                cycle_id=found.cycle_id,
-                contract_id=spec["contract_id"],
-                month=spec["month"],
-                survey_version_id=spec["version_id"],
-                submitted_at=now,
-                locale="zh_CN",
-                seconds_taken=60,
-                source="survey",
-            )
-            .returning(Response.id)
-        ).scalar_one()
-        db.session.execute(
-            insert(Answer), [row | {"response_id": response_id} for row in spec["rows"]]
+        response_id = intake._insert_response(
+            db.session,
+            {
+                "invitation_id": found.id,
+                "cycle_id": found.cycle_id,
+                "contract_id": spec["contract_id"],
+                "month": spec["month"],
+                "survey_version_id": spec["version_id"],
+                "submitted_at": now,
+                "locale": "zh_CN",
+                "seconds_taken": 60,
+                "source": "survey",
+            },
         )
-        db.session.execute(
-            update(Invitation).where(Invitation.id == found.id).values(responded_at=now)
-        )
+        intake._insert_answers(db.session, response_id, spec["rows"])
+        intake._mark_responded(db.session, found.id, now)
         db.session.commit()
     except IntegrityError:
         db.session.rollback()

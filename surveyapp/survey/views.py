@@ -23,7 +23,7 @@ from flask import (
 )
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 from markupsafe import Markup
-from sqlalchemy import select, update
+from sqlalchemy import bindparam, select, update
 from werkzeug.datastructures import MultiDict
 
 from ..access import public
@@ -91,6 +91,11 @@ def _seconds_taken(link: Link, mark: str | None, now) -> int | None:
     return None
 
 
+_MARK_OPENED = (
+    update(Invitation)
+    .where(Invitation.id == bindparam("invitation"), Invitation.opened_at.is_(None))
+    .values(opened_at=bindparam("at"))
+)
 BLANK_QUESTIONS_KEPT = 64
 
 
@@ -152,11 +157,7 @@ def show(token: str):
     form = SurveyForm(started=_started_serializer().dumps(link.invitation_id))
     page = _render_form(link, version, form, MultiDict(), {})
     if link.opened_at is None:
-        db.session.execute(
-            update(Invitation)
-            .where(Invitation.id == link.invitation_id, Invitation.opened_at.is_(None))
-            .values(opened_at=now)
-        )
+        db.session.connection().execute(_MARK_OPENED, {"invitation": link.invitation_id, "at": now})
         db.session.commit()
     return page
 
