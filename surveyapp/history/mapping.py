@@ -70,7 +70,12 @@ def question_index(version: SurveyVersion) -> dict[str, str]:
     return index
 
 
-def match_question(header: str, index: dict[str, str]) -> str | None:
+def match_question(
+    header: str, index: dict[str, str], multiple: frozenset[str] = frozenset()
+) -> str | None:
+    """The question code a header names: by text or code, ``CODE[SUBCODE]`` by the subcode
+    (LimeSurvey's array rows), and for the ``multiple`` choice questions also one column per
+    option, ``CODE[SQ001]`` or ``question text [option]`` (not the ``[other]`` text column)."""
     key = header_key(header)
     if key in index:
         return index[key]
@@ -78,8 +83,16 @@ def match_question(header: str, index: dict[str, str]) -> str | None:
     if raw in index:
         return index[raw]
     if raw.endswith("]") and "[" in raw:
-        inner = raw[raw.rindex("[") + 1 : -1]
-        return index.get(inner)
+        cut = raw.rindex("[")
+        inner = raw[cut + 1 : -1].strip()
+        if inner in index:
+            return index[inner]
+        if inner == "other" or inner.endswith("comment"):
+            return None
+        prefix = raw[:cut].strip()
+        code = index.get(prefix) or index.get(header_key(prefix))
+        if code in multiple:
+            return code
     return None
 
 
@@ -104,12 +117,13 @@ def propose_mapping(
         folded[m.casefold()] for m in chosen.metadata_headers if m.casefold() in folded
     }
     index = question_index(version)
+    multiple = frozenset(q.code for q in version.questions if q.type == "multiple")
     taken: set[str] = set()
     for header in headers:
         if header in skip or not header:
             continue
-        code = match_question(header, index)
-        if code is not None and code not in taken:
+        code = match_question(header, index, multiple)
+        if code is not None and (code not in taken or code in multiple):
             mapping.answers[header] = code
             taken.add(code)
     return mapping

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+from collections import Counter
 from collections.abc import Callable, Iterable
 from datetime import UTC, date, datetime, timedelta
 from typing import Any, NamedTuple
@@ -32,11 +33,29 @@ DATE_RE = re.compile(
     r"(?:[ T]+(\d{1,2}):(\d{2})(?::(\d{2}))?(?:\.\d+)?)?\s*(Z|[+-]\d{2}:?\d{2})?$"
 )
 PLAIN_TIME = re.compile(r"(\d{4})[/-](\d{1,2})[/-](\d{1,2}) (\d{1,2}):(\d{2}):(\d{2})")
+OPEN_TEXT = re.compile(r"〖.*?〗")
+HEADER_OPTION = re.compile(r"\[([^\[\]]+)\]|[(（]([^()（）]+)[)）]")
+TICKED = frozenset({"y", "yes", "1", "是", "√", "✓", "true"})
+UNTICKED = frozenset({"n", "no", "0", "否", "false"})
+SKIPPED = frozenset({"(跳过)", "（跳过）"})
+WJX_CODED_SKIPS = frozenset({"-2", "-3"})
 SCORE_SUFFIX = re.compile(r"\s*(?:分|points?|pts?)$", re.IGNORECASE)
 
 
 class MappingInvalid(ValueError):
     """The mapping does not fit the file or the version; the message says why."""
+
+
+class Column(NamedTuple):
+    """A mapped column: where it is, which question (``slot`` in :attr:`RowParser.questions`)
+    it answers, and for one column per option of a multiple-choice question, which option."""
+
+    index: int
+    name: str
+    question: Question
+    slot: int
+    grouped: bool = False
+    option: int | None = None
 
 
 class ParsedRow(NamedTuple):
@@ -66,15 +85,17 @@ class RowParser:
         if mapping.date_column not in positions:
             raise MappingInvalid(_l("Choose the column that holds the date of each response."))
         questions = {q.code: q for q in version.questions}
-        self.columns: list[tuple[int, str, Question]] = []
         for name, code in mapping.answers.items():
             if name not in positions:
                 raise MappingInvalid(_l("The file has no column %(name)s.", name=name))
             if code not in questions:
                 raise MappingInvalid(_l("The survey version has no question %(code)s.", code=code))
-            self.columns.append((positions[name], name, questions[code]))
-        if not self.columns:
+        if not mapping.answers:
             raise MappingInvalid(_l("Map at least one column to a question."))
+        self.options = {
+            q.id: _option_keys(q) for q in questions.values() if q.type in _CHOICE_TYPES
+        }
+        self.columns = self._columns(mapping, positions, questions)
         self.contacts = [
             (positions[h], h, f) for h, f in mapping.contacts.items() if h in positions
         ]
@@ -82,21 +103,52 @@ class RowParser:
         self.date_name = mapping.date_column
         self.id_index = positions.get(mapping.id_column) if mapping.id_column else None
         self.id_name = mapping.id_column
-        self.hashed = sorted({self.date_index, *(i for i, _, _ in self.columns)})
+        self.hashed = sorted({self.date_index, *(c.index for c in self.columns)})
         self.value_map = {k.strip().casefold(): v for k, v in mapping.value_map.items()}
+        self.blanks = SKIPPED | (WJX_CODED_SKIPS if mapping.preset == "wjx" else frozenset())
         self.tz = ZoneInfo(contract.timezone)
         self.first_day = contract.start_date
         self.last_day = contract.end_date
         self.now = now or utcnow()
         # Scores and choices have few distinct cells: each is parsed once (texts are not kept).
-        self.memos = [None if q.type == QuestionType.TEXT else {} for _, _, q in self.columns]
-        self.options = {
-            q.id: _option_keys(q) for _, _, q in self.columns if q.type in _CHOICE_TYPES
-        }
+        self.memos = [None if c.question.type == QuestionType.TEXT else {} for c in self.columns]
+        self.grouped_slots = sorted({c.slot for c in self.columns if c.grouped})
 
-    @property
-    def questions(self) -> list[Question]:
-        return [q for _, _, q in self.columns]
+    def _columns(
+        self, mapping: Mapping, positions: dict[str, int], questions: dict[str, Question]
+    ) -> list[Column]:
+        """One question per slot; several columns may answer one multiple-choice question,
+        one column per option (LimeSurvey's ``Q5[SQ001]``, 问卷星's ``第5题(选项)``)."""
+        counts = Counter(mapping.answers.values())
+        slots: dict[str, int] = {}
+        columns = []
+        for name, code in mapping.answers.items():
+            question = questions[code]
+            grouped = counts[code] > 1
+            if grouped and question.type != QuestionType.MULTIPLE:
+                raise MappingInvalid(
+                    _l(
+                        "Question %(code)s is mapped from more than one column; only a "
+                        "multiple-choice question takes one column per option.",
+                        code=code,
+                    )
+                )
+            slot = slots.setdefault(code, len(slots))
+            option = self._header_option(name, question) if grouped else None
+            columns.append(Column(positions[name], name, question, slot, grouped, option))
+        self.questions: list[Question] = [questions[code] for code in slots]
+        return columns
+
+    def _header_option(self, name: str, question: Question) -> int | None:
+        """The option a column stands for, named in brackets at the end of its header: an
+        option code, its text, or LimeSurvey's ``SQ001`` (the first option)."""
+        keys = self.options[question.id]
+        for in_brackets, in_parentheses in reversed(HEADER_OPTION.findall(name)):
+            part = (in_brackets or in_parentheses).strip()
+            option_id = keys.get(_strip_option_text(part).casefold())
+            if option_id is not None:
+                return option_id
+        return None
 
     def parse(self, line: int, cells: list[Any], report: ImportReport) -> ParsedRow | None:
         width = len(cells)
@@ -107,23 +159,32 @@ class RowParser:
         except CellError as exc:
             report.add(line, self.date_name, exc)
             fine = False
-        values = []
-        for (index, name, question), memo in zip(self.columns, self.memos, strict=True):
-            cell = cells[index] if index < width else None
+        values: list[Any] = [None] * len(self.questions)
+        for column, memo in zip(self.columns, self.memos, strict=True):
+            cell = cells[column.index] if column.index < width else None
             try:
                 value = memo[cell]
             except (KeyError, TypeError):
                 try:
-                    value = self._answer(question, cell)
+                    if column.grouped:
+                        value = self._checked(column, cell)
+                    else:
+                        value = self._answer(column.question, cell)
                 except CellError as exc:
                     value = exc
                 if memo is not None and len(memo) < MEMO_SIZE and isinstance(cell, (str, int)):
                     memo[cell] = value
             if isinstance(value, CellError):
-                report.add(line, name, value)
-                value = None
+                report.add(line, column.name, value)
                 fine = False
-            values.append(value)
+            elif column.grouped:
+                if value is not None:
+                    values[column.slot] = (values[column.slot] or ()) + (value,)
+            else:
+                values[column.slot] = value
+        for slot in self.grouped_slots:
+            if values[slot] is not None:
+                values[slot] = tuple(dict.fromkeys(values[slot]))
         if all(v is None for v in values) and fine:
             report.add(line, None, _l("The row has no answer in any mapped column."))
             fine = False
@@ -161,9 +222,25 @@ class RowParser:
             raise CellError(_l("The date %(day)s is in the future.", day=local_day.isoformat()))
         return local
 
+    def _checked(self, column: Column, cell: Any) -> int | None:
+        """One option column: ticked (``Y``, ``Yes``, ``1``, ``是``) is the column's option,
+        not ticked (blank, ``N``, ``No``, ``0``, ``否``) nothing, other text an option's text."""
+        text = _text(cell)
+        key = text.casefold()
+        if not text or key in UNTICKED or key in self.blanks:
+            return None
+        if key in TICKED:
+            if column.option is None:
+                raise CellError(
+                    _l("The header does not name one of the question's options; map the "
+                       "column to the question only if it holds the option's text.")
+                )  # fmt: skip
+            return column.option
+        return self._option(column.question, text)
+
     def _answer(self, question: Question, cell: Any) -> Any:
         text = _text(cell)
-        if not text:
+        if not text or text in self.blanks:
             return None
         kind = question.type
         if kind in (QuestionType.RATING, QuestionType.NPS):
@@ -207,7 +284,7 @@ class RowParser:
 
     def _option(self, question: Question, text: str) -> int:
         keys = self.options[question.id]
-        option_id = keys.get(text.casefold())
+        option_id = keys.get(_strip_option_text(text).casefold())
         if option_id is None:
             raise CellError(_l("Unknown answer label %(label)s.", label=text[:50]))
         return option_id
@@ -239,10 +316,16 @@ def _option_keys(question: Question) -> dict[str, int]:
     """Option code, labels in both languages, and LimeSurvey's positional codes A1, AO01."""
     keys: dict[str, int] = {}
     for position, option in enumerate(question.options, start=1):
-        for key in (f"a{position}", f"ao{position:02d}", option.label_en, option.label_zh):
+        positional = (f"a{position}", f"ao{position:02d}", f"sq{position:03d}")
+        for key in (*positional, option.label_en, option.label_zh):
             keys[key.strip().casefold()] = option.id
         keys[option.code.casefold()] = option.id
     return keys
+
+
+def _strip_option_text(text: str) -> str:
+    """问卷星 appends what was typed into an option's text box as ``〖...〗``."""
+    return OPEN_TEXT.sub("", text).strip() if "〖" in text else text
 
 
 def _text(cell: Any) -> str:

@@ -166,6 +166,7 @@ def _mapping_page(contract, upload, version, header, chosen, *, bad_lines=(), su
         except MappingInvalid as exc:
             error, status = str(exc), 400
     samples = first_rows(_table(upload), 3)
+    codes = list(dict.fromkeys(chosen.answers.values()))  # one per question, as in the rows
     return render_template(
         "history/mapping.html",
         contract=contract,
@@ -178,10 +179,8 @@ def _mapping_page(contract, upload, version, header, chosen, *, bad_lines=(), su
         contact_fields=[(f, CONTACT_LABELS[f]) for f in CONTACT_FIELDS],
         value_map=value_map_text(chosen.value_map),
         bad_lines=bad_lines,
-        preview_rows=[
-            _display(row, version, list(chosen.answers.values()), contract.timezone) for row in rows
-        ],
-        preview_codes=list(chosen.answers.values()),
+        preview_rows=[_display(row, version, codes, contract.timezone) for row in rows],
+        preview_codes=codes,
         problems=problems,
         check=check,
         confirmed=summary,
