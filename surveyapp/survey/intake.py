@@ -136,6 +136,7 @@ def _case_facts(link: Link, questions: Mapping[int, FrozenQuestion], rows: list[
         customer_id=link.customer_id,
         answers=answers,
         found=tuple(triggers(answers, link.rules)),
+        webhooks=link.webhooks,
     )
 
 

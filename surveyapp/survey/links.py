@@ -1,7 +1,8 @@
 """What a survey request needs about its link, read in one query, and the survey it shows.
 
 ``read_link(session, token_hash)`` answers with a ``Link``: the invitation, its cycle, the
-contract's follow-up facts and its rules, all in one round trip. ``frozen_version`` gives the
+contract's follow-up facts, its rules and whether its provider has webhooks, all in one round
+trip. ``frozen_version`` gives the
 questions and options of a survey version as plain frozen dataclasses, read from the database
 once per process: a version that a link can reach is used by a cycle and therefore frozen
 (``survey_versions.versioning``: an edit makes a new version), so it never changes while the
@@ -16,7 +17,7 @@ from datetime import datetime
 from functools import cached_property
 
 from flask import current_app, has_app_context
-from sqlalchemy import bindparam, select
+from sqlalchemy import bindparam, exists, select
 from sqlalchemy.orm import Session, selectinload
 
 from ..followup.rules import RuleSet
@@ -28,6 +29,7 @@ from ..models import (
     Invitation,
     Question,
     SurveyVersion,
+    WebhookEndpoint,
 )
 
 VERSIONS_KEPT = 64
@@ -95,6 +97,7 @@ class Link:
     owner_id: int | None
     complaint_hours: int
     rules: RuleSet
+    webhooks: bool  # the provider has an active webhook endpoint
 
     def is_open(self, now: datetime) -> bool:
         return (
@@ -128,9 +131,13 @@ class Link:
             owner_id=contract.owner_id,
             complaint_hours=contract.complaint_hours,
             rules=RuleSet.of(rule),
+            webhooks=bool(session.scalar(select(_HAS_WEBHOOKS))),
         )
 
 
+_HAS_WEBHOOKS = exists().where(
+    WebhookEndpoint.organization_id == Contract.provider_id, WebhookEndpoint.active.is_(True)
+)
 _LINK_COLUMNS = (
     Invitation.id,
     Invitation.customer_id,
@@ -155,6 +162,7 @@ _LINK_COLUMNS = (
     FollowupRule.rating_max,
     FollowupRule.comment_themes,
     FollowupRule.ask_consent,
+    _HAS_WEBHOOKS.label("webhooks"),
 )
 _LINK_QUERY = (
     select(*_LINK_COLUMNS)
@@ -174,7 +182,7 @@ def read_link(session: Session, hashed_token: str) -> Link | None:
         return None
     (invitation_id, customer_id, locale, expires_at, opened_at, responded_at, cycle_id,
      cycle_status, closes_at, month, version_id, version_created_at, contract_id, number,
-     provider_id, owner_id, complaint_hours, rule_id, *rule) = row  # fmt: skip
+     provider_id, owner_id, complaint_hours, rule_id, *rule, webhooks) = row  # fmt: skip
     rules = RuleSet()
     if rule_id is not None:
         enabled, nps_max, rating_max, themes, ask_consent = rule
@@ -182,7 +190,7 @@ def read_link(session: Session, hashed_token: str) -> Link | None:
     return Link(
         invitation_id, customer_id, locale, expires_at, opened_at, responded_at, cycle_id,
         cycle_status, closes_at, month, version_id, version_created_at, contract_id, number,
-        provider_id, owner_id, complaint_hours, rules,
+        provider_id, owner_id, complaint_hours, rules, bool(webhooks),
     )  # fmt: skip
 
 

@@ -16,6 +16,7 @@ from surveyapp.models import (
     AuditEvent,
     FollowupCase,
     FollowupRule,
+    OutboxEvent,
     Response,
     ResponseConsent,
     WebhookDelivery,
@@ -78,11 +79,21 @@ def test_the_due_time_follows_the_contracts_complaint_hours_and_shows_in_its_tim
     assert (due.day, due.hour, due.tzname()) == (1, 1, "EST")  # 24 elapsed hours, 23 on the wall
 
 
+def _subscribe(session, world, events="response.submitted case.opened"):
+    endpoint = WebhookEndpoint(organization_id=world["contract"].provider_id,
+                               url="https://hooks.example/x", events=events)  # fmt: skip
+    endpoint.set_secret("s")
+    session.add(endpoint)
+    session.commit()
+
+
 def test_a_failure_in_the_transaction_stores_neither_response_nor_case(session, world, monkeypatch):
     import surveyapp.followup.cases as cases
 
     def broken(*args, **kwargs):
         raise RuntimeError("outbox down")
+
+    _subscribe(session, world)
 
     monkeypatch.setattr(cases, "enqueue", broken)
     monkeypatch.setattr("surveyapp.survey.intake.open_cases", cases.open_cases)
@@ -93,14 +104,15 @@ def test_a_failure_in_the_transaction_stores_neither_response_nor_case(session, 
 
 
 def test_the_outbox_rows_are_written_with_the_response(session, world):
-    endpoint = WebhookEndpoint(organization_id=world["contract"].provider_id, url="https://hooks.example/x",
-                               events="response.submitted case.opened")  # fmt: skip
-    endpoint.set_secret("s")
-    session.add(endpoint)
-    session.commit()
+    _subscribe(session, world)
     submit(session, world, RESP=1, NPS=2)
     types = session.scalars(select(WebhookDelivery)).all()
     assert sorted(d.event.type for d in types) == ["case.opened", "response.submitted"]
+
+
+def test_without_webhook_endpoints_no_outbox_rows_are_written(session, world):
+    submit(session, world, RESP=1, NPS=2)
+    assert session.scalar(select(func.count(OutboxEvent.id))) == 0
 
 
 def test_rules_edited_by_an_admin_apply_to_the_next_response(session, world):
