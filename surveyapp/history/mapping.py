@@ -75,13 +75,18 @@ def match_question(
 ) -> str | None:
     """The question code a header names: by text or code, ``CODE[SUBCODE]`` by the subcode
     (LimeSurvey's array rows), and for the ``multiple`` choice questions also one column per
-    option, ``CODE[SQ001]`` or ``question text [option]`` (not the ``[other]`` text column)."""
+    option: ``CODE[SQ001]``, ``question text [option]`` (not the ``[other]`` text column), or
+    腾讯问卷's ``N.question text:option``."""
     key = header_key(header)
     if key in index:
         return index[key]
     raw = header.strip().casefold()
     if raw in index:
         return index[raw]
+    if ":" in raw:
+        code = index.get(header_key(raw.rpartition(":")[0]))
+        if code in multiple:
+            return code
     if raw.endswith("]") and "[" in raw:
         cut = raw.rindex("[")
         inner = raw[cut + 1 : -1].strip()

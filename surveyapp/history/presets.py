@@ -1,17 +1,26 @@
 """Export layouts of the survey tools providers come from, and their answer labels.
 
-What each preset knows (checked against public samples; see README, "History import"):
+What each preset knows (checked against public samples; README, "History import", names them):
 
 - ``wjx`` (问卷星, "按文本/按分数导出" to Excel or CSV): ``序号`` (the response number),
   ``提交答卷时间`` (``2025/3/5 14:22:01``), then ``所用时间``, ``来源``, ``来源详情``, ``来自IP``,
   and one column per question headed ``1、question text``; a multiple-choice answer joins its
-  options with ``┋``; an answer is the option text or, exported by score, its score.
-- ``tencent`` (腾讯问卷): ``编号``, ``开始答题时间``, ``结束答题时间``, ``答题时长``, location,
-  user and nickname columns, then one column per question.
+  options with ``┋``, text typed into an option's box follows it as ``〖...〗``, a skipped
+  question reads ``(跳过)``; an answer is the option text or, exported by score, its score.
+  Exported by option number, a multiple-choice question is one column per option,
+  ``第4题(option)`` with 1 / 0, a matrix row is ``第3题(row)``, and -2 / -3 mean skipped / not
+  shown.
+- ``tencent`` (腾讯问卷, CSV): ``编号``, ``开始答题时间``, ``结束答题时间`` (``02-Sep-2020
+  07:44:08``), ``答题时长`` (seconds), ``地理位置国家和地区``, ``地理位置省``, ``地理位置市``,
+  ``用户类型``, ``用户标识`` (a WeChat openid), ``昵称``, ``自定义字段``, then one column per
+  question headed ``1.question text``; a choice answer is the option text after its letter
+  (``A.发现了问题``); a question with several parts repeats its header (``2.日期:请选择``).
 - ``limesurvey`` (Responses → Export, CSV): ``id``, ``submitdate``, ``lastpage``,
   ``startlanguage``, ``seed``, ``startdate``, ``datestamp`` with code headings (``Response ID``,
   ``Date submitted`` ... with full headings), then one column per question code
-  (``CODE[SUBCODE]`` for array rows); answers as codes (``A1`` .. ``A5``) or as full answers.
+  (``CODE[SUBCODE]`` for array rows and for each option of a multiple-choice question, ticked
+  ``Y``, full answers ``Yes`` / ``No``); answers as codes (``A1`` .. ``A5``, ``AO01``) or as
+  full answers.
 - ``spreadsheet``: anything else with a header line.
 """
 
@@ -44,7 +53,7 @@ SATISFACTION_LABELS = {
 LIMESURVEY_CODES = {f"A{n}": n for n in range(1, 6)} | {f"AO{n:02d}": n for n in range(1, 6)}
 
 CONTACT_WORDS = {
-    "name": ("姓名", "名字", "称呼", "联系人", "name", "full name"),
+    "name": ("姓名", "名字", "称呼", "联系人", "昵称", "name", "full name"),
     "mobile": ("手机", "手机号", "手机号码", "电话", "联系电话", "联系方式", "mobile", "phone"),
     "email": ("邮箱", "电子邮箱", "邮件", "email", "e-mail", "mail"),
     "ref": ("客户编号", "会员号", "customer ref", "customer id"),
@@ -86,6 +95,13 @@ PRESETS = {
             "昵称",
             "自定义字段",
             "数据版本",
+            "语言",
+            "ip",
+            "ua",
+            "referrer",
+            "清洗数据结果",
+            "智能清洗数据无效概率",
+            "审核状态",
         ),  # fmt: skip
         value_map=dict(SATISFACTION_LABELS),
     ),
@@ -123,6 +139,7 @@ PRESETS = {
 }
 
 _NUMBERING = re.compile(r"^\s*(?:第\s*\d+\s*题|Q\s*\d+|\d+)\s*[、.．:：)）]?\s*", re.IGNORECASE)
+_WRAPPED = re.compile(r"[(（][^()（）]*[)）]")
 _TYPE_HINT = re.compile(r"[(（](?:单选题|多选题|填空题|量表题|矩阵题|评分题|必答|选填)[)）]\s*$")
 
 
@@ -130,6 +147,8 @@ def header_key(header: str) -> str:
     """A header reduced for matching: numbering, type hints and closing punctuation dropped."""
     text = _TYPE_HINT.sub("", header.strip())
     text = _NUMBERING.sub("", text, count=1) if not text.isdigit() else text
+    if _WRAPPED.fullmatch(text):  # 问卷星's matrix row 第3题(row) once the number is gone
+        text = text[1:-1]
     return text.strip().rstrip("：:？?。. ").casefold()
 
 

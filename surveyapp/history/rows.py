@@ -39,6 +39,12 @@ TICKED = frozenset({"y", "yes", "1", "是", "√", "✓", "true"})
 UNTICKED = frozenset({"n", "no", "0", "否", "false"})
 SKIPPED = frozenset({"(跳过)", "（跳过）"})
 WJX_CODED_SKIPS = frozenset({"-2", "-3"})
+MONTHS = ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"]
+DAY_MON_YEAR = re.compile(
+    r"(\d{1,2})-(" + "|".join(MONTHS) + r")-(\d{4})(?:\s+(\d{1,2}:\d{2}(?::\d{2})?))?",
+    re.IGNORECASE,
+)
+LETTER_PREFIX = re.compile(r"^[A-Z]{1,2}[.．、]\s*")
 SCORE_SUFFIX = re.compile(r"\s*(?:分|points?|pts?)$", re.IGNORECASE)
 
 
@@ -140,12 +146,15 @@ class RowParser:
         return columns
 
     def _header_option(self, name: str, question: Question) -> int | None:
-        """The option a column stands for, named in brackets at the end of its header: an
-        option code, its text, or LimeSurvey's ``SQ001`` (the first option)."""
+        """The option a column stands for, named in its header in brackets (LimeSurvey,
+        问卷星) or after a colon (腾讯问卷's ``21.question:option``): an option code, its text,
+        or LimeSurvey's ``SQ001`` (the first option)."""
         keys = self.options[question.id]
-        for in_brackets, in_parentheses in reversed(HEADER_OPTION.findall(name)):
-            part = (in_brackets or in_parentheses).strip()
-            option_id = keys.get(_strip_option_text(part).casefold())
+        parts = [b or p for b, p in HEADER_OPTION.findall(name)]
+        if ":" in name:
+            parts.append(name.rpartition(":")[2])
+        for part in reversed(parts):
+            option_id = keys.get(LETTER_PREFIX.sub("", part.strip()).casefold())
             if option_id is not None:
                 return option_id
         return None
@@ -257,6 +266,9 @@ class RowParser:
 
     def _score(self, question: Question, cell: Any, text: str) -> int:
         value = self.value_map.get(text.casefold())
+        if value is None and LETTER_PREFIX.match(text):
+            text = LETTER_PREFIX.sub("", text)
+            value = self.value_map.get(text.casefold())
         if value is None:
             if isinstance(cell, (int, float)) and not isinstance(cell, bool):
                 number = float(cell)
@@ -284,7 +296,10 @@ class RowParser:
 
     def _option(self, question: Question, text: str) -> int:
         keys = self.options[question.id]
-        option_id = keys.get(_strip_option_text(text).casefold())
+        text = _strip_option_text(text)
+        option_id = keys.get(text.casefold())
+        if option_id is None and LETTER_PREFIX.match(text):
+            option_id = keys.get(LETTER_PREFIX.sub("", text).casefold())
         if option_id is None:
             raise CellError(_l("Unknown answer label %(label)s.", label=text[:50]))
         return option_id
@@ -377,6 +392,8 @@ def _from_text(text: str) -> datetime:
         raise CellError(_l("A date is required."))
     if re.fullmatch(r"\d{5}(?:\.\d+)?", text):
         return _from_serial(float(text))
+    if english := DAY_MON_YEAR.fullmatch(text):
+        text = _day_mon_year(english)
     normal = text.replace("/", "-").replace("年", "-").replace("月", "-").replace("日", " ")
     normal = normal.replace("-", "-").strip().rstrip("-").strip()
     match = DATE_RE.match(normal)
@@ -399,6 +416,13 @@ def _from_text(text: str) -> datetime:
             value.isoformat() + ("+00:00" if offset == "Z" else _colon(offset))
         )
     return value
+
+
+def _day_mon_year(match: re.Match) -> str:
+    """腾讯问卷's CSV writes ``02-Sep-2020 07:44:08``; the same as ISO text."""
+    day, month, year, time_of_day = match.groups()
+    number = MONTHS.index(month.casefold()) + 1
+    return f"{year}-{number:02d}-{int(day):02d}" + (f" {time_of_day}" if time_of_day else "")
 
 
 def _colon(offset: str) -> str:

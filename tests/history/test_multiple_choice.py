@@ -144,3 +144,28 @@ def test_a_single_choice_question_mapped_from_two_columns_is_refused(session, wo
     )
     with pytest.raises(MappingInvalid, match="CHANNEL"):
         run(session, world, data, mapping=mapping)
+
+
+def test_a_tencent_export_as_the_public_sample_lays_it_out(session, world):
+    """Letters before option texts, English month dates, options after a colon, trailing comma."""
+    letters = {5: "A.非常满意", 4: "B.满意", 3: "C.一般", 2: "D.不满意", 1: "E.非常不满意"}
+    scores = [5, 4, 4, 2]
+    data = export(
+        ["编号", "开始答题时间", "结束答题时间", "答题时长", "地理位置国家和地区", "用户标识",
+         "昵称", "1.回复速度", "2.渠道", "3.原因:账单", "3.原因:维修", ""],
+        [[str(n), f"0{n}-Sep-2025 07:44:08", f"0{n}-Sep-2025 07:45:08", "60", "中国",
+          f"o86_openid{n}", "小狮子", letters[score], "A.电话" if n % 2 else "B.在线",
+          "A.账单" if b else "", "B.维修" if r else "", ""]
+         for (n, b, r), score in zip(TICKS, scores, strict=True)],
+    )  # fmt: skip
+    mapping, summary = run(session, world, data, preset="tencent")
+    assert mapping.answers == {
+        "1.回复速度": "RESP", "2.渠道": "CHANNEL", "3.原因:账单": "TOPICS", "3.原因:维修": "TOPICS",
+    }  # fmt: skip
+    assert summary.report.problems == [] and summary.imported == 4
+    assert summary.months == ["2025-09"]
+    ratings = session.scalars(select(Answer.value).where(Answer.question_code == "RESP"))
+    assert sorted(ratings) == sorted(scores)
+    assert topics_by_response(session) == EXPECTED
+    stored = " ".join(str(v) for v in session.scalars(select(Answer.text_value)) if v)
+    assert "openid" not in stored and "小狮子" not in stored

@@ -7,11 +7,16 @@ import pytest
 
 from surveyapp.csv_import import CellError
 from surveyapp.history.formats import FileUnreadable, read_table
-from surveyapp.history.mapping import propose_mapping
+from surveyapp.history.mapping import contact_columns, propose_mapping
 from surveyapp.history.presets import detect_preset, header_key
 from surveyapp.history.rows import parse_when
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
+# The metadata columns of a public 腾讯问卷 CSV export (see README, "History import").
+TENCENT_HEADER = [
+    "编号", "开始答题时间", "结束答题时间", "答题时长", "地理位置国家和地区", "地理位置省",
+    "地理位置市", "用户类型", "用户标识", "昵称", "自定义字段", "1.回复速度", "2.渠道", "",
+]  # fmt: skip
 
 
 @pytest.mark.parametrize(
@@ -25,6 +30,7 @@ SHANGHAI = ZoneInfo("Asia/Shanghai")
         (datetime(2025, 3, 5, 14, 22), datetime(2025, 3, 5, 6, 22, tzinfo=UTC)),
         (45721.5, datetime(2025, 3, 5, 4, 0, tzinfo=UTC)),
         ("45721.5", datetime(2025, 3, 5, 4, 0, tzinfo=UTC)),
+        ("05-Mar-2025 14:22:01", datetime(2025, 3, 5, 6, 22, 1, tzinfo=UTC)),  # 腾讯问卷 CSV
     ],
 )
 def test_dates_as_the_tools_write_them(cell, utc):
@@ -44,6 +50,7 @@ def test_what_is_not_a_date(cell):
     [
         (["序号", "提交答卷时间", "所用时间", "1、回复速度"], "wjx"),
         (["编号", "开始答题时间", "结束答题时间", "答题时长", "1.回复速度"], "tencent"),
+        (TENCENT_HEADER, "tencent"),
         (["id", "submitdate", "lastpage", "startlanguage", "RESP"], "limesurvey"),
         (["Response ID", "Date submitted", "Speed of reply"], "limesurvey"),
         (["Date", "Speed of reply"], "spreadsheet"),
@@ -56,7 +63,8 @@ def test_the_preset_is_detected_from_the_header(header, preset):
 @pytest.mark.parametrize(
     ("header", "key"),
     [("1、回复速度", "回复速度"), ("Q2. Speed of reply?", "speed of reply"),
-     ("第3题 推荐意愿（单选题）", "推荐意愿"), ("3.渠道：", "渠道")],
+     ("第3题 推荐意愿（单选题）", "推荐意愿"), ("3.渠道：", "渠道"),
+     ("第3题(回复速度)", "回复速度")],
 )  # fmt: skip
 def test_numbering_and_type_hints_are_ignored_when_matching(header, key):
     assert header_key(header) == key
@@ -76,3 +84,10 @@ def test_an_empty_file_is_unreadable():
         read_table(b"")
     with pytest.raises(FileUnreadable):
         read_table(b"PK\x03\x04broken")
+
+
+def test_the_proposed_tencent_mapping_leaves_its_metadata_and_nickname_unmapped(world):
+    mapping = propose_mapping(TENCENT_HEADER, world["version"], preset="tencent")
+    assert (mapping.date_column, mapping.id_column) == ("结束答题时间", "编号")
+    assert mapping.answers == {"1.回复速度": "RESP", "2.渠道": "CHANNEL"}
+    assert contact_columns(TENCENT_HEADER, mapping) == {"昵称": "name"}
