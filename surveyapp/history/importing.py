@@ -27,7 +27,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import func, insert, select, text
+from sqlalchemy import func, select, text
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -162,35 +162,23 @@ def _write(
     cycles = _cycles_for(session, contract, version, months)
     columns = [(q.id, q.code, str(q.type)) for q in parser.questions]
     ids = _reserve_response_ids(session, len(rows))
-    statement = insert(Response.__table__)
+    dialect = session.connection().dialect
+    stamp = Response.__table__.c.submitted_at.type.dialect_impl(dialect).bind_processor(dialect)
     for start in range(0, len(rows), BATCH):
         chunk = rows[start : start + BATCH]
         chunk_ids = ids[start : start + BATCH]
-        session.execute(
-            statement,
-            [
-                {
-                    "id": response_id,
-                    "invitation_id": None,
-                    "cycle_id": cycles[row.month],
-                    "contract_id": contract.id,
-                    "month": row.month,
-                    "survey_version_id": version.id,
-                    "submitted_at": row.submitted_at,
-                    "locale": "zh_CN",
-                    "seconds_taken": None,
-                    "source": source,
-                    "source_id": row.source_id,
-                }
-                for response_id, row in zip(chunk_ids, chunk, strict=True)
-            ],
-        )
+        responses = [
+            (response_id, cycles[row.month], contract.id, row.month, version.id,
+             stamp(row.submitted_at), "zh_CN", source, row.source_id)
+            for response_id, row in zip(chunk_ids, chunk, strict=True)
+        ]  # fmt: skip
+        _insert_rows(session, Response.__tablename__, RESPONSE_COLUMNS, responses)
         answers = [
             answer
             for response_id, row in zip(chunk_ids, chunk, strict=True)
             for answer in _answer_tuples(response_id, row, columns, contract.id)
         ]
-        _insert_answers(session, answers)
+        _insert_rows(session, Answer.__tablename__, ANSWER_COLUMNS, answers)
     _store_contacts(session, contract, rows)
     for month in months:
         store_answer_counts(session, contract.id, month)
@@ -225,26 +213,30 @@ def _reserve_response_ids(session: Session, n: int) -> list[int]:
     return list(range(first, first + n))
 
 
+RESPONSE_COLUMNS = (
+    "id", "cycle_id", "contract_id", "month", "survey_version_id", "submitted_at", "locale",
+    "source", "source_id",
+)  # fmt: skip
 ANSWER_COLUMNS = (
     "response_id", "question_id", "contract_id", "month", "question_code", "kind", "seq",
     "value", "option_id", "text_value",
 )  # fmt: skip
 
 
-def _insert_answers(session: Session, answers: list[tuple]) -> None:
+def _insert_rows(session: Session, table: str, columns: tuple[str, ...], rows: list[tuple]) -> None:
     """Plain DB-API ``executemany`` of ready tuples on the session's connection (same
-    transaction): SQLAlchemy's per-row parameter processing cost as much as SQLite's insert."""
-    if not answers:
+    transaction): SQLAlchemy's per-row parameter processing cost as much as SQLite's insert.
+    Values are already in the driver's form (``submitted_at`` through its column type)."""
+    if not rows:
         return
     connection = session.connection()
     mark = "?" if connection.dialect.paramstyle == "qmark" else "%s"
     statement = (
-        f"INSERT INTO {Answer.__tablename__} ({', '.join(ANSWER_COLUMNS)}) "
-        f"VALUES ({', '.join([mark] * len(ANSWER_COLUMNS))})"
+        f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({', '.join([mark] * len(columns))})"
     )
     cursor = connection.connection.driver_connection.cursor()
     try:
-        cursor.executemany(statement, answers)
+        cursor.executemany(statement, rows)
     finally:
         cursor.close()
 

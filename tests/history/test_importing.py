@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from collections import Counter
+from datetime import UTC
+from zoneinfo import ZoneInfo
 
 import pandas as pd
 import pytest
@@ -120,6 +122,18 @@ def test_imported_months_get_closed_historical_cycles_and_no_invitations(session
         select(func.sum(AnswerCount.n)).where(AnswerCount.question_code == "RESP")
     )
     assert stored == 24
+
+
+def test_submitted_times_are_stored_as_the_models_store_them(session, world):
+    """Rows written by plain executemany compare equal to the same instant bound by SQLAlchemy
+    (on SQLite the stored text must match the column type's format to the microsecond)."""
+    rows = responses(3, seed=6)
+    run(session, world, wjx_csv(rows, "gbk"), preset="wjx")
+    shanghai = ZoneInfo("Asia/Shanghai")
+    for row in rows:
+        instant = row.at.replace(tzinfo=shanghai).astimezone(UTC)
+        found = session.scalar(select(Response.source_id).where(Response.submitted_at == instant))
+        assert found == str(row.number)
 
 
 def test_reimporting_the_same_file_adds_nothing(session, world):
