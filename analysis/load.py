@@ -34,6 +34,7 @@ __all__ = [
     "ContractTerms",
     "live_counts",
     "month_answer_counts",
+    "month_funnel",
     "month_pair_counts",
     "read_answers",
     "read_comment_scores",
@@ -44,6 +45,7 @@ __all__ = [
     "read_pair_counts",
     "read_questions",
     "read_targets",
+    "read_theme_records",
     "read_tickets",
 ]
 
@@ -88,15 +90,15 @@ answer_pair_counts = sa.table(
     "answer_pair_counts", _c("contract_id"), _c("month"), _c("target_code"), _c("question_code"),
     _c("value"), _c("target_value"), _c("n"),
 )  # fmt: skip
+month_summaries = sa.table(
+    "month_summaries", _c("contract_id"), _c("month"), _c("invited"), _c("opened"),
+    _c("answered"), _c("comment_themes", sa.JSON()),
+)  # fmt: skip
 
 TABLES = (
     answers, responses, cycles, invitations, questions, tickets, answer_counts,
-    dimension_targets, contracts,
+    answer_pair_counts, month_summaries, dimension_targets, contracts,
 )  # fmt: skip
-OPTIONAL_TABLES = (answer_pair_counts,)
-"""Tables read when the database has them: ``answer_pair_counts`` holds a closed cycle's joint
-counts of each rating with the overall rating (see :func:`month_pair_counts`); without it the
-pairs are counted live."""
 
 
 @dataclass(frozen=True)
@@ -222,15 +224,7 @@ def _live_pair_counts(
     keys = (rating.c.month, rating.c.question_code, rating.c.value, overall.c.value)
     statement = (
         sa.select(*keys, sa.func.count())
-        .select_from(
-            overall.join(
-                rating,
-                sa.and_(
-                    rating.c.response_id == overall.c.response_id,
-                    rating.c.month == overall.c.month,
-                ),
-            )
-        )
+        .select_from(overall.join(rating, rating.c.response_id == overall.c.response_id))
         .where(
             overall.c.contract_id == contract_id,
             overall.c.month.in_(list(months)),
@@ -262,9 +256,7 @@ def month_pair_counts(
 def _stored_pair_months(
     conn: Connection, contract_id: int, months: Sequence[str], target_code: str
 ) -> pd.DataFrame:
-    """Stored pair counts of the closed cycles among ``months`` (empty without the table)."""
-    if not sa.inspect(conn).has_table(answer_pair_counts.name):
-        return pd.DataFrame([], columns=list(PAIR_COLUMNS))
+    """Stored pair counts of the closed cycles among ``months``."""
     stored = answer_pair_counts
     statement = (
         sa.select(
@@ -301,8 +293,8 @@ def read_pair_counts(
     ``question_code`` the score ``value`` and the target question (the overall satisfaction
     rating) the score ``target_value``. The input of :func:`analysis.drivers.dimension_importance`.
 
-    A closed cycle's counts come from ``answer_pair_counts`` when the database has that table
-    and rows for the month (stored at cycle close from :func:`month_pair_counts`); every other
+    A closed cycle's counts come from ``answer_pair_counts`` when it has rows for the month
+    (stored at cycle close from :func:`month_pair_counts`); every other
     month is counted live: the target question's answers of the month (an index range of
     ``(contract_id, month, question_code, value)``) joined to the other ratings of the same
     responses.
@@ -432,8 +424,63 @@ def read_tickets(
     return frame
 
 
+def _closed_summaries(conn: Connection, contract_id: int, months: Sequence[str], *columns):
+    """``month_summaries`` rows of the contract's closed cycles among ``months``."""
+    join = month_summaries.join(
+        cycles,
+        sa.and_(
+            cycles.c.contract_id == month_summaries.c.contract_id,
+            cycles.c.month == month_summaries.c.month,
+        ),
+    )
+    return conn.execute(
+        sa.select(month_summaries.c.month, *(month_summaries.c[name] for name in columns))
+        .select_from(join)
+        .where(
+            month_summaries.c.contract_id == contract_id,
+            month_summaries.c.month.in_(list(months)),
+            cycles.c.status == "closed",
+        )
+    ).fetchall()
+
+
 def read_funnel(conn: Connection, contract_id: int, months: Sequence[str]) -> pd.DataFrame:
-    """Invitations per month: ``month, invited, opened, answered`` (sent, opened, responded)."""
+    """Invitations per month: ``month, invited, opened, answered`` (sent, opened, responded).
+
+    A closed cycle's figures come from ``month_summaries`` (stored at cycle close from
+    :func:`month_funnel`); other months are counted from the invitations.
+    """
+    stored = _closed_summaries(conn, contract_id, months, "invited", "opened", "answered")
+    live = sorted(set(months) - {row[0] for row in stored})
+    rows = [tuple(row) for row in stored]
+    if live:
+        rows += [tuple(row) for row in _live_funnel(conn, contract_id, live)]
+    frame = pd.DataFrame(rows, columns=["month", "invited", "opened", "answered"])
+    grid = pd.DataFrame({"month": list(months)})
+    merged = grid.merge(frame, on="month", how="left")
+    return merged.fillna(0).astype({"invited": "int64", "opened": "int64", "answered": "int64"})
+
+
+def month_funnel(conn: Connection, contract_id: int, month: str) -> tuple[int, int, int]:
+    """The month's ``(invited, opened, answered)`` counted from the invitations (what a closing
+    cycle stores in ``month_summaries``)."""
+    rows = _live_funnel(conn, contract_id, [month])
+    return (0, 0, 0) if not rows else tuple(int(v) for v in rows[0][1:])
+
+
+def read_theme_records(
+    conn: Connection, contract_id: int, months: Sequence[str]
+) -> dict[str, dict]:
+    """Stored comment keywords and themes of the contract's closed months among ``months``:
+    ``{month: records}`` (see :meth:`analysis.ThemeSummary.from_records`)."""
+    return {
+        row[0]: row[1]
+        for row in _closed_summaries(conn, contract_id, months, "comment_themes")
+        if row[1] is not None
+    }
+
+
+def _live_funnel(conn: Connection, contract_id: int, months: Sequence[str]):
     statement = (
         sa.select(
             cycles.c.month,
@@ -445,10 +492,7 @@ def read_funnel(conn: Connection, contract_id: int, months: Sequence[str]) -> pd
         .where(cycles.c.contract_id == contract_id, cycles.c.month.in_(list(months)))
         .group_by(cycles.c.month)
     )
-    frame = _frame(conn, statement, ("month", "invited", "opened", "answered"))
-    grid = pd.DataFrame({"month": list(months)})
-    merged = grid.merge(frame, on="month", how="left")
-    return merged.fillna(0).astype({"invited": "int64", "opened": "int64", "answered": "int64"})
+    return conn.execute(statement).fetchall()
 
 
 def read_questions(conn: Connection, contract_id: int) -> pd.DataFrame:

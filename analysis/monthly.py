@@ -35,6 +35,7 @@ __all__ = [
     "analyse_month",
     "item_effect",
     "load_month_inputs",
+    "month_comment_themes",
     "monthly_analysis",
     "portfolio_scores",
 ]
@@ -45,7 +46,9 @@ class MonthInputs:
     """Everything :func:`analyse_month` reads, as frames (see :mod:`analysis.frames`).
 
     ``counts`` covers the trend window, ``comments`` and ``comment_scores`` the month and the
-    one before, ``tickets`` the trend window, ``funnel`` one row per window month.
+    one before (those of them without ``stored_themes``), ``tickets`` the trend window,
+    ``funnel`` one row per window month. ``stored_themes`` holds the keywords and themes
+    stored for closed months (``None`` when there are none); their comments are not read.
     """
 
     contract_id: int
@@ -60,6 +63,7 @@ class MonthInputs:
     comment_scores: pd.DataFrame
     tickets: pd.DataFrame
     funnel: pd.DataFrame
+    stored_themes: ThemeSummary | None = None
 
 
 @dataclass(frozen=True)
@@ -147,7 +151,8 @@ def load_month_inputs(
     terms = terms or load.read_contract_terms(conn, contract_id)
     overall = _overall_code(questions, overall_dimension)
     text_codes = questions.loc[questions["kind"] == "text", "question_code"].tolist()
-    recent = list(months[-2:])
+    stored_themes = load.read_theme_records(conn, contract_id, months[-2:])
+    recent = [m for m in months[-2:] if m not in stored_themes]
     start, end = _month_bounds(months, terms.timezone)
     pairs = (
         load.read_pair_counts(conn, contract_id, [month], overall)
@@ -167,7 +172,24 @@ def load_month_inputs(
         comment_scores=load.read_comment_scores(conn, contract_id, recent, text_codes),
         tickets=load.read_tickets(conn, contract_id, start, end),
         funnel=load.read_funnel(conn, contract_id, months),
+        stored_themes=(
+            ThemeSummary.from_records([stored_themes[m] for m in sorted(stored_themes)])
+            if stored_themes
+            else None
+        ),
     )
+
+
+def month_comment_themes(
+    comments: pd.DataFrame,
+    comment_scores: pd.DataFrame,
+    questions: pd.DataFrame,
+    names: tuple[str, ...] = (),
+) -> ThemeSummary:
+    """Comment keywords, themes and masked examples of the given comments (what a closing
+    cycle stores for its month, and what the analysis computes for months without it)."""
+    groups = comment_groups(comments, comment_scores, questions)
+    return comment_themes(comments, groups, names=names)
 
 
 def _last_day(month: str) -> date:
@@ -223,8 +245,9 @@ def analyse_month(
     )
     rate = response_rate(funnel.answered, funnel.invited)
     drivers = key_drivers(dimension_importance(inputs.pairs, questions), scores, targets)
-    groups = comment_groups(inputs.comments, inputs.comment_scores, questions)
-    themes = comment_themes(inputs.comments, groups, names=names)
+    themes = month_comment_themes(inputs.comments, inputs.comment_scores, questions, names)
+    if inputs.stored_themes is not None:
+        themes = ThemeSummary.concat([inputs.stored_themes, themes])
     terms = inputs.terms
     sla = sla_compliance(
         inputs.tickets, now=now or datetime.now(UTC), months=months,

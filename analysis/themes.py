@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import logging
 import re
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from functools import cache, lru_cache
 from importlib import resources
@@ -163,6 +164,54 @@ class ThemeSummary:
     keywords: pd.DataFrame
     themes: pd.DataFrame
     examples: pd.DataFrame
+
+    def to_records(self) -> dict[str, dict[str, list]]:
+        """The four frames as JSON-ready ``{name: {"columns": [...], "data": [[...], ...]}}``
+        (what a closed month's ``month_summaries.comment_themes`` holds)."""
+        return {
+            name: {
+                "columns": list(columns),
+                "data": getattr(self, name)[list(columns)].astype(object).values.tolist(),
+            }
+            for name, columns in SUMMARY_COLUMNS.items()
+        }
+
+    @classmethod
+    def from_records(cls, records: Sequence[Mapping[str, Mapping[str, list]]]) -> ThemeSummary:
+        """One summary from the stored records of one or more months (see :meth:`to_records`)."""
+        frames = {}
+        for name, columns in SUMMARY_COLUMNS.items():
+            rows = [row for record in records for row in record[name]["data"]]
+            frames[name] = pd.DataFrame(rows, columns=list(columns)).astype(_SUMMARY_TYPES[name])
+        return cls(**frames)
+
+    @classmethod
+    def concat(cls, parts: Sequence[ThemeSummary]) -> ThemeSummary:
+        """The summaries of different months as one (rows in month order)."""
+        return cls(
+            **{
+                name: pd.concat(
+                    [getattr(part, name)[list(columns)] for part in parts], ignore_index=True
+                )
+                .astype(_SUMMARY_TYPES[name])
+                .sort_values("month", kind="stable", ignore_index=True)
+                for name, columns in SUMMARY_COLUMNS.items()
+            }
+        )
+
+
+SUMMARY_COLUMNS = {
+    "comments": ("month", "group", "n"),
+    "keywords": ("month", "group", "keyword", "comments", "share"),
+    "themes": ("month", "group", "theme", "comments", "share", "label_zh", "label_en"),
+    "examples": ("month", "group", "theme", "text"),
+}
+_SUMMARY_TYPES = {
+    "comments": {"n": "int64"},
+    "keywords": {"comments": "int64", "share": "float64"},
+    "themes": {"comments": "int64", "share": "float64"},
+    "examples": {},
+}
 
 
 def comment_themes(

@@ -23,7 +23,7 @@ from analysis import monthly_analysis
 
 from . import demo_content as content
 from .action_items.board import record_effects, save_proposals
-from .cycles.aggregates import store_answer_counts
+from .cycles.aggregates import store_month_aggregates
 from .cycles.calendar import cycle_window, parse_month, shift_month
 from .models import (
     Answer,
@@ -152,7 +152,7 @@ def build_demo(
             summary.tickets += _tickets(
                 session, contract, spec, month, rng, last=index == MONTHS - 1
             )
-            store_answer_counts(session, contract.id, month)
+            store_month_aggregates(session, contract.id, month)
         _action_items(session, contract, months[-3:], owner, rng)
         summary.contracts += 1
     version.frozen_at = utcnow()

@@ -1,24 +1,36 @@
-"""Store a closed month's answer counts (DESIGN.md section 5: dashboards read these rows)."""
+"""Store a closed month's aggregates (DESIGN.md section 5: dashboards read these rows).
+
+What a closed cycle's dashboards, trends and reports need is stored when it closes, and rebuilt
+after a late correction or a history import: answer counts, rating x overall pair counts, the
+invitation funnel, and the comment keywords and themes (examples masked, known customer names
+included). Only the open month is computed live.
+"""
 
 from __future__ import annotations
 
 from sqlalchemy import delete, func, insert, select
 from sqlalchemy.orm import Session
 
-from ..models import Answer, AnswerCount
+from analysis.load import (
+    month_funnel,
+    month_pair_counts,
+    read_comment_scores,
+    read_comments,
+    read_questions,
+)
+from analysis.monthly import month_comment_themes
+
+from ..customers.names import customer_names
+from ..models import Answer, AnswerCount, AnswerPairCount, MonthSummary, utcnow
+
+OVERALL_DIMENSION = "overall"
 
 
-def store_answer_counts(session: Session, contract_id: int, month: str) -> None:
-    """Replace the stored counts of one contract and month by a fresh GROUP BY of its answers.
-
-    Only scored answers (ratings and NPS) are counted. Safe to run again after a late
-    correction or a history import.
-    """
-    session.execute(
-        delete(AnswerCount).where(
-            AnswerCount.contract_id == contract_id, AnswerCount.month == month
-        )
-    )
+def store_month_aggregates(session: Session, contract_id: int, month: str) -> None:
+    """Replace the stored aggregates of one contract and month by fresh ones from its answers
+    and invitations. Safe to run again (late correction, history import, backfill)."""
+    for model in (AnswerCount, AnswerPairCount, MonthSummary):
+        session.execute(delete(model).where(model.contract_id == contract_id, model.month == month))
     counts = (
         select(Answer.contract_id, Answer.month, Answer.question_code, Answer.value, func.count())
         .where(Answer.contract_id == contract_id, Answer.month == month, Answer.value.is_not(None))
@@ -29,3 +41,35 @@ def store_answer_counts(session: Session, contract_id: int, month: str) -> None:
             ["contract_id", "month", "question_code", "value", "n"], counts
         )
     )
+    conn = session.connection()
+    questions = read_questions(conn, contract_id)
+    overall = questions.loc[
+        (questions["kind"] == "rating") & (questions["dimension"] == OVERALL_DIMENSION),
+        "question_code",
+    ]
+    if not overall.empty:
+        pairs = month_pair_counts(conn, contract_id, month, str(overall.iloc[0]))
+        if len(pairs):
+            session.execute(insert(AnswerPairCount), pairs.to_dict("records"))
+    text_codes = questions.loc[questions["kind"] == "text", "question_code"].tolist()
+    comments = read_comments(conn, contract_id, [month], text_codes)
+    names = customer_names(session, contract_id) if len(comments) else ()
+    themes = month_comment_themes(
+        comments, read_comment_scores(conn, contract_id, [month], text_codes), questions, names
+    )
+    invited, opened, answered = month_funnel(conn, contract_id, month)
+    session.add(
+        MonthSummary(
+            contract_id=contract_id,
+            month=month,
+            invited=invited,
+            opened=opened,
+            answered=answered,
+            comment_themes=themes.to_records(),
+            built_at=utcnow(),
+        )
+    )
+    session.flush()
+
+
+store_answer_counts = store_month_aggregates  # the history import's name for it, until renamed

@@ -28,7 +28,7 @@ from ..models import (
     SurveyVersion,
     User,
 )
-from .aggregates import store_answer_counts
+from .aggregates import store_month_aggregates
 from .calendar import cycle_window, parse_month
 from .links import Links
 
@@ -171,7 +171,8 @@ def _open(
 def close_cycle(
     session: Session, cycle: Cycle, *, now: datetime, actor: User | None = None
 ) -> bool:
-    """Close ``cycle``: links expire now, the answer counts are stored. False if already closed."""
+    """Close ``cycle``: links expire now, the month's aggregates are stored. False if already
+    closed."""
     if cycle.status == CycleStatus.CLOSED:
         return False
     cycle.status, cycle.closed_at = CycleStatus.CLOSED, now
@@ -180,7 +181,7 @@ def close_cycle(
         .where(Invitation.cycle_id == cycle.id, Invitation.expires_at > now)
         .values(expires_at=now)
     )
-    store_answer_counts(session, cycle.contract_id, cycle.month)
+    store_month_aggregates(session, cycle.contract_id, cycle.month)
     audit.record(
         session,
         "cycle.closed",

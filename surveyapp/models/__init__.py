@@ -1,7 +1,7 @@
 """Every model, imported here so Alembic and the application see one metadata."""
 
 from .action_items import ActionItem, ActionStatus, Effect, Priority
-from .aggregates import AnswerCount
+from .aggregates import AnswerCount, AnswerPairCount, MonthSummary
 from .audit import AuditEvent
 from .base import Base, utcnow
 from .contracts import Clause, Contract, ContractStatus, DimensionTarget
@@ -31,6 +31,7 @@ __all__ = [
     "AlertPreference",
     "Answer",
     "AnswerCount",
+    "AnswerPairCount",
     "ApiToken",
     "AuditEvent",
     "AutopilotStep",
@@ -51,6 +52,7 @@ __all__ = [
     "FollowupRule",
     "ImportMapping",
     "Invitation",
+    "MonthSummary",
     "Organization",
     "OrgKind",
     "OutboxEvent",

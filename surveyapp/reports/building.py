@@ -37,8 +37,9 @@ from analysis import (
 )
 
 from .. import audit
+from ..customers.names import customer_names
 from ..cycles.calendar import month_bounds, parse_month, shift_month
-from ..models import ActionItem, Contract, Customer, Cycle, CycleStatus, Report, User, utcnow
+from ..models import ActionItem, Contract, Cycle, CycleStatus, Report, User, utcnow
 from . import content
 from .pdf import chart_server, render_pdf
 
@@ -77,6 +78,11 @@ def inputs_version(inputs: MonthInputs, items: list[ActionItem]) -> str:
                  "tickets", "funnel"):  # fmt: skip
         digest.update(name.encode())
         digest.update("\n".join(_frame_digest(getattr(inputs, name))).encode("utf-8"))
+    if inputs.stored_themes is not None:
+        for name in ("comments", "keywords", "themes", "examples"):
+            digest.update(f"stored_themes.{name}".encode())
+            frame = getattr(inputs.stored_themes, name)
+            digest.update("\n".join(_frame_digest(frame)).encode("utf-8"))
     digest.update(json.dumps([inputs.month, list(inputs.months), repr(inputs.terms)]).encode())
     rows = sorted(
         (i.id, i.month, i.key, i.status, i.effect or "", str(i.closed_at), i.title) for i in items
@@ -89,12 +95,6 @@ def _due_by(contract: Contract, month: str) -> date:
     """The last day before the next cycle opens: when the month's proposals are due."""
     year, mon = parse_month(shift_month(month, 1))
     return date(year, mon, contract.survey_open_day) - timedelta(days=1)
-
-
-def _customer_names(session: Session, contract_id: int) -> tuple[str, ...]:
-    """The contract's customer names, so the analysis masks them wherever a comment has one."""
-    customers = session.scalars(select(Customer).where(Customer.contract_id == contract_id))
-    return tuple(n for c in customers if (n := c.reveal_contact().name))
 
 
 @dataclass(frozen=True)
@@ -114,7 +114,7 @@ def _analyse(session: Session, cycle: Cycle, locale: str, now: datetime) -> _Mon
     analysis = analyse_month(
         inputs, now=now, due_by=_due_by(contract, cycle.month),
         labels=LABELS_EN if english else LABELS_ZH, texts=TEXTS_EN if english else TEXTS_ZH,
-        names=_customer_names(session, contract.id),
+        names=customer_names(session, contract.id),
     )  # fmt: skip
     start, end = month_bounds(cycle.month, contract.timezone)
     items = content.report_items(analysis, stored, start, end)
