@@ -17,6 +17,7 @@ from flask_babel import force_locale
 from sqlalchemy import select
 
 from .. import audit
+from ..cycles.aggregates import store_month_aggregates
 from ..cycles.calendar import cycle_window, month_of
 from ..cycles.lifecycle import CycleError, close_cycle, find_cycle, open_cycle
 from ..cycles.links import Links, links_csv
@@ -231,10 +232,37 @@ def export_links_command(number, month, output) -> None:
     click.echo(f"Wrote {rows} links to {output}.")
 
 
+@click.command("rebuild-aggregates")
+@with_appcontext
+@click.option("--contract", "number", help="Contract number (合同编号); default: every contract.")
+@click.option("--month", help="Survey month YYYY-MM; default: every closed month.")
+def rebuild_aggregates_command(number, month) -> None:
+    """Rebuild the stored aggregates of closed months (counts, driver pairs, funnel, comment
+    themes): after an upgrade that adds one, or a correction made in the database."""
+    query = (
+        select(Cycle)
+        .where(Cycle.status == CycleStatus.CLOSED)
+        .order_by(Cycle.contract_id, Cycle.month)
+    )
+    if number:
+        query = query.where(Cycle.contract_id == _contract(number).id)
+    if month:
+        query = query.where(Cycle.month == month)
+    cycles = list(db.session.scalars(query))
+    if not cycles:
+        raise click.UsageError("no closed survey month matches")
+    for done, cycle in enumerate(cycles, start=1):
+        store_month_aggregates(db.session, cycle.contract_id, cycle.month)
+        db.session.commit()  # month by month: an interrupted run keeps what it rebuilt
+        click.echo(f"{_label(cycle)}: rebuilt ({done}/{len(cycles)}).")
+    click.echo(f"Summary: {len(cycles)} months rebuilt.")
+
+
 COMMANDS = [
     open_cycle_command,
     send_invitations_command,
     remind_command,
     close_cycle_command,
     export_links_command,
+    rebuild_aggregates_command,
 ]

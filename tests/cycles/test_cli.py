@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import csv
+from datetime import date
 
-from sqlalchemy import func, select
+from sqlalchemy import delete, func, select
 
 from surveyapp.models import Cycle, Invitation
 
@@ -85,3 +86,36 @@ def test_a_closed_month_cannot_be_reopened(mail_app, contract):
         mail_app, "open-cycle", "--contract", contract.number, "--month", "2026-12", "--now", NOW
     )
     assert result.exit_code == 1 and "is closed" in result.output
+
+
+def test_rebuild_aggregates_restores_what_closing_stored(app, session):
+    from surveyapp.demo import build_demo
+    from surveyapp.extensions import db
+    from surveyapp.models import AnswerCount, AnswerPairCount, MonthSummary
+
+    with app.app_context():
+        build_demo(db.session, seed=3, today=date(2026, 11, 25))
+
+    def stored():
+        session.expire_all()
+        return {
+            model.__tablename__: sorted(
+                tuple(getattr(row, c.key) for c in model.__table__.columns if c.key != "built_at")
+                for row in session.scalars(select(model))
+            )
+            for model in (AnswerCount, AnswerPairCount, MonthSummary)
+        }
+
+    before = stored()
+    assert all(before.values())
+    for model in (AnswerCount, AnswerPairCount, MonthSummary):
+        session.execute(delete(model))
+    session.commit()
+
+    one = _run(app, "rebuild-aggregates", "--contract", "HX-2025-001", "--month", "2026-10")
+    assert one.exit_code == 0 and "HX-2025-001 2026-10: rebuilt (1/1)." in one.output
+    every = _run(app, "rebuild-aggregates")
+    assert every.exit_code == 0 and "Summary: 36 months rebuilt." in every.output
+    assert stored() == before
+    none = _run(app, "rebuild-aggregates", "--month", "2030-01")
+    assert none.exit_code != 0 and "no closed survey month matches" in none.output
