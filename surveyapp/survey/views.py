@@ -22,19 +22,18 @@ from flask import (
     url_for,
 )
 from itsdangerous import BadSignature, URLSafeTimedSerializer
-from markupsafe import Markup
 from sqlalchemy import bindparam, select, update
-from werkzeug.datastructures import MultiDict
 
 from ..access import public
 from ..extensions import db
 from ..followup.consent import read_consent
-from ..i18n import LOCALES, current_locale
+from ..i18n import LOCALES
 from ..models import Invitation, utcnow
-from .forms import SurveyForm, field_name, read_answers, text_limit
+from .forms import SurveyForm, read_answers
 from .intake import AlreadyAnswered, SurveyClosed, accept_response
-from .links import FrozenVersion, Link, frozen_version, read_link
+from .links import Link, frozen_version, read_link
 from .optout import opt_out
+from .pages import blank_page, render_form
 from .tokens import looks_like_token, token_hash
 
 bp = Blueprint("survey", __name__, url_prefix="/s")
@@ -96,52 +95,6 @@ _MARK_OPENED = (
     .where(Invitation.id == bindparam("invitation"), Invitation.opened_at.is_(None))
     .values(opened_at=bindparam("at"))
 )
-BLANK_QUESTIONS_KEPT = 64
-
-
-def blank_questions(version: FrozenVersion) -> Markup:
-    """The questions of the blank form (no answers, no errors) in the current language.
-
-    Rendered once per app, survey version and language: a version reachable by a link is used
-    by a cycle and therefore frozen (``survey_versions.versioning``), and the translations do
-    not change while the process runs. ``created_at`` is in the key so that a version id reused
-    by another database never serves a stale survey.
-    """
-    kept = current_app.extensions.setdefault("survey_blank_questions", {})
-    key = (version.id, version.created_at, current_locale())
-    html = kept.get(key)
-    if html is None:
-        html = Markup(
-            render_template(
-                "survey/_questions.html",
-                version=version,
-                values=MultiDict(),
-                errors={},
-                field_name=field_name,
-                text_limit=text_limit,
-            )
-        )
-        if len(kept) >= BLANK_QUESTIONS_KEPT:
-            kept.clear()
-        kept[key] = html
-    return html
-
-
-def _render_form(
-    link: Link, version: FrozenVersion, form: SurveyForm, values, errors, status: int = 200
-):
-    return render_template(
-        "survey/form.html",
-        version=version,
-        form=form,
-        values=values,
-        errors=errors,
-        blank_questions=None if values or errors else blank_questions(version),
-        field_name=field_name,
-        text_limit=text_limit,
-        token=request.view_args["token"],
-        ask_consent=link.rules.ask_consent,
-    ), status
 
 
 @bp.get("/<token>")
@@ -154,8 +107,7 @@ def show(token: str):
     if not link.is_open(now):
         return render_template("survey/closed.html", token=token), 410
     version = frozen_version(db.session, link.survey_version_id, link.version_created_at)
-    form = SurveyForm(started=_started_serializer().dumps(link.invitation_id))
-    page = _render_form(link, version, form, MultiDict(), {})
+    page = blank_page(link, version, token, _started_serializer().dumps(link.invitation_id))
     if link.opened_at is None:
         db.session.connection().execute(_MARK_OPENED, {"invitation": link.invitation_id, "at": now})
         db.session.commit()
@@ -178,7 +130,7 @@ def submit(token: str):
         form.started.data = request.form.get("started") or _started_serializer().dumps(
             link.invitation_id
         )
-        return _render_form(link, version, form, request.form, answers.errors, 400)
+        return render_form(link, version, form, request.form, answers.errors), 400
     try:
         accept_response(
             db.session,

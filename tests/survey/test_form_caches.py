@@ -1,14 +1,26 @@
 """What the survey form keeps in process memory: only what derives from frozen versions and files.
 
-The blank questions are rendered once per survey version and language; WTForms' catalog is read
-once per language. Pages built from them must equal pages rendered afresh.
+The blank page and its questions are rendered once per survey version and language; WTForms'
+catalog is read once per language. Pages built from them must equal pages rendered afresh, and
+each link's page carries its own token, CSRF token and "form shown at" mark.
 """
 
 from __future__ import annotations
 
-from babel import Locale
+import re
 
+from babel import Locale
+from sqlalchemy import func, select
+
+from surveyapp.models import Response
 from surveyapp.survey.forms import wtforms_catalog
+
+from ..conftest import make_app
+from ..factories import make_user
+from .conftest import full_answers
+
+CSRF_RE = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"')
+STARTED_RE = re.compile(r'name="started" type="hidden" value="([^"]+)"')
 
 
 def _questions_part(html: str) -> str:
@@ -64,3 +76,50 @@ def test_the_wtforms_catalog_is_read_once_per_language(client, invite):
     assert wtforms_catalog.cache_info().misses == 1
     chinese = wtforms_catalog(Locale.parse("zh_CN"))
     assert chinese.gettext("This field is required.") != "This field is required."
+
+
+def test_a_kept_page_carries_the_links_own_token_csrf_token_and_mark(
+    database_url, session, survey, invite
+):
+    _, first = invite()
+    _, second = invite()
+    app = make_app(database_url, WTF_CSRF_ENABLED=True)
+    one, other = app.test_client(), app.test_client()
+    fresh = one.get(f"/s/{first}").text
+    kept = other.get(f"/s/{second}").text
+    assert len(app.extensions["survey_blank_pages"]) == 1
+    assert first not in kept and kept.count(second) == fresh.count(first) >= 3
+    assert CSRF_RE.search(kept).group(1) != CSRF_RE.search(fresh).group(1)
+    assert STARTED_RE.search(kept).group(1) != STARTED_RE.search(fresh).group(1)
+    assert kept.replace(second, first) != fresh  # only the three values differ:
+    for pattern in (CSRF_RE, STARTED_RE):
+        kept = kept.replace(pattern.search(kept).group(1), pattern.search(fresh).group(1))
+    assert kept.replace(second, first) == fresh
+
+
+def test_the_csrf_token_of_a_kept_page_is_accepted_and_another_sessions_refused(
+    database_url, session, survey, invite
+):
+    _, first = invite()
+    _, second = invite()
+    app = make_app(database_url, WTF_CSRF_ENABLED=True)
+    one, other = app.test_client(), app.test_client()
+    one.get(f"/s/{first}")
+    kept = CSRF_RE.search(other.get(f"/s/{second}").text).group(1)
+    refused = one.post(f"/s/{second}", data={**full_answers(survey), "csrf_token": kept})
+    assert refused.status_code == 400
+    accepted = other.post(f"/s/{second}", data={**full_answers(survey), "csrf_token": kept})
+    assert accepted.status_code == 303
+    assert session.scalar(select(func.count(Response.id))) == 1
+
+
+def test_a_page_with_a_query_string_or_for_a_signed_in_user_is_not_kept(
+    app, client, session, invite, sign_in
+):
+    _, token = invite()
+    assert client.get(f"/s/{token}?utm=mail").status_code == 200
+    assert "survey_blank_pages" not in app.extensions
+    sign_in(make_user(session, "provider_admin"))
+    page = client.get(f"/s/{token}").text
+    assert "survey_blank_pages" not in app.extensions
+    assert "Sign out" in page or "退出" in page
