@@ -17,6 +17,7 @@ from flask_babel import force_locale
 from sqlalchemy import select
 
 from .. import audit
+from ..customers.names import customer_names
 from ..cycles.aggregates import store_month_aggregates
 from ..cycles.calendar import cycle_window, month_of
 from ..cycles.lifecycle import CycleError, close_cycle, find_cycle, open_cycle
@@ -251,8 +252,11 @@ def rebuild_aggregates_command(number, month) -> None:
     cycles = list(db.session.scalars(query))
     if not cycles:
         raise click.UsageError("no closed survey month matches")
+    names: dict[int, tuple[str, ...]] = {}
     for done, cycle in enumerate(cycles, start=1):
-        store_month_aggregates(db.session, cycle.contract_id, cycle.month)
+        if cycle.contract_id not in names:
+            names[cycle.contract_id] = customer_names(db.session, cycle.contract_id)
+        store_month_aggregates(db.session, cycle.contract_id, cycle.month, names[cycle.contract_id])
         db.session.commit()  # month by month: an interrupted run keeps what it rebuilt
         click.echo(f"{_label(cycle)}: rebuilt ({done}/{len(cycles)}).")
     click.echo(f"Summary: {len(cycles)} months rebuilt.")

@@ -6,10 +6,15 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from ..models import Customer
+from ..models.types import keyring
 
 
 def customer_names(session: Session, contract_id: int) -> tuple[str, ...]:
     """The contract's customer names, decrypted, so the analysis masks them wherever a comment
-    has one."""
-    customers = session.scalars(select(Customer).where(Customer.contract_id == contract_id))
-    return tuple(n for c in customers if (n := c.reveal_contact().name))
+    has one (only the encrypted name column is read, not whole customer rows)."""
+    encrypted = session.scalars(
+        select(Customer.name_enc).where(
+            Customer.contract_id == contract_id, Customer.name_enc.is_not(None)
+        )
+    )
+    return tuple(dict.fromkeys(name for value in encrypted if (name := keyring.decrypt(value))))

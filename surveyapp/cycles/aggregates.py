@@ -26,9 +26,15 @@ from ..models import Answer, AnswerCount, AnswerPairCount, MonthSummary, utcnow
 OVERALL_DIMENSION = "overall"
 
 
-def store_month_aggregates(session: Session, contract_id: int, month: str) -> None:
+def store_month_aggregates(
+    session: Session, contract_id: int, month: str, names: tuple[str, ...] | None = None
+) -> None:
     """Replace the stored aggregates of one contract and month by fresh ones from its answers
-    and invitations. Safe to run again (late correction, history import, backfill)."""
+    and invitations. Safe to run again (late correction, history import, backfill).
+
+    ``names``: the contract's known customer names (:func:`customer_names`), for a caller that
+    stores many months of one contract; read here when omitted.
+    """
     for model in (AnswerCount, AnswerPairCount, MonthSummary):
         session.execute(delete(model).where(model.contract_id == contract_id, model.month == month))
     counts = (
@@ -53,7 +59,8 @@ def store_month_aggregates(session: Session, contract_id: int, month: str) -> No
             session.execute(insert(AnswerPairCount), pairs.to_dict("records"))
     text_codes = questions.loc[questions["kind"] == "text", "question_code"].tolist()
     comments = read_comments(conn, contract_id, [month], text_codes)
-    names = customer_names(session, contract_id) if len(comments) else ()
+    if names is None:
+        names = customer_names(session, contract_id) if len(comments) else ()
     themes = month_comment_themes(
         comments, read_comment_scores(conn, contract_id, [month], text_codes), questions, names
     )

@@ -7,10 +7,19 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from sqlalchemy import func, select
 
+from analysis import ThemeSummary
 from surveyapp.cycles.calendar import cycle_window, month_of, shift_month
 from surveyapp.cycles.lifecycle import CycleError, close_cycle, open_cycle
 from surveyapp.cycles.links import Links
-from surveyapp.models import AnswerCount, Customer, Cycle, Invitation, utcnow
+from surveyapp.models import (
+    Answer,
+    AnswerCount,
+    Customer,
+    Cycle,
+    Invitation,
+    MonthSummary,
+    utcnow,
+)
 from surveyapp.survey.tokens import token_hash
 
 from ..factories import make_customer, make_response
@@ -114,3 +123,29 @@ def test_a_closed_cycles_link_shows_the_closed_page(app, client, session, contra
     assert client.get(url).status_code == 200
     close_cycle(session, cycle, now=utcnow())
     assert client.get(url).status_code == 410
+
+
+def test_closing_stores_the_funnel_and_comment_themes_with_names_masked(session, contract):
+    cycle = open_cycle(session, contract, "2026-12", now=NOW, links=LINKS).cycle
+    invitations = session.scalars(select(Invitation).order_by(Invitation.id)).all()
+    invitations[0].sent_at = invitations[1].sent_at = NOW
+    invitations[0].opened_at = NOW
+    name = invitations[0].customer.reveal_contact().name
+    response = make_response(session, invitations[0], {"RESP": 1, "NPS": 3})
+    comment = next(q for q in cycle.survey_version.questions if q.code == "COMMENT")
+    response.answers.append(
+        Answer(question_id=comment.id, contract_id=contract.id, month="2026-12",
+               question_code="COMMENT", kind="text",
+               text_value=f"我是{name}，客服回复太慢了，等了两天才有人处理，电话13812345678")
+    )  # fmt: skip
+    invitations[0].responded_at = NOW
+    session.commit()
+    close_cycle(session, cycle, now=NOW + timedelta(days=2))
+    session.commit()
+    summary = session.get(MonthSummary, (contract.id, "2026-12"))
+    assert (summary.invited, summary.opened, summary.answered) == (2, 1, 1)
+    themes = ThemeSummary.from_records([summary.comment_themes])
+    assert {"回复", "慢", "处理"} <= set(themes.keywords["keyword"])
+    assert set(themes.comments["group"]) >= {"all", "low_scorers"}
+    examples = " ".join(themes.examples["text"])
+    assert examples and name not in examples and "13812345678" not in examples
