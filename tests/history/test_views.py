@@ -88,3 +88,22 @@ def test_a_file_that_is_not_csv_or_xlsx_is_refused(client, world, sign_in):
     sign_in(world["admin"])
     response = upload(client, world, b"\xff\xfe\x00\x00binary\x00", "x.csv")
     assert response.status_code == 400
+
+
+def test_option_columns_of_one_question_preview_as_one_answer(client, session, world, sign_in):
+    sign_in(world["admin"])
+    data = (
+        b"id,submitdate,RESP,TOPICS[SQ001],TOPICS[SQ002]\n"
+        b"1,2025-03-01 10:00:00,A4,Y,Y\n"
+        b"2,2025-03-02 10:00:00,A5,,Y\n"
+    )
+    page_url = upload(client, world, data, name="limesurvey.csv").location
+    page = client.get(page_url).text
+    assert len(re.findall(r'<option value="q:TOPICS" selected>', page)) == 2
+    choices = {"col-0": "id", "col-1": "date", "col-2": "q:RESP", "col-3": "q:TOPICS",
+               "col-4": "q:TOPICS"}  # fmt: skip
+    preview = client.post(page_url, data={**choices, "value_map": "A4 = 4\nA5 = 5"})
+    assert preview.status_code == 200
+    header = re.search(r'<table class="data preview">.*?</thead>', preview.text, re.S).group(0)
+    assert header.count(">TOPICS<") == 1
+    assert "Billing / Repair" in preview.text or "账单 / 维修" in preview.text
