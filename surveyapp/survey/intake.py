@@ -150,6 +150,11 @@ _MARK_RESPONDED = (
     .where(Invitation.id == bindparam("invitation"))
     .values(responded_at=bindparam("at"))
 )
+_MARK_OPENED = (
+    update(Invitation)
+    .where(Invitation.id == bindparam("invitation"), Invitation.opened_at.is_(None))
+    .values(opened_at=bindparam("at"))
+)
 _RESPONSE_OF = select(Response.id).where(Response.invitation_id == bindparam("invitation"))
 
 
@@ -188,3 +193,9 @@ def _mark_responded(session: Session, invitation_id: int, now: datetime) -> None
 def _has_response(session: Session, invitation_id: int) -> bool:
     found = session.connection().execute(_RESPONSE_OF, {"invitation": invitation_id}).first()
     return found is not None
+
+
+def mark_opened(session: Session, invitation_id: int, now: datetime) -> None:
+    """The form was shown: its first opened time (an earlier one is kept); commits."""
+    session.connection().execute(_MARK_OPENED, {"invitation": invitation_id, "at": now})
+    session.commit()

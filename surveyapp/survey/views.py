@@ -22,7 +22,7 @@ from flask import (
     url_for,
 )
 from itsdangerous import BadSignature, URLSafeTimedSerializer
-from sqlalchemy import bindparam, select, update
+from sqlalchemy import select
 
 from ..access import public
 from ..extensions import db
@@ -30,7 +30,7 @@ from ..followup.consent import read_consent
 from ..i18n import LOCALES
 from ..models import Invitation, utcnow
 from .forms import SurveyForm, read_answers
-from .intake import AlreadyAnswered, SurveyClosed, accept_response
+from .intake import AlreadyAnswered, SurveyClosed, accept_response, mark_opened
 from .links import Link, frozen_version, read_link
 from .optout import opt_out
 from .pages import blank_page, render_form
@@ -90,13 +90,6 @@ def _seconds_taken(link: Link, mark: str | None, now) -> int | None:
     return None
 
 
-_MARK_OPENED = (
-    update(Invitation)
-    .where(Invitation.id == bindparam("invitation"), Invitation.opened_at.is_(None))
-    .values(opened_at=bindparam("at"))
-)
-
-
 @bp.get("/<token>")
 @public
 def show(token: str):
@@ -109,8 +102,7 @@ def show(token: str):
     version = frozen_version(db.session, link.survey_version_id, link.version_created_at)
     page = blank_page(link, version, token, _started_serializer().dumps(link.invitation_id))
     if link.opened_at is None:
-        db.session.connection().execute(_MARK_OPENED, {"invitation": link.invitation_id, "at": now})
-        db.session.commit()
+        mark_opened(db.session, link.invitation_id, now)
     return page
 
 
