@@ -188,6 +188,8 @@ def month_comment_themes(
 ) -> ThemeSummary:
     """Comment keywords, themes and masked examples of the given comments (what a closing
     cycle stores for its month, and what the analysis computes for months without it)."""
+    if comments.empty:
+        return ThemeSummary.from_records([])
     groups = comment_groups(comments, comment_scores, questions)
     return comment_themes(comments, groups, names=names)
 
@@ -206,13 +208,15 @@ def analyse_month(
     texts: Mapping[str, str] = TEXTS_ZH,
     names: tuple[str, ...] = (),
     sla_clauses: Mapping[str, str] = SLA_CLAUSES,
+    propose_items: bool = True,
 ) -> MonthlyAnalysis:
     """Compute every figure of the month from :class:`MonthInputs` (no database access).
 
     ``now`` decides which open tickets are past their deadline (default: the current time);
     ``due_by`` is the last day before the next cycle opens (default: the month's last day);
     ``sla_clauses`` names the clause each ticket kind evidences, which links an SLA breach to
-    the dimension rated under the same clause.
+    the dimension rated under the same clause. ``propose_items=False`` skips the action-item
+    rules (``action_items`` is then empty).
     """
     month, months, questions, targets = (
         inputs.month,
@@ -247,7 +251,11 @@ def analyse_month(
     drivers = key_drivers(dimension_importance(inputs.pairs, questions), scores, targets)
     themes = month_comment_themes(inputs.comments, inputs.comment_scores, questions, names)
     if inputs.stored_themes is not None:
-        themes = ThemeSummary.concat([inputs.stored_themes, themes])
+        themes = (
+            ThemeSummary.concat([inputs.stored_themes, themes])
+            if len(themes.comments)
+            else inputs.stored_themes
+        )
     terms = inputs.terms
     sla = sla_compliance(
         inputs.tickets, now=now or datetime.now(UTC), months=months,
@@ -266,7 +274,7 @@ def analyse_month(
         themes=themes.themes, response_rate=rate, target_response_rate=terms.target_response_rate,
         due_by=due_by or _last_day(month), clauses=clauses, sla_dimensions=sla_dimensions,
         drivers=drivers, labels=labels, texts=texts,
-    )  # fmt: skip
+    ) if propose_items else []  # fmt: skip
     return MonthlyAnalysis(
         contract_id=inputs.contract_id, month=month, months=tuple(months), terms=terms,
         questions=questions, targets=targets, scores=scores, trend=trend, changes=changes,
@@ -290,6 +298,7 @@ def monthly_analysis(
     labels: Mapping[str, str] = LABELS_ZH,
     texts: Mapping[str, str] = TEXTS_ZH,
     names: tuple[str, ...] = (),
+    propose_items: bool = True,
 ) -> MonthlyAnalysis:
     """Analyse one contract's month: read the aggregates, compute, propose action items.
 
@@ -306,12 +315,16 @@ def monthly_analysis(
     labels, texts : wording of action items (Chinese by default, see
         :mod:`analysis.action_texts`).
     names : known customer names to mask in comment examples.
+    propose_items : run the action-item rules (a page that does not show proposals skips them).
     """
     inputs = load_month_inputs(
         conn, contract_id, month, targets=targets, terms=terms,
         overall_dimension=overall_dimension, trend_months=trend_months,
     )  # fmt: skip
-    return analyse_month(inputs, now=now, due_by=due_by, labels=labels, texts=texts, names=names)
+    return analyse_month(
+        inputs, now=now, due_by=due_by, labels=labels, texts=texts, names=names,
+        propose_items=propose_items,
+    )  # fmt: skip
 
 
 def portfolio_scores(

@@ -182,7 +182,14 @@ class ThemeSummary:
         frames = {}
         for name, columns in SUMMARY_COLUMNS.items():
             rows = [row for record in records for row in record[name]["data"]]
-            frames[name] = pd.DataFrame(rows, columns=list(columns)).astype(_SUMMARY_TYPES[name])
+            values = list(zip(*rows, strict=True)) if rows else [()] * len(columns)
+            types = _SUMMARY_TYPES[name]
+            frames[name] = pd.DataFrame(
+                {
+                    column: pd.Series(column_values, dtype=types.get(column, "str"))
+                    for column, column_values in zip(columns, values, strict=True)
+                }
+            )
         return cls(**frames)
 
     @classmethod

@@ -7,7 +7,7 @@ from collections.abc import Mapping
 import pandas as pd
 import plotly.graph_objects as go
 
-from .theme import COLORS, QUADRANT_COLORS, TEMPLATE, label
+from .theme import COLORS, QUADRANT_COLORS, TEMPLATE, horizontal_line, label, values, vertical_line
 
 __all__ = ["drivers_quadrant_figure"]
 
@@ -27,8 +27,8 @@ def drivers_quadrant_figure(
     names = [labels.get(d, d) for d in drivers["dimension"]]
     figure = go.Figure(
         go.Scatter(
-            x=drivers["importance"],
-            y=drivers["gap"],
+            x=values(drivers["importance"]),
+            y=values(drivers["gap"]),
             mode="markers+text",
             text=names,
             textposition="top center",
@@ -41,12 +41,11 @@ def drivers_quadrant_figure(
             "<br>%{customdata}<extra></extra>",
         )
     )
+    lines = [horizontal_line(0, COLORS["neutral"])]
     if len(drivers):
-        figure.add_vline(
-            x=float(drivers["importance"].median()), line_dash="dash", line_color=COLORS["neutral"]
-        )
-    figure.add_hline(y=0, line_dash="dash", line_color=COLORS["neutral"])
+        lines.append(vertical_line(float(drivers["importance"].median()), COLORS["neutral"]))
     figure.update_layout(
+        shapes=lines,
         template=template,
         title=label(labels, "title.drivers") if title is None else title,
         showlegend=False,

@@ -8,7 +8,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from ..results import Funnel, NpsEstimate
-from .theme import COLORS, TEMPLATE, label
+from .theme import COLORS, TEMPLATE, label, values
 
 __all__ = ["nps_composition_figure", "response_funnel_figure", "score_vs_target_figure"]
 
@@ -34,7 +34,7 @@ def score_vs_target_figure(
     figure = go.Figure(
         [
             go.Bar(
-                x=frame["mean"],
+                x=values(frame["mean"]),
                 y=names,
                 orientation="h",
                 name=label(labels, "mean"),
@@ -42,15 +42,15 @@ def score_vs_target_figure(
                 error_x={
                     "type": "data",
                     "symmetric": False,
-                    "array": frame["mean_high"] - frame["mean"],
-                    "arrayminus": frame["mean"] - frame["mean_low"],
+                    "array": values(frame["mean_high"] - frame["mean"]),
+                    "arrayminus": values(frame["mean"] - frame["mean_low"]),
                     "color": COLORS["text"],
                 },
-                customdata=frame["n"],
+                customdata=values(frame["n"]),
                 hovertemplate="%{y}: %{x:.2f} (n=%{customdata})<extra></extra>",
             ),
             go.Scatter(
-                x=frame["target_mean"],
+                x=values(frame["target_mean"]),
                 y=names,
                 mode="markers",
                 name=label(labels, "target"),

@@ -8,7 +8,7 @@ from collections.abc import Mapping
 import pandas as pd
 import plotly.graph_objects as go
 
-from .theme import COLORS, TEMPLATE, label
+from .theme import COLORS, TEMPLATE, horizontal_line, label, values
 
 __all__ = ["sla_trend_figure"]
 
@@ -27,36 +27,37 @@ def sla_trend_figure(
     ``table`` is :class:`analysis.sla.SlaReport`'s ``table``; the title defaults to
     ``labels["title.sla"]``.
     """
-    figure = go.Figure()
+    traces = []  # one Figure(data=...) at the end: add_trace re-validates every trace each time
     breaches = label(labels, "breaches")
     for kind, rows in table.groupby("kind", sort=False):
         name = label(labels, kind)
         color = _KIND_COLORS.get(kind, COLORS["neutral"])
-        figure.add_trace(
+        traces.append(
             go.Bar(
-                x=rows["month"],
-                y=rows["breaches"],
+                x=values(rows["month"]),
+                y=values(rows["breaches"]),
                 name=f"{name} {breaches}",
                 marker_color=color,
                 opacity=0.35,
                 yaxis="y2",
             )
         )
-        figure.add_trace(
+        traces.append(
             go.Scatter(
-                x=rows["month"],
-                y=rows["compliance"],
+                x=values(rows["month"]),
+                y=values(rows["compliance"]),
                 mode="lines+markers",
                 name=name,
                 line={"color": color},
-                customdata=rows["n"],
+                customdata=values(rows["n"]),
                 hovertemplate=f"{name} %{{x}}: %{{y:.1f}}% (n=%{{customdata}})<extra></extra>",
             )
         )
     most = table["breaches"].max() if len(table) else 0
     most = 0 if pd.isna(most) else int(most)
-    figure.add_hline(y=100, line_dash="dash", line_color=COLORS["target"])
+    figure = go.Figure(data=traces)
     figure.update_layout(
+        shapes=[horizontal_line(100, COLORS["target"])],
         template=template,
         title=label(labels, "title.sla") if title is None else title,
         xaxis={"type": "category"},

@@ -7,7 +7,7 @@ from collections.abc import Mapping
 import pandas as pd
 import plotly.graph_objects as go
 
-from .theme import TEMPLATE, dimension_colors, label
+from .theme import TEMPLATE, dimension_colors, label, values
 
 __all__ = ["dimension_trend_figure"]
 
@@ -29,25 +29,25 @@ def dimension_trend_figure(
     colors = dimension_colors(list(trend["dimension"].unique()))
     target_column = f"target_{metric}"
     targets_by_dimension = targets.set_index("dimension")[target_column].astype(float)
-    figure = go.Figure()
+    traces = []  # one Figure(data=...) at the end: add_trace re-validates every trace each time
     for dimension, rows in trend.groupby("dimension", sort=True):
         name = labels.get(dimension, dimension)
-        figure.add_trace(
+        traces.append(
             go.Scatter(
-                x=rows["month"],
-                y=rows[metric],
+                x=values(rows["month"]),
+                y=values(rows[metric]),
                 mode="lines+markers",
                 name=name,
                 line={"color": colors[dimension]},
                 connectgaps=False,
-                customdata=rows["n"],
+                customdata=values(rows["n"]),
                 hovertemplate=f"{name} %{{x}}: %{{y:.1f}} (n=%{{customdata}})<extra></extra>",
             )
         )
         if dimension in targets_by_dimension.index:
-            figure.add_trace(
+            traces.append(
                 go.Scatter(
-                    x=rows["month"],
+                    x=values(rows["month"]),
                     y=[targets_by_dimension[dimension]] * len(rows),
                     mode="lines",
                     name=f"{name} {label(labels, 'target')}",
@@ -59,5 +59,13 @@ def dimension_trend_figure(
     axis = {"range": [0, 100]} if metric == "csat" else {"range": [1, 5]}
     if title is None:
         title = label(labels, "title.trend" if metric == "csat" else "title.trend_mean")
-    figure.update_layout(template=template, title=title, yaxis=axis, xaxis={"type": "category"})
-    return figure.update_layout(hovermode="x unified")
+    return go.Figure(
+        data=traces,
+        layout={
+            "template": template,
+            "title": title,
+            "yaxis": axis,
+            "xaxis": {"type": "category"},
+            "hovermode": "x unified",
+        },
+    )

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+import numpy as np
 import pandas as pd
 from flask_babel import gettext as _
 from sqlalchemy import case, func, select
@@ -21,7 +22,17 @@ import analysis
 from analysis.figures import monthly_figures, portfolio_heatmap_figure
 
 from ..cycles.calendar import month_bounds, shift_month
-from ..models import ActionItem, ActionStatus, Contract, Cycle, Invitation, Question, Ticket
+from ..models import (
+    ActionItem,
+    ActionStatus,
+    Contract,
+    Cycle,
+    CycleStatus,
+    Invitation,
+    MonthSummary,
+    Question,
+    Ticket,
+)
 from .formatting import sparkline_points
 
 TREND_MONTHS = 12
@@ -104,11 +115,13 @@ def _num(value: Any) -> float | None:
 
 
 def _row(frame: pd.DataFrame, **where: Any) -> pd.Series | None:
-    mask = pd.Series(True, index=frame.index)
+    """The first row whose columns equal ``where`` (numpy masks: a pandas mask per lookup cost
+    more than the page's queries)."""
+    mask = np.ones(len(frame), dtype=bool)
     for column, value in where.items():
-        mask &= frame[column] == value
-    found = frame[mask]
-    return None if found.empty else found.iloc[0]
+        mask &= frame[column].to_numpy() == value
+    found = np.flatnonzero(mask)
+    return None if not len(found) else frame.iloc[found[0]]
 
 
 def contract_month_panels(
@@ -123,8 +136,9 @@ def contract_month_panels(
     """Run the month's analysis and shape every panel of the contract dashboard (or portal)."""
     labels, texts = labels_for(locale, contract.inquiry_hours, contract.complaint_hours)
     result = analysis.monthly_analysis(
-        conn, contract.id, month, labels=labels, texts=texts, now=now, trend_months=TREND_MONTHS
-    )
+        conn, contract.id, month, labels=labels, texts=texts, now=now, trend_months=TREND_MONTHS,
+        propose_items=False,  # the page lists the stored action items, not fresh proposals
+    )  # fmt: skip
     scores = result.client_scores() if client_facing else result.scores
     trend = result.client_trend() if client_facing else result.trend
     previous = shift_month(month, -1)
@@ -312,20 +326,26 @@ def portfolio(
     targets = {
         (t.contract_id, t.dimension): float(t.target_csat) for c in contracts for t in c.targets
     }
+    csat = {
+        (int(c), str(m)): value
+        for c, m, value in zip(
+            overall["contract_id"], overall["month"], overall["csat"], strict=True
+        )
+    }  # one pass, not a frame filter per contract
+    month_nps = nps[nps["month"] == month]
+    nps_now = dict(zip(month_nps["contract_id"].astype(int), month_nps["nps"], strict=True))
     rows = []
     for contract in contracts:
-        series = overall[overall["contract_id"] == contract.id].set_index("month")["csat"]
-        this = _num(series.get(month))
-        nps_row = _row(nps, contract_id=contract.id, month=month)
+        series = [_num(csat.get((contract.id, m))) for m in months]
         rows.append(
             PortfolioRow(
                 contract=contract,
-                csat=this,
+                csat=series[-1],
                 csat_target=targets.get((contract.id, "overall")),
-                nps=_num(nps_row["nps"]) if nps_row is not None else None,
+                nps=_num(nps_now.get(contract.id)),
                 response_rate=rates.get(contract.id),
                 sla=slas.get(contract.id),
-                spark=sparkline_points([_num(series.get(m)) for m in months]),
+                spark=sparkline_points(series),
                 open_items=items.get(contract.id, (0, 0))[0],
                 overdue_items=items.get(contract.id, (0, 0))[1],
             )
@@ -357,14 +377,32 @@ def _questions(session: Session, contract_ids: Sequence[int]) -> pd.DataFrame:
 
 
 def _response_rates(session: Session, contract_ids: Sequence[int], month: str) -> dict[int, float]:
+    """Answered / invited of each contract's month: stored for closed cycles, counted from the
+    invitations for the others (an open month, or a closed one not yet summarised)."""
     rows = session.execute(
-        select(
-            Cycle.contract_id, func.count(Invitation.sent_at), func.count(Invitation.responded_at)
+        select(MonthSummary.contract_id, MonthSummary.invited, MonthSummary.answered)
+        .join(
+            Cycle,
+            (Cycle.contract_id == MonthSummary.contract_id) & (Cycle.month == MonthSummary.month),
         )
-        .join(Invitation, Invitation.cycle_id == Cycle.id)
-        .where(Cycle.contract_id.in_(contract_ids), Cycle.month == month)
-        .group_by(Cycle.contract_id)
+        .where(
+            MonthSummary.contract_id.in_(contract_ids),
+            MonthSummary.month == month,
+            Cycle.status == CycleStatus.CLOSED,
+        )
     ).all()
+    live = set(contract_ids) - {row[0] for row in rows}
+    if live:
+        rows += session.execute(
+            select(
+                Cycle.contract_id,
+                func.count(Invitation.sent_at),
+                func.count(Invitation.responded_at),
+            )
+            .join(Invitation, Invitation.cycle_id == Cycle.id)
+            .where(Cycle.contract_id.in_(live), Cycle.month == month)
+            .group_by(Cycle.contract_id)
+        ).all()
     return {cid: 100.0 * answered / sent for cid, sent, answered in rows if sent}
 
 
