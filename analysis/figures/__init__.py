@@ -12,13 +12,15 @@ from .drivers import drivers_quadrant_figure
 from .heatmap import portfolio_heatmap_figure
 from .scores import nps_composition_figure, response_funnel_figure, score_vs_target_figure
 from .sla import sla_trend_figure
-from .theme import TEMPLATE
+from .theme import TEMPLATE, figure_json
 from .trends import dimension_trend_figure
 
 __all__ = [
     "TEMPLATE",
     "dimension_trend_figure",
     "drivers_quadrant_figure",
+    "figure_json",
+    "monthly_figure_specs",
     "monthly_figures",
     "nps_composition_figure",
     "portfolio_heatmap_figure",
@@ -28,13 +30,14 @@ __all__ = [
 ]
 
 
-def monthly_figures(
+def monthly_figure_specs(
     analysis: MonthlyAnalysis,
     labels: Mapping[str, str],
     client_facing: bool = True,
     template: go.layout.Template = TEMPLATE,
-) -> dict[str, go.Figure]:
-    """Every figure of a contract's month, by name.
+) -> dict[str, dict]:
+    """Every figure of a contract's month, by name, as plain figure data (see
+    :func:`monthly_figures`; :func:`figure_json` turns one into the JSON plotly.js draws).
 
     With ``client_facing`` the scores and trend shown are the suppressed ones (groups of fewer
     than 5 answers blanked).
@@ -42,10 +45,25 @@ def monthly_figures(
     scores = analysis.client_scores() if client_facing else analysis.scores
     trend = analysis.client_trend() if client_facing else analysis.trend
     return {
-        "trend": dimension_trend_figure(trend, analysis.targets, labels, template=template),
-        "scores": score_vs_target_figure(scores, labels, template=template),
-        "nps": nps_composition_figure(analysis.nps, labels, template=template),
-        "funnel": response_funnel_figure(analysis.funnel, labels, template=template),
-        "drivers": drivers_quadrant_figure(analysis.drivers, labels, template=template),
-        "sla": sla_trend_figure(analysis.sla.table, labels, template=template),
+        "trend": dimension_trend_figure.spec(trend, analysis.targets, labels, template=template),
+        "scores": score_vs_target_figure.spec(scores, labels, template=template),
+        "nps": nps_composition_figure.spec(analysis.nps, labels, template=template),
+        "funnel": response_funnel_figure.spec(analysis.funnel, labels, template=template),
+        "drivers": drivers_quadrant_figure.spec(analysis.drivers, labels, template=template),
+        "sla": sla_trend_figure.spec(analysis.sla.table, labels, template=template),
     }
+
+
+def monthly_figures(
+    analysis: MonthlyAnalysis,
+    labels: Mapping[str, str],
+    client_facing: bool = True,
+    template: go.layout.Template = TEMPLATE,
+) -> dict[str, go.Figure]:
+    """Every figure of a contract's month, by name, as plotly figures (the PDF's charts).
+
+    With ``client_facing`` the scores and trend shown are the suppressed ones (groups of fewer
+    than 5 answers blanked).
+    """
+    specs = monthly_figure_specs(analysis, labels, client_facing, template)
+    return {name: go.Figure(figure) for name, figure in specs.items()}

@@ -7,11 +7,12 @@ from collections.abc import Mapping
 import pandas as pd
 import plotly.graph_objects as go
 
-from .theme import SEQUENTIAL, TEMPLATE, label
+from .theme import SEQUENTIAL, TEMPLATE, as_figure, label, spec, trace
 
 __all__ = ["portfolio_heatmap_figure"]
 
 
+@as_figure
 def portfolio_heatmap_figure(
     scores: pd.DataFrame,
     labels: Mapping[str, str],
@@ -19,7 +20,7 @@ def portfolio_heatmap_figure(
     metric: str = "csat",
     title: str | None = None,
     template: go.layout.Template = TEMPLATE,
-) -> go.Figure:
+) -> dict:
     """One cell per contract and dimension coloured by ``metric`` (red low, green high).
 
     ``scores`` is :func:`analysis.monthly.portfolio_scores`' frame (suppress small groups
@@ -30,19 +31,23 @@ def portfolio_heatmap_figure(
     counts = scores.pivot_table(index="contract_id", columns="dimension", values="n", dropna=False)
     counts = counts.reindex(index=grid.index, columns=grid.columns)
     bounds = {"zmin": 0, "zmax": 100} if metric == "csat" else {"zmin": 1, "zmax": 5}
-    figure = go.Figure(
-        go.Heatmap(
-            z=grid.to_numpy(),
-            x=[labels.get(d, d) for d in grid.columns],
-            y=[contract_names.get(c, str(c)) for c in grid.index],
-            colorscale=SEQUENTIAL,
-            customdata=counts.to_numpy(),
-            texttemplate="%{z:.0f}",
-            **bounds,
-            hovertemplate="%{y} · %{x}: %{z:.1f} (n=%{customdata})<extra></extra>",
-        )
+    cells = trace(
+        "heatmap",
+        z=_cells(grid),
+        x=[labels.get(d, d) for d in grid.columns],
+        y=[contract_names.get(c, str(c)) for c in grid.index],
+        colorscale=SEQUENTIAL,
+        customdata=_cells(counts),
+        texttemplate="%{z:.0f}",
+        **bounds,
+        hovertemplate="%{y} · %{x}: %{z:.1f} (n=%{customdata})<extra></extra>",
     )
     if title is None:
         title = label(labels, "title.heatmap" if metric == "csat" else "title.heatmap_mean")
-    figure.update_layout(template=template, title=title)
-    return figure
+    return spec([cells], template, title={"text": title})
+
+
+def _cells(grid: pd.DataFrame) -> list[list[float | None]]:
+    """Rows of cells as lists, a blank (NaN) cell as None: the same JSON whether plotly
+    validates the figure or not (a validated array would be sent as a typed array)."""
+    return [[None if v != v else v for v in row] for row in grid.astype("float64").values.tolist()]

@@ -8,17 +8,18 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from ..results import Funnel, NpsEstimate
-from .theme import COLORS, TEMPLATE, label, values
+from .theme import COLORS, TEMPLATE, as_figure, label, spec, trace, values
 
 __all__ = ["nps_composition_figure", "response_funnel_figure", "score_vs_target_figure"]
 
 
+@as_figure
 def score_vs_target_figure(
     scores: pd.DataFrame,
     labels: Mapping[str, str],
     title: str | None = None,
     template: go.layout.Template = TEMPLATE,
-) -> go.Figure:
+) -> dict:
     """Horizontal bars of each dimension's mean with its 95 % interval, and the target.
 
     ``scores`` has ``dimension, clause_ref, n, mean, mean_low, mean_high, target_mean``; the
@@ -31,14 +32,15 @@ def score_vs_target_figure(
         for d, c in zip(frame["dimension"], frame["clause_ref"].fillna(""), strict=True)
     ]
     below = frame["mean"] < frame["target_mean"]
-    figure = go.Figure(
+    return spec(
         [
-            go.Bar(
+            trace(
+                "bar",
                 x=values(frame["mean"]),
                 y=names,
                 orientation="h",
                 name=label(labels, "mean"),
-                marker_color=[COLORS["bad"] if b else COLORS["primary"] for b in below],
+                marker={"color": [COLORS["bad"] if b else COLORS["primary"] for b in below]},
                 error_x={
                     "type": "data",
                     "symmetric": False,
@@ -49,7 +51,8 @@ def score_vs_target_figure(
                 customdata=values(frame["n"]),
                 hovertemplate="%{y}: %{x:.2f} (n=%{customdata})<extra></extra>",
             ),
-            go.Scatter(
+            trace(
+                "scatter",
                 x=values(frame["target_mean"]),
                 y=names,
                 mode="markers",
@@ -61,22 +64,20 @@ def score_vs_target_figure(
                     "line": {"width": 3},
                 },
             ),
-        ]
-    )
-    figure.update_layout(
-        template=template,
-        title=label(labels, "title.scores") if title is None else title,
+        ],
+        template,
+        title={"text": label(labels, "title.scores") if title is None else title},
         xaxis={"range": [1, 5], "dtick": 1},
     )
-    return figure
 
 
+@as_figure
 def nps_composition_figure(
     nps: NpsEstimate,
     labels: Mapping[str, str],
     title: str | None = None,
     template: go.layout.Template = TEMPLATE,
-) -> go.Figure:
+) -> dict:
     """One stacked bar of detractors, passives and promoters (percent); the NPS in the title
     (``labels["title.nps"]``) and its interval and n in the subtitle (``subtitle.nps``)."""
     parts = [
@@ -84,49 +85,49 @@ def nps_composition_figure(
         ("passives", nps.passives, COLORS["neutral"]),
         ("promoters", nps.promoters, COLORS["good"]),
     ]
-    figure = go.Figure(
-        [
-            go.Bar(
-                x=[share],
-                y=["NPS"],
-                orientation="h",
-                name=label(labels, key),
-                marker_color=color,
-                text=[f"{share:.0f}%"],
-                textposition="inside",
-            )
-            for key, share, color in parts
-        ]
-    )
+    bars = [
+        trace(
+            "bar",
+            x=[share],
+            y=["NPS"],
+            orientation="h",
+            name=label(labels, key),
+            marker={"color": color},
+            text=[f"{share:.0f}%"],
+            textposition="inside",
+        )
+        for key, share, color in parts
+    ]
     heading = label(labels, "title.nps", nps=nps.value) if title is None else title
     subtitle = label(labels, "subtitle.nps", low=nps.low, high=nps.high, n=nps.n)
-    figure.update_layout(
-        template=template,
+    return spec(
+        bars,
+        template,
         title={"text": heading, "subtitle": {"text": subtitle}},
         margin={"t": 80},
         barmode="stack",
         xaxis={"range": [0, 100]},
     )
-    return figure
 
 
+@as_figure
 def response_funnel_figure(
     funnel: Funnel,
     labels: Mapping[str, str],
     title: str | None = None,
     template: go.layout.Template = TEMPLATE,
-) -> go.Figure:
+) -> dict:
     """Invited -> opened -> answered, with the share of the invited at each step."""
     steps = [label(labels, key) for key in ("invited", "opened", "answered")]
-    figure = go.Figure(
-        go.Funnel(
-            y=steps,
-            x=[funnel.invited, funnel.opened, funnel.answered],
-            textinfo="value+percent initial",
-            marker={"color": COLORS["primary"]},
-        )
+    funnel_trace = trace(
+        "funnel",
+        y=steps,
+        x=[funnel.invited, funnel.opened, funnel.answered],
+        textinfo="value+percent initial",
+        marker={"color": COLORS["primary"]},
     )
-    figure.update_layout(
-        template=template, title=label(labels, "title.funnel") if title is None else title
+    return spec(
+        [funnel_trace],
+        template,
+        title={"text": label(labels, "title.funnel") if title is None else title},
     )
-    return figure

@@ -8,42 +8,45 @@ from collections.abc import Mapping
 import pandas as pd
 import plotly.graph_objects as go
 
-from .theme import COLORS, TEMPLATE, horizontal_line, label, values
+from .theme import COLORS, TEMPLATE, as_figure, horizontal_line, label, spec, trace, values
 
 __all__ = ["sla_trend_figure"]
 
 _KIND_COLORS = {"inquiry": COLORS["primary"], "complaint": COLORS["warning"]}
 
 
+@as_figure
 def sla_trend_figure(
     table: pd.DataFrame,
     labels: Mapping[str, str],
     title: str | None = None,
     template: go.layout.Template = TEMPLATE,
-) -> go.Figure:
+) -> dict:
     """Compliance per month for inquiries and complaints, with the 100 % line the contract
     requires; breaches per month as bars on a second axis (whole-number ticks).
 
     ``table`` is :class:`analysis.sla.SlaReport`'s ``table``; the title defaults to
     ``labels["title.sla"]``.
     """
-    traces = []  # one Figure(data=...) at the end: add_trace re-validates every trace each time
+    traces = []
     breaches = label(labels, "breaches")
     for kind, rows in table.groupby("kind", sort=False):
         name = label(labels, kind)
         color = _KIND_COLORS.get(kind, COLORS["neutral"])
         traces.append(
-            go.Bar(
+            trace(
+                "bar",
                 x=values(rows["month"]),
                 y=values(rows["breaches"]),
                 name=f"{name} {breaches}",
-                marker_color=color,
+                marker={"color": color},
                 opacity=0.35,
                 yaxis="y2",
             )
         )
         traces.append(
-            go.Scatter(
+            trace(
+                "scatter",
                 x=values(rows["month"]),
                 y=values(rows["compliance"]),
                 mode="lines+markers",
@@ -55,14 +58,14 @@ def sla_trend_figure(
         )
     most = table["breaches"].max() if len(table) else 0
     most = 0 if pd.isna(most) else int(most)
-    figure = go.Figure(data=traces)
-    figure.update_layout(
+    return spec(
+        traces,
+        template,
         shapes=[horizontal_line(100, COLORS["target"])],
-        template=template,
-        title=label(labels, "title.sla") if title is None else title,
+        title={"text": label(labels, "title.sla") if title is None else title},
         xaxis={"type": "category"},
         barmode="group",
-        yaxis={"range": [0, 105], "title": label(labels, "compliance")},
+        yaxis={"range": [0, 105], "title": {"text": label(labels, "compliance")}},
         yaxis2={
             "overlaying": "y",
             "side": "right",
@@ -71,7 +74,6 @@ def sla_trend_figure(
             "dtick": max(1, math.ceil(most / 4)),
             "tickformat": "d",
             "automargin": True,
-            "title": breaches,
+            "title": {"text": breaches},
         },
     )
-    return figure

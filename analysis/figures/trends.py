@@ -7,11 +7,12 @@ from collections.abc import Mapping
 import pandas as pd
 import plotly.graph_objects as go
 
-from .theme import TEMPLATE, dimension_colors, label, values
+from .theme import TEMPLATE, as_figure, dimension_colors, label, spec, trace, values
 
 __all__ = ["dimension_trend_figure"]
 
 
+@as_figure
 def dimension_trend_figure(
     trend: pd.DataFrame,
     targets: pd.DataFrame,
@@ -19,7 +20,7 @@ def dimension_trend_figure(
     metric: str = "csat",
     title: str | None = None,
     template: go.layout.Template = TEMPLATE,
-) -> go.Figure:
+) -> dict:
     """One line per dimension over the months (gaps where a month has no data or is
     suppressed), and a dashed target line per dimension in the same colour.
 
@@ -29,11 +30,12 @@ def dimension_trend_figure(
     colors = dimension_colors(list(trend["dimension"].unique()))
     target_column = f"target_{metric}"
     targets_by_dimension = targets.set_index("dimension")[target_column].astype(float)
-    traces = []  # one Figure(data=...) at the end: add_trace re-validates every trace each time
+    traces = []
     for dimension, rows in trend.groupby("dimension", sort=True):
         name = labels.get(dimension, dimension)
         traces.append(
-            go.Scatter(
+            trace(
+                "scatter",
                 x=values(rows["month"]),
                 y=values(rows[metric]),
                 mode="lines+markers",
@@ -46,7 +48,8 @@ def dimension_trend_figure(
         )
         if dimension in targets_by_dimension.index:
             traces.append(
-                go.Scatter(
+                trace(
+                    "scatter",
                     x=values(rows["month"]),
                     y=[targets_by_dimension[dimension]] * len(rows),
                     mode="lines",
@@ -59,13 +62,11 @@ def dimension_trend_figure(
     axis = {"range": [0, 100]} if metric == "csat" else {"range": [1, 5]}
     if title is None:
         title = label(labels, "title.trend" if metric == "csat" else "title.trend_mean")
-    return go.Figure(
-        data=traces,
-        layout={
-            "template": template,
-            "title": title,
-            "yaxis": axis,
-            "xaxis": {"type": "category"},
-            "hovermode": "x unified",
-        },
+    return spec(
+        traces,
+        template,
+        title={"text": title},
+        yaxis=axis,
+        xaxis={"type": "category"},
+        hovermode="x unified",
     )

@@ -19,7 +19,7 @@ from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session
 
 import analysis
-from analysis.figures import monthly_figures, portfolio_heatmap_figure
+from analysis.figures import figure_json, monthly_figure_specs, portfolio_heatmap_figure
 
 from ..cycles.calendar import month_bounds, shift_month
 from ..models import (
@@ -215,7 +215,7 @@ def contract_month_panels(
             }
         )
 
-    figures = monthly_figures(result, labels, client_facing=client_facing)
+    figures = monthly_figure_specs(result, labels, client_facing=client_facing)
     themes = result.themes
     group = "low_scorers"
     keywords = themes.keywords[
@@ -234,7 +234,7 @@ def contract_month_panels(
         result=result,
         headlines=headlines,
         scores=score_rows,
-        figures={name: figure.to_json() for name, figure in figures.items()},
+        figures={name: figure_json(figure) for name, figure in figures.items()},
         sla_rows=sla_rows,
     )
     if enough or not client_facing:
@@ -359,9 +359,11 @@ def portfolio(
             if locale == "en"
             else "各合同各维度满意度（CSAT %）"
         )
-        heatmap = portfolio_heatmap_figure(
-            month_scores, labels, {c.id: c.number for c in contracts}, title=title
-        ).to_json()
+        heatmap = figure_json(
+            portfolio_heatmap_figure.spec(
+                month_scores, labels, {c.id: c.number for c in contracts}, title=title
+            )
+        )
     return rows, heatmap
 
 

@@ -1,9 +1,17 @@
+import json
 from datetime import UTC, datetime
 
 import pandas as pd
+import pytest
 
-from analysis.action_texts import LABELS_ZH
-from analysis.figures import TEMPLATE, monthly_figures, portfolio_heatmap_figure
+from analysis.action_texts import LABELS_EN, LABELS_ZH
+from analysis.figures import (
+    TEMPLATE,
+    figure_json,
+    monthly_figure_specs,
+    monthly_figures,
+    portfolio_heatmap_figure,
+)
 from analysis.monthly import analyse_month
 
 from . import demo
@@ -58,5 +66,20 @@ def test_heatmap_has_a_cell_per_contract_and_dimension():
         }
     )
     figure = portfolio_heatmap_figure(scores, LABELS_ZH, {1: "HT-1", 2: "HT-2"})
-    assert figure.data[0].z.shape == (2, 2)
+    assert [list(row) for row in figure.data[0].z] == [[90.0, 60.0], [40.0, None]]
     assert list(figure.data[0].y) == ["HT-1", "HT-2"]
+
+
+@pytest.mark.parametrize("client_facing", [True, False])
+def test_the_dashboards_plain_figure_data_gives_the_json_of_the_validated_figures(client_facing):
+    """The dashboard sends :func:`figure_json` of the plain builders (no plotly validation per
+    request); it must be exactly what the validated figures (the PDF's) serialise to."""
+    result = analysis()
+    specs = monthly_figure_specs(result, LABELS_EN, client_facing=client_facing)
+    figures = monthly_figures(result, LABELS_EN, client_facing=client_facing)
+    scores = result.scores.assign(contract_id=1, month=result.month)
+    specs["heatmap"] = portfolio_heatmap_figure.spec(scores, LABELS_EN, {1: "HT-1"})
+    figures["heatmap"] = portfolio_heatmap_figure(scores, LABELS_EN, {1: "HT-1"})
+    assert set(specs) == set(figures)
+    for name, spec in specs.items():
+        assert json.loads(figure_json(spec)) == json.loads(figures[name].to_json()), name
