@@ -173,13 +173,17 @@ def month_answer_counts(conn: Connection, contract_id: int, month: str) -> pd.Da
 
 
 def read_counts(
-    conn: Connection, months: Sequence[str], contract_ids: Sequence[int] | None = None
+    conn: Connection,
+    months: Sequence[str],
+    contract_ids: Sequence[int] | None = None,
+    question_codes: Sequence[str] | None = None,
 ) -> pd.DataFrame:
     """Answer counts: stored ones for closed cycles that have them, live ones for the rest.
 
     A (contract, month) is read from ``answer_counts`` when its cycle is closed and counts are
     stored for it; every other cycle of the requested months (open, or closed without stored
-    counts) is counted live from ``answers``. ``contract_ids=None`` reads every contract.
+    counts) is counted live from ``answers``. ``contract_ids=None`` reads every contract;
+    ``question_codes`` limits the questions read.
     """
     join = answer_counts.join(
         cycles,
@@ -201,6 +205,10 @@ def read_counts(
             answer_counts.c.contract_id.in_(list(contract_ids))
         )
         cycle_statement = cycle_statement.where(cycles.c.contract_id.in_(list(contract_ids)))
+    if question_codes is not None:
+        stored_statement = stored_statement.where(
+            answer_counts.c.question_code.in_(list(question_codes))
+        )
     stored = _counts_frame(conn, stored_statement)
     stored_keys = set(zip(stored["contract_id"].tolist(), stored["month"].tolist(), strict=True))
     every_cycle = conn.execute(cycle_statement).fetchall()
@@ -208,6 +216,8 @@ def read_counts(
     if not missing:
         return stored.sort_values(list(COUNT_COLUMNS[:4])).reset_index(drop=True)
     live = live_counts(conn, sorted({m for _, m in missing}), sorted({c for c, _ in missing}))
+    if question_codes is not None:
+        live = live[live["question_code"].isin(list(question_codes))]
     wanted = pd.MultiIndex.from_frame(live[["contract_id", "month"]]).isin(list(missing))
     return (
         pd.concat([stored, live[wanted]], ignore_index=True)

@@ -27,9 +27,9 @@ def portfolio_heatmap_figure(
     first for client-facing use: a blank cell then stays blank). The title defaults to
     ``labels["title.heatmap"]`` (``title.heatmap_mean`` for the mean).
     """
-    grid = scores.pivot_table(index="contract_id", columns="dimension", values=metric, dropna=False)
-    counts = scores.pivot_table(index="contract_id", columns="dimension", values="n", dropna=False)
-    counts = counts.reindex(index=grid.index, columns=grid.columns)
+    cells = scores.groupby(["contract_id", "dimension"])[[metric, "n"]].first()  # one row each
+    grid = cells[metric].unstack("dimension").sort_index().sort_index(axis=1)
+    counts = cells["n"].unstack("dimension").reindex(index=grid.index, columns=grid.columns)
     bounds = {"zmin": 0, "zmax": 100} if metric == "csat" else {"zmin": 1, "zmax": 5}
     cells = trace(
         "heatmap",

@@ -14,7 +14,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 from flask_babel import gettext as _
-from sqlalchemy import case, func, select
+from sqlalchemy import String, case, func, select, type_coerce
 from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session
 
@@ -317,7 +317,16 @@ def portfolio(
         ], None
     months = [shift_month(month, -i) for i in range(TREND_MONTHS - 1, -1, -1)]
     questions = _questions(session, ids)
-    counts = analysis.read_counts(conn, months, ids)
+    overall_codes = questions.loc[
+        (questions["kind"] == "rating") & (questions["dimension"] == "overall"), "question_code"
+    ].tolist()
+    counts = pd.concat(  # every question for the month, only the overall rating before it
+        [
+            analysis.read_counts(conn, [month], ids),
+            analysis.read_counts(conn, months[:-1], ids, question_codes=overall_codes),
+        ],
+        ignore_index=True,
+    )
     scores = analysis.dimension_scores(counts, questions, by=("contract_id", "month"))
     nps = analysis.nps_scores(counts, questions, by=("contract_id", "month"))
     overall = scores[scores["dimension"] == "overall"]
@@ -428,9 +437,12 @@ def _sla_shares(session: Session, contracts: Sequence[Contract], month: str, now
     """Each contract's share of the month's tickets handled within its hours, in one query and
     one pass (inquiries and complaints together; tickets still inside their hours not counted)."""
     bounds = {c.id: month_bounds(month, c.timezone) for c in contracts}
+    as_stored = [  # parsed below in one vectorised call, not per value by the column type
+        type_coerce(column, String()).label(column.key)
+        for column in (Ticket.received_at, Ticket.first_reply_at, Ticket.resolved_at)
+    ]
     rows = session.execute(
-        select(Ticket.contract_id, Ticket.external_id, Ticket.kind, Ticket.received_at,
-               Ticket.first_reply_at, Ticket.resolved_at)
+        select(Ticket.contract_id, Ticket.external_id, Ticket.kind, *as_stored)
         .where(Ticket.contract_id.in_(list(bounds)),
                Ticket.received_at >= min(b[0] for b in bounds.values()),
                Ticket.received_at < max(b[1] for b in bounds.values()))
@@ -444,7 +456,9 @@ def _sla_shares(session: Session, contracts: Sequence[Contract], month: str, now
         columns=["contract_id", "inquiry_hours", "complaint_hours", "start", "end"],
     )
     frame = frame.merge(terms, on="contract_id")
-    received = pd.to_datetime(frame["received_at"], utc=True)
+    for column in ("received_at", "first_reply_at", "resolved_at"):
+        frame[column] = pd.to_datetime(frame[column], utc=True, format="ISO8601")
+    received = frame["received_at"]
     frame = frame[(received >= pd.to_datetime(frame["start"], utc=True))
                   & (received < pd.to_datetime(frame["end"], utc=True))]  # fmt: skip
     shares = analysis.sla_share_by_contract(frame, now)

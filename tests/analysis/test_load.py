@@ -64,6 +64,11 @@ def test_month_answer_counts_can_be_stored_and_are_then_read_instead_of_live(dem
     assert counts[counts["question_code"] == "ZZZ"]["n"].tolist() == [7]
     without_marker = counts[counts["question_code"] != "ZZZ"]
     pd.testing.assert_frame_equal(sort(without_marker), sort(expected_counts(demo.MONTHS)))
+    with demo_engine.connect() as conn:  # stored (2026-10) and live (2026-11) months, filtered
+        overall = load.read_counts(conn, demo.MONTHS, [demo.CONTRACT_ID], ["OVERALL", "ZZZ"])
+    expected = counts[counts["question_code"].isin(["OVERALL", "ZZZ"])]
+    assert set(overall["month"]) == set(demo.MONTHS) and "ZZZ" in set(overall["question_code"])
+    pd.testing.assert_frame_equal(sort(overall), sort(expected))
 
 
 def test_open_month_is_counted_live_even_if_counts_were_stored(demo_engine):
