@@ -78,5 +78,3 @@ def store_month_aggregates(
     )
     session.flush()
 
-
-store_answer_counts = store_month_aggregates  # the history import's name for it, until renamed

@@ -16,7 +16,7 @@ The rules (issue #12):
 - Columns mapped as contact data go to the contract's customers (encrypted, clause 四); they are
   never stored with a response. Free-text answers are kept as written.
 - One transaction: responses and answers by bulk insert (executemany), the month's stored
-  answer counts rebuilt (:func:`store_answer_counts`), the mapping saved for next month, an audit
+  aggregates rebuilt (:func:`store_month_aggregates`), the mapping saved for next month, an audit
   event. Any failure rolls everything back.
 """
 
@@ -33,7 +33,8 @@ from sqlalchemy.orm import Session
 
 from .. import audit
 from ..csv_import import ImportReport
-from ..cycles.aggregates import store_answer_counts
+from ..customers.names import customer_names
+from ..cycles.aggregates import store_month_aggregates
 from ..cycles.calendar import cycle_window
 from ..models import (
     Answer,
@@ -180,8 +181,9 @@ def _write(
         ]
         _insert_rows(session, Answer.__tablename__, ANSWER_COLUMNS, answers)
     _store_contacts(session, contract, rows)
+    names = customer_names(session, contract.id)  # once, not once per month
     for month in months:
-        store_answer_counts(session, contract.id, month)
+        store_month_aggregates(session, contract.id, month, names)
 
 
 def _reserve_response_ids(session: Session, n: int) -> list[int]:

@@ -11,7 +11,7 @@ from flask_babel import force_locale
 from sqlalchemy import select
 
 from analysis import monthly_analysis
-from surveyapp.cycles.aggregates import store_answer_counts
+from surveyapp.cycles.aggregates import store_month_aggregates
 from surveyapp.models import ActionItem, AuditEvent, Report
 from surveyapp.reports import content
 from surveyapp.reports.building import CycleNotClosed, build_monthly_report
@@ -37,7 +37,7 @@ def small_month(session, answers: int = 3, status: str = "closed"):
     for _ in range(answers):
         invitation, _token = make_invitation(session, cycle)
         make_response(session, invitation, {"RESP": 2, "NPS": 3})
-    store_answer_counts(session, contract.id, MONTH)
+    store_month_aggregates(session, contract.id, MONTH)
     make_ticket(session, contract, external_id="TK-LATE-1", kind="inquiry",
                 received_at=datetime(2026, 10, 5, 1, tzinfo=UTC),
                 first_reply_at=datetime(2026, 10, 7, 1, tzinfo=UTC))  # fmt: skip
