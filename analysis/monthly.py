@@ -21,6 +21,7 @@ from . import load
 from .action_items import effect_verdict, propose
 from .action_texts import LABELS_ZH, TEXTS_ZH
 from .drivers import dimension_importance, key_drivers
+from .frames import COMMENT_COLUMNS
 from .load import ContractTerms
 from .metrics import dimension_scores, nps_scores, response_rate
 from .privacy import suppress_small_groups
@@ -168,8 +169,16 @@ def load_month_inputs(
         targets=targets if targets is not None else load.read_targets(conn, contract_id),
         terms=terms,
         pairs=pairs,
-        comments=load.read_comments(conn, contract_id, recent, text_codes),
-        comment_scores=load.read_comment_scores(conn, contract_id, recent, text_codes),
+        comments=(
+            load.read_comments(conn, contract_id, recent, text_codes)
+            if recent
+            else pd.DataFrame([], columns=list(COMMENT_COLUMNS))
+        ),
+        comment_scores=(
+            load.read_comment_scores(conn, contract_id, recent, text_codes)
+            if recent
+            else pd.DataFrame([], columns=["response_id", "question_code", "value"])
+        ),
         tickets=load.read_tickets(conn, contract_id, start, end),
         funnel=load.read_funnel(conn, contract_id, months),
         stored_themes=(

@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import Blueprint, abort, render_template, request
 from flask_login import current_user
 from sqlalchemy import select
+from sqlalchemy.orm import joinedload, selectinload
 
 from ..access import PROVIDER_STAFF, contract_or_404, contracts_visible_to, requires
 from ..extensions import db
@@ -20,7 +21,13 @@ SORT_KEYS = ("number", "csat", "nps", "response_rate", "sla", "open_items", "ove
 @bp.get("/")
 @requires(*PROVIDER_STAFF)
 def overview():
-    contracts = db.session.scalars(contracts_visible_to(current_user)).all()
+    contracts = db.session.scalars(
+        contracts_visible_to(current_user).options(  # one query each, not one per contract
+            selectinload(Contract.targets),
+            joinedload(Contract.client),
+            joinedload(Contract.provider),
+        )
+    ).all()
     ids = [c.id for c in contracts]
     months = (
         db.session.scalars(
