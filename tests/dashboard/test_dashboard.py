@@ -4,7 +4,7 @@ import json
 import re
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import event, select
 
 import analysis
 from surveyapp.extensions import db
@@ -122,3 +122,22 @@ def test_the_dashboard_speaks_english_on_request(admin, contract_ids):
         assert "Dimensions against the contract" in page and "Responsiveness" in page
     finally:
         admin.get("/language/zh_CN")
+
+
+def test_the_pages_query_count_does_not_grow_with_the_contracts(admin, demo_app, contract_ids):
+    """The overview reads each table once for all contracts (no lazy load per contract): with
+    the demo's 3 contracts a per-contract load of targets, client and provider would add 9."""
+    statements = []
+
+    def count(*args):
+        statements.append(args[2])
+
+    with demo_app.app_context():
+        engine = db.engine
+    event.listen(engine, "before_cursor_execute", count)
+    try:
+        assert admin.get("/dashboard/").status_code == 200
+    finally:
+        event.remove(engine, "before_cursor_execute", count)
+    assert len(statements) <= 14, "\n".join(s.split("FROM")[0][:80] for s in statements)
+    assert not any("FROM dimension_targets" in s and "IN" not in s for s in statements)
