@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import hashlib
 import math
+import threading
 import time
 from dataclasses import dataclass
 
@@ -23,6 +24,7 @@ from flask import Flask, Response, current_app, g, request
 from flask_babel import gettext as _
 from flask_limiter import Limiter
 from limits import RateLimitItem, parse
+from limits.storage import MemoryStorage
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 DEFAULT_LIMITS = {
@@ -133,6 +135,28 @@ def too_many(rule: Rule, retry_after: int) -> Response:
     return response
 
 
+class ThreadSafeMemoryStorage(MemoryStorage):
+    """limits' in-memory storage with its expiry timer replaced under a lock.
+
+    In limits 5.8 two threads of one gthread worker can both find the timer finished, and
+    both start the one that was assigned last: ``RuntimeError: threads can only be started
+    once`` in a before-request hook, a 500 for about one survey request in 1,700 under load
+    (alisaifee/limits#352). Used for ``memory://`` (as ``threadsafe-memory://``).
+    """
+
+    STORAGE_SCHEME = ["threadsafe-memory"]
+
+    def __init__(self, uri: str | None = None, wrap_exceptions: bool = False, **options: str):
+        self._timer_lock = threading.Lock()
+        super().__init__(uri, wrap_exceptions=wrap_exceptions, **options)
+
+    def _MemoryStorage__schedule_expiry(self) -> None:  # noqa: N802 (the base's private name)
+        with self._timer_lock:
+            if not self.timer.is_alive():
+                self.timer = threading.Timer(0.01, self._MemoryStorage__expire_events)
+                self.timer.start()
+
+
 def init_app(app: Flask) -> None:
     for name, value in DEFAULT_LIMITS.items():
         app.config.setdefault(name, value)
@@ -140,10 +164,13 @@ def init_app(app: Flask) -> None:
     if app.config.get("PROXY_FIX_X_FOR"):
         hops = int(app.config["PROXY_FIX_X_FOR"])
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops)  # type: ignore[method-assign]
+    storage_uri = app.config.get("RATELIMIT_STORAGE_URI") or "memory://"
+    if storage_uri.startswith("memory://"):
+        storage_uri = storage_uri.replace("memory://", "threadsafe-memory://", 1)
     limiter = Limiter(
         key_func=_address,
         app=app,
-        storage_uri=app.config.get("RATELIMIT_STORAGE_URI") or "memory://",
+        storage_uri=storage_uri,
         strategy="fixed-window",
         key_prefix="surveyapp",
     )

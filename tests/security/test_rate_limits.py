@@ -3,9 +3,14 @@ address, the API per token; a clear 429 with Retry-After."""
 
 from __future__ import annotations
 
+import threading
+import time
+
 import pytest
+from limits.storage import MemoryStorage
 
 from surveyapp.models import AuditEvent, Response
+from surveyapp.security.limits import ThreadSafeMemoryStorage
 from surveyapp.survey.tokens import new_token
 
 from ..conftest import make_app
@@ -143,3 +148,53 @@ def test_bodies_over_the_limit_are_refused_with_413(limited):
     client = limited(MAX_CONTENT_LENGTH=1024)
     response = client.post("/sign-in", data={"email": "a@b.cn", "password": "x" * 5000})
     assert response.status_code == 413
+
+
+class _SlowTimer(threading.Timer):
+    """A timer that takes a while to be made and records how many are being made at once:
+    it holds open the window in which two threads both replace the expiry timer (and then
+    may start the same one twice: limits' own memory storage gave a 500 so under gthread)."""
+
+    making = 0
+    most = 0
+
+    def __init__(self, *args, **kwargs):
+        type(self).making += 1
+        type(self).most = max(type(self).most, type(self).making)
+        super().__init__(*args, **kwargs)
+        time.sleep(0.05)
+        type(self).making -= 1
+
+
+@pytest.mark.parametrize("storage_class", [MemoryStorage, ThreadSafeMemoryStorage])
+def test_the_expiry_timer_is_replaced_by_one_thread_at_a_time(storage_class, monkeypatch):
+    storage = storage_class()
+    storage.timer.join()
+    monkeypatch.setattr(_SlowTimer, "making", 0)
+    monkeypatch.setattr(_SlowTimer, "most", 0)
+    monkeypatch.setattr(threading, "Timer", _SlowTimer)
+    errors, start = [], threading.Barrier(8)
+
+    def count(n: int) -> None:
+        start.wait()
+        try:
+            storage.incr(f"key-{n}", 60)
+        except RuntimeError as error:  # "threads can only be started once"
+            errors.append(error)
+
+    threads = [threading.Thread(target=count, args=(n,)) for n in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=10)
+    if storage_class is MemoryStorage:  # the race this storage works around
+        assert _SlowTimer.most > 1, "limits no longer races here: the workaround can go"
+    else:
+        assert _SlowTimer.most == 1 and errors == []
+        assert [storage.get(f"key-{n}") for n in range(8)] == [1] * 8
+
+
+def test_the_app_counts_in_the_thread_safe_storage(limited):
+    client = limited()
+    limiter = client.application.extensions["surveyapp_limiter"]
+    assert isinstance(limiter.limiter.storage, ThreadSafeMemoryStorage)
