@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from enum import StrEnum
 
-from sqlalchemy import CheckConstraint, ForeignKey, String, UniqueConstraint
+from sqlalchemy import CheckConstraint, ForeignKey, Index, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from .base import Base, TimestampMixin, utcnow
@@ -23,6 +23,9 @@ class Ticket(TimestampMixin, Base):
     __table_args__ = (
         UniqueConstraint("contract_id", "external_id"),
         CheckConstraint(_in("kind", TicketKind), name="kind"),
+        # a contract's tickets of a period (SLA compliance): without it a year of one
+        # contract was read through every contract's tickets of that year
+        Index(None, "contract_id", "received_at"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
