@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 
 from ..followup.cases import CaseFacts, open_cases
 from ..followup.rules import Answered, triggers
-from ..models import Answer, Cycle, Invitation, Question, QuestionType, Response
+from ..models import Answer, Cycle, CycleStatus, Invitation, Question, QuestionType, Response
 from .links import FrozenQuestion, Link, frozen_version
 
 
@@ -96,6 +96,7 @@ def accept_response(
     facts = _case_facts(link, questions, rows)
     try:
         response_id = _insert_response(session, _response_row(link, now, locale, seconds_taken))
+        _still_open(session, link.cycle_id)
         _insert_answers(session, response_id, rows)
         open_cases(session, response_id, now, may_contact=may_contact, facts=facts)
         _mark_responded(session, link.invitation_id, now)
@@ -109,6 +110,21 @@ def accept_response(
         session.rollback()
         raise
     return response_id
+
+
+def _still_open(session: Session, cycle_id: int) -> None:
+    """The cycle's status as it is now, inside the write transaction: a month that closed after
+    the link was read must not take the response (its stored aggregates are already built).
+
+    On SQLite the response's INSERT holds the database's write lock, so the close has either
+    committed (and is seen here) or waits for this commit. On PostgreSQL ``FOR SHARE`` waits
+    for a close in progress and then sees it; a close that starts later waits for this commit.
+    """
+    status = session.execute(
+        select(Cycle.status).where(Cycle.id == cycle_id).with_for_update(read=True)
+    ).scalar_one()
+    if status != CycleStatus.OPEN:
+        raise SurveyClosed()
 
 
 def _case_facts(link: Link, questions: Mapping[int, FrozenQuestion], rows: list[dict]) -> CaseFacts:

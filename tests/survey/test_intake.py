@@ -160,3 +160,22 @@ def test_three_hundred_tokens_submitted_concurrently_store_all_answers(app, sess
         select(Answer.response_id, func.count()).group_by(Answer.response_id)
     ).all()
     assert {n for _, n in per_response} == {6}
+
+
+def test_a_month_closed_after_the_link_was_read_takes_no_response(app, session, survey, invite):
+    """The request read the link while the month was open; the month closed (and stored its
+    aggregates) before the request wrote: nothing is stored, the customer is told it closed."""
+    from surveyapp.cycles.lifecycle import close_cycle
+    from surveyapp.models import Cycle
+    from surveyapp.survey.links import Link
+
+    invitation, _ = invite()
+    with app.app_context():
+        link = Link.of(db.session, db.session.get(Invitation, invitation.id))
+        assert link.is_open(utcnow())
+        with app.app_context():  # the autopilot closes the month in between
+            close_cycle(db.session, db.session.get(Cycle, link.cycle_id), now=utcnow())
+            db.session.commit()
+        with pytest.raises(intake.SurveyClosed):
+            accept_response(db.session, link, _values(survey), now=utcnow(), locale="zh_CN")
+    assert _count(session, Response) == 0 and _count(session, Answer) == 0
