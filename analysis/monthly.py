@@ -24,7 +24,7 @@ from .drivers import dimension_importance, key_drivers
 from .frames import COMMENT_COLUMNS
 from .load import ContractTerms
 from .metrics import dimension_scores, nps_scores, response_rate
-from .privacy import suppress_small_groups
+from .privacy import mask_contacts, suppress_small_groups
 from .results import ActionItemProposal, EffectVerdict, Estimate, Funnel, MonthChange, NpsEstimate
 from .sla import SLA_CLAUSES, SlaReport, sla_compliance
 from .themes import ThemeSummary, comment_groups, comment_themes
@@ -259,12 +259,13 @@ def analyse_month(
     rate = response_rate(funnel.answered, funnel.invited)
     drivers = key_drivers(dimension_importance(inputs.pairs, questions), scores, targets)
     themes = month_comment_themes(inputs.comments, inputs.comment_scores, questions, names)
-    if inputs.stored_themes is not None:
-        themes = (
-            ThemeSummary.concat([inputs.stored_themes, themes])
-            if len(themes.comments)
-            else inputs.stored_themes
-        )
+    stored = inputs.stored_themes
+    if stored is not None and names and len(stored.examples):
+        # stored at close with the names known then; mask the ones known now as well
+        examples = stored.examples.assign(text=mask_contacts(stored.examples["text"], names))
+        stored = ThemeSummary(stored.comments, stored.keywords, stored.themes, examples)
+    if stored is not None:
+        themes = ThemeSummary.concat([stored, themes]) if len(themes.comments) else stored
     terms = inputs.terms
     sla = sla_compliance(
         inputs.tickets, now=now or datetime.now(UTC), months=months,

@@ -150,6 +150,15 @@ class ThreadSafeMemoryStorage(MemoryStorage):
         self._timer_lock = threading.Lock()
         super().__init__(uri, wrap_exceptions=wrap_exceptions, **options)
 
+    def __getstate__(self) -> dict:
+        state = super().__getstate__()
+        state.pop("_timer_lock", None)
+        return state
+
+    def __setstate__(self, state: dict) -> None:
+        self._timer_lock = threading.Lock()
+        super().__setstate__(state)
+
     def _MemoryStorage__schedule_expiry(self) -> None:  # noqa: N802 (the base's private name)
         with self._timer_lock:
             if not self.timer.is_alive():

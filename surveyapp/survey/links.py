@@ -131,7 +131,16 @@ class Link:
             owner_id=contract.owner_id,
             complaint_hours=contract.complaint_hours,
             rules=RuleSet.of(rule),
-            webhooks=bool(session.scalar(select(_HAS_WEBHOOKS))),
+            webhooks=bool(
+                session.scalar(
+                    select(
+                        exists().where(
+                            WebhookEndpoint.organization_id == contract.provider_id,
+                            WebhookEndpoint.active.is_(True),
+                        )
+                    )
+                )
+            ),
         )
 
 

@@ -186,3 +186,25 @@ def test_live_pair_counts_start_from_the_overall_answers_without_statistics(tmp_
     searches = [step for step in plan if step.startswith(("SEARCH", "SCAN"))]
     assert searches[0].startswith("SEARCH overall USING"), plan
     assert searches[1].startswith("SEARCH rating USING") and "response_id=?" in searches[1], plan
+
+
+def test_stored_examples_are_masked_with_the_names_known_now(demo_engine):
+    """A month's examples were stored with the names known at its close; a customer added
+    since is masked too when the analysis is given the current names."""
+    with demo_engine.connect() as conn:
+        computed = monthly.load_month_inputs(conn, demo.CONTRACT_ID, "2026-11", trend_months=3)
+    october = computed.comments[computed.comments["month"] == "2026-10"]
+    october = october.assign(text="王小明说回复太慢了，等了两天")
+    stored = monthly.month_comment_themes(october, computed.comment_scores, computed.questions)
+    assert stored.examples["text"].str.contains("王小明").any()
+    with demo_engine.begin() as conn:
+        conn.execute(
+            Base.metadata.tables["month_summaries"].insert(),
+            [{"contract_id": demo.CONTRACT_ID, "month": "2026-10", "invited": 0, "opened": 0,
+              "answered": 0, "comment_themes": stored.to_records()}],
+        )  # fmt: skip
+    with demo_engine.connect() as conn:
+        inputs = monthly.load_month_inputs(conn, demo.CONTRACT_ID, "2026-11", trend_months=3)
+    shown = monthly.analyse_month(inputs, now=NOW, names=("王小明",)).themes.examples
+    october_shown = shown[shown["month"] == "2026-10"]["text"]
+    assert len(october_shown) and not october_shown.str.contains("王小明").any()
