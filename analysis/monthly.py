@@ -38,6 +38,7 @@ __all__ = [
     "load_month_inputs",
     "month_comment_themes",
     "monthly_analysis",
+    "overall_code",
     "portfolio_scores",
 ]
 
@@ -128,7 +129,8 @@ def _month_bounds(months: Sequence[str], timezone: str) -> tuple[datetime, datet
     return first.astimezone(UTC), after.astimezone(UTC)
 
 
-def _overall_code(questions: pd.DataFrame, overall_dimension: str) -> str | None:
+def overall_code(questions: pd.DataFrame, overall_dimension: str = "overall") -> str | None:
+    """The code of the rating question of the overall dimension (the key drivers' outcome)."""
     codes = questions.loc[
         (questions["kind"] == "rating") & (questions["dimension"] == overall_dimension),
         "question_code",
@@ -150,7 +152,7 @@ def load_month_inputs(
     months = tuple(month_range(month, trend_months))
     questions = load.read_questions(conn, contract_id)
     terms = terms or load.read_contract_terms(conn, contract_id)
-    overall = _overall_code(questions, overall_dimension)
+    overall = overall_code(questions, overall_dimension)
     text_codes = questions.loc[questions["kind"] == "text", "question_code"].tolist()
     stored_themes = load.read_theme_records(conn, contract_id, months[-2:])
     recent = [m for m in months[-2:] if m not in stored_themes]

@@ -18,12 +18,10 @@ from analysis.load import (
     read_comments,
     read_questions,
 )
-from analysis.monthly import month_comment_themes
+from analysis.monthly import month_comment_themes, overall_code
 
 from ..customers.names import customer_names
 from ..models import Answer, AnswerCount, AnswerPairCount, MonthSummary, utcnow
-
-OVERALL_DIMENSION = "overall"
 
 
 def store_month_aggregates(
@@ -49,12 +47,9 @@ def store_month_aggregates(
     )
     conn = session.connection()
     questions = read_questions(conn, contract_id)
-    overall = questions.loc[
-        (questions["kind"] == "rating") & (questions["dimension"] == OVERALL_DIMENSION),
-        "question_code",
-    ]
-    if not overall.empty:
-        pairs = month_pair_counts(conn, contract_id, month, str(overall.iloc[0]))
+    overall = overall_code(questions)
+    if overall is not None:
+        pairs = month_pair_counts(conn, contract_id, month, overall)
         if len(pairs):
             session.execute(insert(AnswerPairCount), pairs.to_dict("records"))
     text_codes = questions.loc[questions["kind"] == "text", "question_code"].tolist()
