@@ -1,5 +1,5 @@
-"""Rate limits (Flask-Limiter's storage and strategies; memory by default, Redis when
-``RATELIMIT_STORAGE_URI`` says ``redis://``).
+"""Rate limits, counted with the ``limits`` library's fixed-window strategy in its storage:
+memory by default (per process), Redis when ``RATELIMIT_STORAGE_URI`` says ``redis://``.
 
 Which requests count, and against which key:
 
@@ -10,6 +10,10 @@ Which requests count, and against which key:
 
 A refused request gets a 429 page (JSON for ``/api``) with ``Retry-After``. Keys are hashes,
 so the store never holds a link token, an API token or an e-mail address.
+
+``limits`` is driven directly from one before- and one after-request hook, not through the
+Flask-Limiter extension, whose own three hooks ran on every request and did nothing for these
+rules (issue #3, ``bench/submit``).
 """
 
 from __future__ import annotations
@@ -19,12 +23,13 @@ import math
 import threading
 import time
 from dataclasses import dataclass
+from functools import cache
 
 from flask import Flask, Response, current_app, g, request
 from flask_babel import gettext as _
-from flask_limiter import Limiter
 from limits import RateLimitItem, parse
-from limits.storage import MemoryStorage
+from limits.storage import MemoryStorage, storage_from_string
+from limits.strategies import FixedWindowRateLimiter
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 DEFAULT_LIMITS = {
@@ -37,6 +42,7 @@ DEFAULT_LIMITS = {
     "RATELIMIT_API_FAILURES_PER_ADDRESS": "60 per minute",
 }
 NOT_FOUND, REFUSED, FAILED_SIGN_IN = frozenset({404}), frozenset({401}), frozenset({400, 401})
+KEY_PREFIX = "surveyapp"  # the first part of every key in a shared store (Redis)
 SURVEY_ENDPOINTS = {"survey.show", "survey.submit", "survey.thanks", "survey.opt_out_page"}
 
 
@@ -83,29 +89,34 @@ def _rules() -> list[Rule]:
     return []
 
 
+@cache
+def _parsed(limit: str) -> RateLimitItem:
+    return parse(limit)
+
+
 def _item(rule: Rule) -> RateLimitItem:
-    return parse(current_app.config[rule.setting])
+    return _parsed(current_app.config[rule.setting])
 
 
-def _limiter() -> Limiter:
-    return current_app.extensions["surveyapp_limiter"]
+def rate_limiter(app: Flask | None = None) -> FixedWindowRateLimiter:
+    return (app or current_app).extensions["surveyapp_rate_limiter"]
 
 
 def _check() -> Response | None:
     if not current_app.config["RATELIMIT_ENABLED"]:
         return None
-    strategy = _limiter().limiter
+    strategy = rate_limiter()
     rules = _rules()
     g.rate_limit_rules = rules
     for rule in rules:
         item = _item(rule)
         allowed = (
-            strategy.test(item, rule.scope, rule.key)
+            strategy.test(item, KEY_PREFIX, rule.scope, rule.key)
             if rule.on is not None
-            else strategy.hit(item, rule.scope, rule.key)
+            else strategy.hit(item, KEY_PREFIX, rule.scope, rule.key)
         )
         if not allowed:
-            reset = strategy.get_window_stats(item, rule.scope, rule.key).reset_time
+            reset = strategy.get_window_stats(item, KEY_PREFIX, rule.scope, rule.key).reset_time
             return too_many(rule, max(1, math.ceil(reset - time.time())))
     return None
 
@@ -113,7 +124,7 @@ def _check() -> Response | None:
 def _count_failures(response: Response) -> Response:
     for rule in g.pop("rate_limit_rules", ()):
         if rule.on is not None and response.status_code in rule.on:
-            _limiter().limiter.hit(_item(rule), rule.scope, rule.key)
+            rate_limiter().hit(_item(rule), KEY_PREFIX, rule.scope, rule.key)
     return response
 
 
@@ -135,35 +146,46 @@ def too_many(rule: Rule, retry_after: int) -> Response:
     return response
 
 
-class ThreadSafeMemoryStorage(MemoryStorage):
-    """limits' in-memory storage with its expiry timer replaced under a lock.
+class SweepingMemoryStorage(MemoryStorage):
+    """limits' in-memory storage with expired counters swept inline instead of by a thread.
 
-    In limits 5.8 two threads of one gthread worker can both find the timer finished, and
-    both start the one that was assigned last: ``RuntimeError: threads can only be started
-    once`` in a before-request hook, a 500 for about one survey request in 1,700 under load
-    (alisaifee/limits#352). Used for ``memory://`` (as ``threadsafe-memory://``).
+    limits 5.8 starts a 10 ms ``threading.Timer`` on a counter's update whenever the last one
+    has finished: under load, a new thread for nearly every request. Two threads of one gthread
+    worker could also both start the same timer (``RuntimeError: threads can only be started
+    once``, a 500 for about one survey request in 1,700; alisaifee/limits#352). Counters are
+    already expired when read (``get``); this sweep only bounds memory, so it runs at most every
+    ``SWEEP_EVERY`` seconds in the request that finds it due, one thread at a time, and no
+    thread is ever started. Used for ``memory://`` (as ``sweeping-memory://``).
     """
 
-    STORAGE_SCHEME = ["threadsafe-memory"]
+    STORAGE_SCHEME = ["sweeping-memory"]
+    SWEEP_EVERY = 10.0
 
     def __init__(self, uri: str | None = None, wrap_exceptions: bool = False, **options: str):
-        self._timer_lock = threading.Lock()
         super().__init__(uri, wrap_exceptions=wrap_exceptions, **options)
+        self.timer.cancel()  # the one the base class starts; it only sweeps an empty store
+        self._sweep_lock = threading.Lock()
+        self._next_sweep = time.monotonic() + self.SWEEP_EVERY
 
     def __getstate__(self) -> dict:
         state = super().__getstate__()
-        state.pop("_timer_lock", None)
+        state.pop("_sweep_lock", None)
         return state
 
     def __setstate__(self, state: dict) -> None:
-        self._timer_lock = threading.Lock()
         super().__setstate__(state)
+        self.timer.cancel()
+        self._sweep_lock = threading.Lock()
 
     def _MemoryStorage__schedule_expiry(self) -> None:  # noqa: N802 (the base's private name)
-        with self._timer_lock:
-            if not self.timer.is_alive():
-                self.timer = threading.Timer(0.01, self._MemoryStorage__expire_events)
-                self.timer.start()
+        now = time.monotonic()
+        if now < self._next_sweep or not self._sweep_lock.acquire(blocking=False):
+            return
+        try:
+            self._next_sweep = now + self.SWEEP_EVERY
+            self._MemoryStorage__expire_events()
+        finally:
+            self._sweep_lock.release()
 
 
 def init_app(app: Flask) -> None:
@@ -175,14 +197,8 @@ def init_app(app: Flask) -> None:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops)  # type: ignore[method-assign]
     storage_uri = app.config.get("RATELIMIT_STORAGE_URI") or "memory://"
     if storage_uri.startswith("memory://"):
-        storage_uri = storage_uri.replace("memory://", "threadsafe-memory://", 1)
-    limiter = Limiter(
-        key_func=_address,
-        app=app,
-        storage_uri=storage_uri,
-        strategy="fixed-window",
-        key_prefix="surveyapp",
-    )
-    app.extensions["surveyapp_limiter"] = limiter
+        storage_uri = storage_uri.replace("memory://", "sweeping-memory://", 1)
+    storage = storage_from_string(storage_uri)
+    app.extensions["surveyapp_rate_limiter"] = FixedWindowRateLimiter(storage)
     app.before_request(_check)
     app.after_request(_count_failures)

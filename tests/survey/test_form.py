@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+import pytest
 from sqlalchemy import func, select
 
 from surveyapp.models import Answer, Invitation, Response, utcnow
@@ -54,6 +55,39 @@ def test_opening_the_form_records_the_first_open_only(client, session, invite):
     client.get(f"/s/{token}")
     session.refresh(invitation)
     assert invitation.opened_at == first
+
+
+def test_only_the_opened_time_commits_without_waiting_for_the_disk(client, app, invite, survey):
+    """PostgreSQL: the GET's transaction sets synchronous_commit off for itself alone; the
+    submit's transaction keeps the durable commit."""
+    from sqlalchemy import event
+
+    from surveyapp.extensions import db
+
+    _, token = invite()
+    with app.app_context():
+        engine = db.engine
+    if engine.dialect.name != "postgresql":
+        pytest.skip("synchronous_commit is PostgreSQL's")
+    statements: list[str] = []
+
+    def seen(_conn, _cursor, statement, *_args):
+        statements.append(" ".join(statement.split()))
+
+    event.listen(engine, "before_cursor_execute", seen)
+    try:
+        client.get(f"/s/{token}")
+        opened = list(statements)
+        statements.clear()
+        assert client.post(f"/s/{token}", data=full_answers(survey)).status_code == 303
+    finally:
+        event.remove(engine, "before_cursor_execute", seen)
+    assert "SET LOCAL synchronous_commit = off" in opened
+    assert any(s.startswith("UPDATE invitations SET opened_at") for s in opened)
+    assert not any("synchronous_commit" in s for s in statements)
+    assert any(s.startswith("INSERT INTO responses") for s in statements)
+    with engine.connect() as connection:  # SET LOCAL ended with its transaction
+        assert connection.exec_driver_sql("SHOW synchronous_commit").scalar() == "on"
 
 
 def test_a_full_submit_stores_the_response_and_shows_thanks(client, session, survey, invite):
