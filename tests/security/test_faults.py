@@ -11,7 +11,7 @@ import sqlite3
 from contextlib import contextmanager
 
 import pytest
-from sqlalchemy import event, func, select
+from sqlalchemy import event, func, select, text
 
 from surveyapp.extensions import db
 from surveyapp.models import Answer, FollowupCase, Invitation, Response
@@ -123,6 +123,38 @@ def test_an_unreachable_database_gives_503_pages_and_json(database_url, session,
     alive = make_app(database_url).test_client()
     assert alive.post(f"/s/{token}", data=full_answers(survey)).status_code == 303
     assert {k: stored(session)[k] for k in ONCE} == ONCE
+
+
+def test_connections_the_server_dropped_cost_one_503_then_it_works(
+    database_url, session, survey, invite
+):
+    """PostgreSQL: the pool does not ping on checkout. A restart of the server (here: every
+    connection of the app terminated) fails the next request with the 503 page, nothing
+    stored; SQLAlchemy discards the pool and the request after it connects afresh."""
+    if not database_url.startswith("postgresql"):
+        pytest.skip("the connection pool's recovery is PostgreSQL's")
+    app = make_app(database_url)
+    client = app.test_client()
+    _, first = invite()
+    _, second = invite()
+    assert client.get(f"/s/{first}").status_code == 200  # the pool holds a connection now
+    with app.app_context():
+        database = db.engine.url.database
+    killed = session.execute(
+        text(
+            "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity"
+            " WHERE datname = :name AND pid <> pg_backend_pid()"
+        ),
+        {"name": database},
+    ).scalar()
+    session.commit()
+    assert killed >= 1
+    statuses = [client.post(f"/s/{first}", data=full_answers(survey)).status_code]
+    if statuses[0] == 503:
+        statuses.append(client.post(f"/s/{first}", data=full_answers(survey)).status_code)
+    assert statuses in ([503, 303], [303])
+    assert client.post(f"/s/{second}", data=full_answers(survey)).status_code == 303
+    assert stored(session)["responses"] == 2
 
 
 def _short_busy_timeout(app, extra: str = "") -> None:
