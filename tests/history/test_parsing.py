@@ -1,5 +1,6 @@
 """Dates as the tools write them, preset detection, header matching."""
 
+import io
 from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
@@ -84,6 +85,30 @@ def test_an_empty_file_is_unreadable():
         read_table(b"")
     with pytest.raises(FileUnreadable):
         read_table(b"PK\x03\x04broken")
+
+
+def test_xlsx_cells_keep_their_types_whole_numbers_as_int_and_blanks_as_none():
+    """What the row parser gets from a workbook (python-calamine): a date cell as a datetime,
+    a whole number as int, a fraction as float, text as text, an empty cell as None; blank
+    rows are skipped and the line numbers are the sheet's."""
+    from openpyxl import Workbook
+
+    book = Workbook()
+    sheet = book.active
+    sheet.append(["时间", "评分", "推荐", "意见", ""])
+    sheet.append([datetime(2025, 3, 4, 9, 30), 5, 45720.5, "很好"])
+    sheet.append([])
+    sheet.append([datetime(2025, 3, 5, 10, 0), None, 9, None])
+    out = io.BytesIO()
+    book.save(out)
+    table = read_table(out.getvalue())
+    assert table.kind == "xlsx" and table.header == ["时间", "评分", "推荐", "意见"]
+    rows = list(table.rows)
+    assert [line for line, _ in rows] == [2, 4]
+    first, second = rows[0][1], rows[1][1]
+    assert first[:4] == [datetime(2025, 3, 4, 9, 30), 5, 45720.5, "很好"]
+    assert type(first[1]) is int and type(first[2]) is float
+    assert second[:4] == [datetime(2025, 3, 5, 10, 0), None, 9, None]
 
 
 def test_the_proposed_tencent_mapping_leaves_its_metadata_and_nickname_unmapped(world):
