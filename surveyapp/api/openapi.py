@@ -289,17 +289,27 @@ PARAMETERS: dict[str, Any] = {
 }
 
 
-def _error(description: str) -> dict[str, Any]:
-    return {
+def _error(description: str, headers: dict[str, Any] | None = None) -> dict[str, Any]:
+    spec: dict[str, Any] = {
         "description": description,
         "content": {"application/json": {"schema": ref("Error")}},
     }
+    if headers:
+        spec["headers"] = headers
+    return spec
 
 
 def _ok(description: str, schema: dict[str, Any]) -> dict[str, Any]:
     return {"description": description, "content": {"application/json": {"schema": schema}}}
 
 
+RETRY_AFTER = {
+    "Retry-After": {
+        "description": "seconds to wait before sending the request again",
+        "required": True,
+        "schema": {"type": "integer", "minimum": 1},
+    }
+}
 ERRORS = {
     "400": _error("a query parameter or the body is malformed"),
     "401": _error("no token, or an unknown or revoked one"),
@@ -308,8 +318,17 @@ ERRORS = {
     "413": _error("the body is larger than 1 MiB"),
     "415": _error("the body is not application/json"),
     "422": _error("the data breaks the rules; details say which"),
+    "429": _error(
+        "too many requests from this token, or too many refused tokens from this address",
+        RETRY_AFTER,
+    ),
+    "503": _error("the database is unavailable, busy or full; nothing was saved", RETRY_AFTER),
     "default": _error("any other error, same shape"),
 }
+
+
+# answered around every view: rate limits (security/limits.py), database outages (outages.py)
+ALWAYS = ("429", "503")
 
 
 def operation(
@@ -332,7 +351,7 @@ def operation(
             "parameters": [{"$ref": f"#/components/parameters/{p}"} for p in params],
             "responses": {
                 **{str(code): _ok(text, schema) for code, (text, schema) in responses.items()},
-                **{code: ERRORS[code] for code in (*errors, "default")},
+                **{code: ERRORS[code] for code in (*errors, *ALWAYS, "default")},
             },
         }
         if description:

@@ -9,7 +9,8 @@ import pytest
 
 from surveyapp.api.openapi import build_document
 
-from .conftest import ticket
+from ..conftest import make_app
+from .conftest import assert_error, ticket
 
 
 def _routes(app) -> set[tuple[str, str]]:
@@ -51,6 +52,20 @@ def test_every_operation_documents_its_error_shape_and_refs_resolve(api):
                 assert name in document["components"]["parameters"]
     for ref in re.findall(r'"#/components/schemas/(\w+)"', str(document).replace("'", '"')):
         assert ref in document["components"]["schemas"]
+
+
+@pytest.mark.parametrize("status", ["429", "503"])
+def test_every_operation_documents_429_and_503_with_retry_after(api, status):
+    document = api("GET", "/openapi.json").get_json()
+    for path, operations in document["paths"].items():
+        for method, operation in operations.items():
+            answer = operation["responses"].get(status)
+            assert answer is not None, (path, method)
+            schema = answer["content"]["application/json"]["schema"]
+            assert schema == {"$ref": "#/components/schemas/Error"}, (path, method)
+            retry_after = answer["headers"]["Retry-After"]
+            assert retry_after["required"] is True, (path, method)
+            assert retry_after["schema"] == {"type": "integer", "minimum": 1}, (path, method)
 
 
 def _validate(document: dict, response, path: str, method: str) -> None:
@@ -101,3 +116,31 @@ def test_the_schema_check_itself_catches_a_wrong_answer(api, world):
     response.set_data(b'{"data": [{"id": "one"}], "meta": {"page": 1}}')
     with pytest.raises(jsonschema_rs.ValidationError):
         _validate(document, response, "/contracts", "get")
+
+
+def _validate_headers(document: dict, response, path: str, method: str) -> None:
+    documented = document["paths"][path][method]["responses"][str(response.status_code)]
+    for name, header in documented["headers"].items():
+        jsonschema_rs.validate(header["schema"], int(response.headers[name]))
+
+
+def test_a_real_429_from_the_api_matches_its_documented_schema(database_url, world):
+    client = make_app(database_url, RATELIMIT_API_PER_TOKEN="2 per minute").test_client()
+    headers = {"Authorization": f"Bearer {world.provider_token}"}
+    assert [client.get("/api/v1/contracts", headers=headers).status_code for _ in "ab"] == [200] * 2
+    response = client.get("/api/v1/contracts", headers=headers)
+    assert_error(response, 429, "too_many_requests")
+    document = client.get("/api/v1/openapi.json").get_json()
+    _validate(document, response, "/contracts", "get")
+    _validate_headers(document, response, "/contracts", "get")
+
+
+def test_a_real_503_from_the_api_matches_its_documented_schema(tmp_path, world):
+    unreachable = f"sqlite:///{tmp_path}/no-such-folder/db.sqlite3"
+    client = make_app(unreachable).test_client()
+    headers = {"Authorization": f"Bearer {world.provider_token}"}
+    response = client.get("/api/v1/contracts", headers=headers)
+    assert_error(response, 503, "unavailable")
+    document = client.get("/api/v1/openapi.json").get_json()
+    _validate(document, response, "/contracts", "get")
+    _validate_headers(document, response, "/contracts", "get")
