@@ -7,6 +7,7 @@ import pytest
 from analysis.action_texts import LABELS_EN, LABELS_ZH
 from analysis.figures import (
     TEMPLATE,
+    drivers_quadrant_figure,
     figure_json,
     monthly_figure_specs,
     monthly_figures,
@@ -68,6 +69,39 @@ def test_heatmap_has_a_cell_per_contract_and_dimension():
     figure = portfolio_heatmap_figure(scores, LABELS_ZH, {1: "HT-1", 2: "HT-2"})
     assert [list(row) for row in figure.data[0].z] == [[90.0, 60.0], [40.0, None]]
     assert list(figure.data[0].y) == ["HT-1", "HT-2"]
+
+
+DRIVERS = pd.DataFrame(
+    {
+        "dimension": ["courtesy", "resolution", "speed", "knowledge"],
+        "importance": [0.92, 0.55, 0.40, 0.71],
+        "gap": [0.80, 0.10, -0.30, 0.45],
+        "quadrant": ["improve_first", "improve_next", "maintain", "improve_first"],
+    }
+)
+
+
+def test_the_label_of_the_most_important_and_furthest_below_target_point_is_not_clipped():
+    """The point at the top right corner: its label goes above it, so the y axis must reach
+    well past it, and must not run past the right edge, so it leans left."""
+    figure = drivers_quadrant_figure(DRIVERS, LABELS_EN)
+    positions = dict(zip(DRIVERS["dimension"], figure.data[0].textposition, strict=True))
+    y_low, y_high = figure.layout.yaxis.range
+    x_low, x_high = figure.layout.xaxis.range
+    assert y_high - 0.80 >= 0.2 * (0.80 - (-0.30))
+    assert positions["courtesy"] == "top left" and x_high > 0.92
+    assert positions["speed"] == "top right" and x_low < 0.40 and y_low < -0.30
+    assert positions["knowledge"] == "top center"
+
+
+@pytest.mark.parametrize("rows", [0, 1])
+def test_drivers_axes_stay_readable_with_no_point_or_one(rows):
+    figure = drivers_quadrant_figure(DRIVERS.head(rows), LABELS_EN)
+    if rows:
+        y_low, y_high = figure.layout.yaxis.range
+        assert y_low < 0 < 0.80 < y_high and figure.data[0].textposition == ("top center",)
+    else:
+        assert figure.layout.yaxis.range is None
 
 
 @pytest.mark.parametrize("client_facing", [True, False])
