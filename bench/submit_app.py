@@ -72,6 +72,13 @@ def insert_rows(token: str):
     return "", 201
 
 
+@bare.get("/bench/empty")
+@public
+def empty():
+    """No database, no template: what any request costs under these server settings."""
+    return "", 204
+
+
 BARE_SPEC: dict = {}
 
 
