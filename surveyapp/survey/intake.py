@@ -13,7 +13,7 @@ from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import bindparam, insert, select, text, update
+from sqlalchemy import bindparam, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -155,7 +155,12 @@ _MARK_OPENED = (
     .where(Invitation.id == bindparam("invitation"), Invitation.opened_at.is_(None))
     .values(opened_at=bindparam("at"))
 )
-_NO_FLUSH_WAIT = text("SET LOCAL synchronous_commit = off")
+# PostgreSQL: the same UPDATE, which also sets synchronous_commit off for its own transaction
+# (set_config(..., true) is SET LOCAL) in the same round trip. It is evaluated only for the
+# row being written: an invitation opened before changes nothing, setting included.
+_MARK_OPENED_NO_FLUSH_WAIT = _MARK_OPENED.where(
+    func.set_config("synchronous_commit", "off", True) == "off"
+)
 _RESPONSE_OF = select(Response.id).where(Response.invitation_id == bindparam("invitation"))
 _RESPONSE_COLUMNS = (
     "invitation_id", "cycle_id", "contract_id", "month", "survey_version_id", "submitted_at",
@@ -234,7 +239,8 @@ def mark_opened(session: Session, invitation_id: int, now: datetime) -> None:
     still waits for its commit to be durable. The form's GET then costs no disk flush.
     """
     connection = session.connection()
-    if connection.dialect.name == "postgresql":
-        connection.execute(_NO_FLUSH_WAIT)
-    connection.execute(_MARK_OPENED, {"invitation": invitation_id, "at": now})
+    statement = (
+        _MARK_OPENED_NO_FLUSH_WAIT if connection.dialect.name == "postgresql" else _MARK_OPENED
+    )
+    connection.execute(statement, {"invitation": invitation_id, "at": now})
     session.commit()
