@@ -268,29 +268,16 @@ def _stored_pair_months(
 ) -> pd.DataFrame:
     """Stored pair counts of the closed cycles among ``months``."""
     stored = answer_pair_counts
-    statement = (
-        sa.select(
-            stored.c.month,
-            stored.c.question_code,
-            stored.c.value,
-            stored.c.target_value,
-            stored.c.n,
-        )  # fmt: skip
-        .select_from(
-            stored.join(
-                cycles,
-                sa.and_(
-                    cycles.c.contract_id == stored.c.contract_id, cycles.c.month == stored.c.month
-                ),
-            )
-        )
-        .where(
-            stored.c.contract_id == contract_id,
-            stored.c.month.in_(list(months)),
-            stored.c.target_code == target_code,
-            cycles.c.status == "closed",
-        )
-    )
+    statement = _of_closed_cycles(
+        stored,
+        contract_id,
+        months,
+        stored.c.month,
+        stored.c.question_code,
+        stored.c.value,
+        stored.c.target_value,
+        stored.c.n,
+    ).where(stored.c.target_code == target_code)
     return _frame(conn, statement, PAIR_COLUMNS)
 
 
@@ -434,22 +421,35 @@ def read_tickets(
     return frame
 
 
-def _closed_summaries(conn: Connection, contract_id: int, months: Sequence[str], *columns):
-    """``month_summaries`` rows of the contract's closed cycles among ``months``."""
-    join = month_summaries.join(
+def _of_closed_cycles(stored: sa.Table, contract_id: int, months: Sequence[str], *columns):
+    """SELECT ``columns`` of a stored per-month table (``contract_id``, ``month``) for the
+    contract's closed cycles among ``months``: what was stored for a month that reopened is
+    not used."""
+    join = stored.join(
         cycles,
-        sa.and_(
-            cycles.c.contract_id == month_summaries.c.contract_id,
-            cycles.c.month == month_summaries.c.month,
-        ),
+        sa.and_(cycles.c.contract_id == stored.c.contract_id, cycles.c.month == stored.c.month),
     )
-    return conn.execute(
-        sa.select(month_summaries.c.month, *(month_summaries.c[name] for name in columns))
+    return (
+        sa.select(*columns)
         .select_from(join)
         .where(
-            month_summaries.c.contract_id == contract_id,
-            month_summaries.c.month.in_(list(months)),
+            stored.c.contract_id == contract_id,
+            stored.c.month.in_(list(months)),
             cycles.c.status == "closed",
+        )
+    )
+
+
+def _closed_summaries(conn: Connection, contract_id: int, months: Sequence[str], *columns):
+    """``month_summaries`` rows of the contract's closed cycles among ``months``."""
+    summaries = month_summaries
+    return conn.execute(
+        _of_closed_cycles(
+            summaries,
+            contract_id,
+            months,
+            summaries.c.month,
+            *(summaries.c[name] for name in columns),
         )
     ).fetchall()
 
