@@ -1,4 +1,5 @@
-"""Display labels for stored codes (statuses, roles, audit actions), translated at display time."""
+"""Display labels for stored codes (statuses, roles, audit actions, audit subjects and detail
+keys), translated at display time."""
 
 from __future__ import annotations
 
@@ -81,6 +82,55 @@ ACTION_LABELS = {
 }
 
 
+SUBJECT_LABELS = {
+    "ActionItem": _l("Action item"),
+    "ApiToken": _l("API token"),
+    "Contract": _l("Contract"),
+    "Customer": _l("Customer"),
+    "Cycle": _l("Survey month"),
+    "FollowupCase": _l("Follow-up case"),
+    "Organization": _l("Organization"),
+    "Report": _l("Report"),
+    "SurveyVersion": _l("Survey version"),
+    "User": _l("User"),
+    "WebhookDelivery": _l("Webhook delivery"),
+    "WebhookEndpoint": _l("Webhook"),
+}
+
+DETAIL_LABELS = {
+    "already_present": _l("Already present"),
+    "changes": _l("Changes"),
+    "contract": _l("Contract"),
+    "contract_id": _l("Contract ID"),
+    "contracts": _l("Contracts"),
+    "created": _l("Added"),
+    "customers": _l("Customers"),
+    "due_date": _l("Due date"),
+    "email": _l("E-mail"),
+    "failed": _l("Failed"),
+    "file": _l("File"),
+    "format": _l("Format"),
+    "imported": _l("Imported"),
+    "invitations_created": _l("Invitations created"),
+    "kind": _l("Kind"),
+    "locale": _l("Language"),
+    "month": _l("Month"),
+    "months": _l("Months"),
+    "name": _l("Title"),
+    "note": _l("Note"),
+    "notes": _l("Notes"),
+    "page": _l("Page"),
+    "rows": _l("Rows"),
+    "rules": _l("Rules"),
+    "skipped_rows": _l("Skipped rows"),
+    "source": _l("Source"),
+    "status": _l("Status"),
+    "updated": _l("Updated"),
+    "url": _l("Address"),
+    "version": _l("Version"),
+}
+
+
 def headline_label(code: str) -> str:
     return str(HEADLINE_LABELS.get(code, code))
 
@@ -88,7 +138,8 @@ def headline_label(code: str) -> str:
 def label(kind: str, code: str | None) -> str:
     """A translated label of a stored code: ``label('priority', 'high')``.
 
-    A code without a label (an audit action added later) shows as the code itself.
+    A code without a label (an audit action, subject type or detail key added later) shows as
+    the code itself.
     """
     table = {
         "priority": PRIORITY_LABELS,
@@ -97,5 +148,7 @@ def label(kind: str, code: str | None) -> str:
         "status": STATUS_LABELS,
         "role": ROLE_LABELS,
         "action": ACTION_LABELS,
+        "subject": SUBJECT_LABELS,
+        "detail": DETAIL_LABELS,
     }[kind]
     return str(table.get(code, code or ""))

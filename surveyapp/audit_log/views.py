@@ -17,6 +17,7 @@ from sqlalchemy import Select, func, or_, select
 from ..access import requires
 from ..extensions import db
 from ..models import AuditEvent, Contract, Role, User
+from .subjects import describe_subjects
 
 bp = Blueprint("audit_log", __name__, url_prefix="/audit")
 PAGE_SIZE = 50
@@ -89,6 +90,7 @@ def index():
     return render_template(
         "audit_log/index.html",
         events=events,
+        subjects=describe_subjects(db.session, events, current_user),
         actions=actions,
         filters={"action": action, "actor": actor, "from": since, "to": until},
         page=page,

@@ -18,42 +18,53 @@ SURVEYAPP = Path(__file__).resolve().parents[2] / "surveyapp"
 
 
 class _AuditPage(HTMLParser):
-    """The visible text of the Action column and the (value, text) of the action filter."""
+    """The visible text of each column (by the cell's first class: ``audit-action``,
+    ``audit-record``, ``audit-details``) and the (value, text) of the action filter."""
 
     def __init__(self, html: str) -> None:
         super().__init__()
-        self.actions: list[str] = []
+        self.columns: dict[str, list[str]] = {}
         self.options: list[tuple[str, str]] = []
         self._in_body = self._in_select = False
-        self._cell = 0
-        self._text: list[str] | None = None
+        self._column: str | None = None
+        self._text: list[str] = []
         self.feed(html)
+
+    @property
+    def actions(self) -> list[str]:
+        return self.columns.get("audit-action", [])
+
+    @property
+    def records(self) -> list[str]:
+        return self.columns.get("audit-record", [])
+
+    @property
+    def details(self) -> list[str]:
+        return self.columns.get("audit-details", [])
 
     def handle_starttag(self, tag, attrs):
         attrs = dict(attrs)
         if tag == "tbody":
             self._in_body = True
-        elif tag == "tr":
-            self._cell = 0
         elif tag == "td" and self._in_body:
-            self._cell += 1
-            self._text = [] if self._cell == 3 else None
+            self._column = (attrs.get("class") or "").split(" ")[0]
+            self._text = []
         elif tag == "select" and attrs.get("name") == "action":
             self._in_select = True
         elif tag == "option" and self._in_select:
             self.options.append((attrs["value"], ""))
 
     def handle_endtag(self, tag):
-        if tag == "td" and self._text is not None:
-            self.actions.append("".join(self._text).strip())
-            self._text = None
+        if tag == "td" and self._column is not None:
+            self.columns.setdefault(self._column, []).append("".join(self._text).strip())
+            self._column = None
         elif tag == "select":
             self._in_select = False
         elif tag == "tbody":
             self._in_body = False
 
     def handle_data(self, data):
-        if self._text is not None:
+        if self._column is not None:
             self._text.append(data)
         elif self._in_select and self.options:
             value, text = self.options[-1]
