@@ -9,7 +9,7 @@ both mail one customer. Contact data is decrypted only here, right before the me
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
@@ -18,8 +18,9 @@ from flask import render_template
 from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import func, select, update
+from sqlalchemy import Row, func, select, update
 from sqlalchemy.orm import Session
+from sqlalchemy.sql.dml import Update
 
 from ..mail import Mailer, MailError, SmtpSettings, build_message
 from ..models import Channel, Customer, Cycle, CycleStatus, Invitation
@@ -110,52 +111,39 @@ def send_invitations(
             (Invitation.channel != Channel.EMAIL) | Invitation.sent_at.is_not(None),
         )
     )
-    connection_failures = 0
-    for index, (invitation_id, attempts) in enumerate(candidates, start=1):
-        if (
-            limit is not None and summary.sent + summary.failed >= limit
-        ) or connection_failures >= MAX_CONNECTION_FAILURES:
-            summary.remaining = len(candidates) - index + 1
-            break
-        invitation = session.get(Invitation, invitation_id)
-        if _unreachable(invitation):
-            summary.skipped += 1
-            continue
-        claimed = session.execute(
+
+    def claim(row: Row) -> Update:
+        return (
             update(Invitation)
             .where(
-                Invitation.id == invitation_id,
+                Invitation.id == row.id,
                 Invitation.sent_at.is_(None),
-                Invitation.send_attempts == attempts,
+                Invitation.send_attempts == row.send_attempts,
             )
-            .values(send_attempts=attempts + 1)
-        ).rowcount
-        session.commit()
-        if not claimed:  # another run has it
-            summary.skipped += 1
-            continue
-        error = _deliver(mailer, mailer.settings, invitation, links, reminder=False)
-        if error is None:
-            session.execute(
-                update(Invitation)
-                .where(Invitation.id == invitation_id)
-                .values(sent_at=now, last_error=None)
-            )
-            summary.sent += 1
-            connection_failures = 0
-        else:
-            session.execute(
-                update(Invitation)
-                .where(Invitation.id == invitation_id)
-                .values(last_error=str(error)[:500])
-            )
-            summary.failed += 1
-            connection_failures = connection_failures + 1 if error.connection else 0
-        session.commit()
-        if progress:
-            progress(index, len(candidates), summary)
-    session.expire_all()
-    return summary
+            .values(send_attempts=row.send_attempts + 1)
+        )
+
+    def mark_sent(row: Row) -> Update:
+        return (
+            update(Invitation).where(Invitation.id == row.id).values(sent_at=now, last_error=None)
+        )
+
+    def mark_failed(row: Row, error: str) -> Update:
+        return update(Invitation).where(Invitation.id == row.id).values(last_error=error)
+
+    return _mail_each(
+        session,
+        candidates,
+        summary,
+        mailer=mailer,
+        links=links,
+        reminder=False,
+        claim=claim,
+        mark_sent=mark_sent,
+        mark_failed=mark_failed,
+        limit=limit,
+        progress=progress,
+    )
 
 
 def send_reminders(
@@ -189,49 +177,98 @@ def send_reminders(
     ).all()
     summary = SendSummary()
     due = []
-    for invitation_id, reminders, sent_at, last_reminded in candidates:
-        if reminders >= contract.max_reminders or now < (last_reminded or sent_at) + wait:
+    for row in candidates:
+        if (
+            row.reminders_sent >= contract.max_reminders
+            or now < (row.last_reminded_at or row.sent_at) + wait
+        ):
             summary.skipped += 1
         else:
-            due.append((invitation_id, reminders, last_reminded))
+            due.append(row)
+
+    def claim(row: Row) -> Update:
+        """The claim itself records the reminder; a failed send gives it back."""
+        return (
+            update(Invitation)
+            .where(
+                Invitation.id == row.id,
+                Invitation.reminders_sent == row.reminders_sent,
+                Invitation.responded_at.is_(None),
+            )
+            .values(reminders_sent=row.reminders_sent + 1, last_reminded_at=now)
+        )
+
+    def give_back(row: Row, error: str) -> Update:
+        return (
+            update(Invitation)
+            .where(Invitation.id == row.id)
+            .values(
+                reminders_sent=row.reminders_sent,
+                last_reminded_at=row.last_reminded_at,
+                last_error=error,
+            )
+        )
+
+    return _mail_each(
+        session,
+        due,
+        summary,
+        mailer=mailer,
+        links=links,
+        reminder=True,
+        claim=claim,
+        mark_sent=None,
+        mark_failed=give_back,
+        limit=limit,
+        progress=progress,
+    )
+
+
+def _mail_each(
+    session: Session,
+    due: Sequence[Row],
+    summary: SendSummary,
+    *,
+    mailer: Mailer,
+    links: Links,
+    reminder: bool,
+    claim: Callable[[Row], Update],
+    mark_sent: Callable[[Row], Update] | None,
+    mark_failed: Callable[[Row, str], Update],
+    limit: int | None,
+    progress: Progress | None,
+) -> SendSummary:
+    """Claim, mail and mark each row of ``due`` (``row.id`` is the invitation).
+
+    The claim is committed before the message goes out and the outcome after it, so two runs
+    never mail the same row and a failed one is left for the next run. A run stops after
+    ``limit`` messages tried or ``MAX_CONNECTION_FAILURES`` in a row; the rest is counted in
+    ``summary.remaining``.
+    """
     connection_failures = 0
-    for index, (invitation_id, reminders, last_reminded) in enumerate(due, start=1):
+    for index, row in enumerate(due, start=1):
         if (
             limit is not None and summary.sent + summary.failed >= limit
         ) or connection_failures >= MAX_CONNECTION_FAILURES:
             summary.remaining = len(due) - index + 1
             break
-        invitation = session.get(Invitation, invitation_id)
+        invitation = session.get(Invitation, row.id)
         if _unreachable(invitation):
             summary.skipped += 1
             continue
-        claimed = session.execute(
-            update(Invitation)
-            .where(
-                Invitation.id == invitation_id,
-                Invitation.reminders_sent == reminders,
-                Invitation.responded_at.is_(None),
-            )
-            .values(reminders_sent=reminders + 1, last_reminded_at=now)
-        ).rowcount
+        claimed = session.execute(claim(row)).rowcount
         session.commit()
-        if not claimed:
+        if not claimed:  # another run has it
             summary.skipped += 1
             continue
-        error = _deliver(mailer, mailer.settings, invitation, links, reminder=True)
+        error = _deliver(mailer, mailer.settings, invitation, links, reminder=reminder)
         if error is None:
+            if mark_sent is not None:
+                session.execute(mark_sent(row))
             summary.sent += 1
             connection_failures = 0
-        else:  # give the reminder back so the next run tries again
-            session.execute(
-                update(Invitation)
-                .where(Invitation.id == invitation_id)
-                .values(
-                    reminders_sent=reminders,
-                    last_reminded_at=last_reminded,
-                    last_error=str(error)[:500],
-                )
-            )
+        else:
+            session.execute(mark_failed(row, str(error)[:500]))
             summary.failed += 1
             connection_failures = connection_failures + 1 if error.connection else 0
         session.commit()

@@ -152,3 +152,98 @@ def test_nothing_is_sent_for_a_closed_cycle(run, smtp, mail_app):
     with pytest.raises(CycleError):
         run(send_invitations)
     assert smtp.messages == []
+
+
+def _invitation_of(session, ref):
+    return session.scalars(select(Invitation).join(Customer).where(Customer.ref == ref)).one()
+
+
+@pytest.fixture
+def two_more_customers(session, contract):
+    """A004 and A005 with e-mail, so a run can meet more connection failures than it allows."""
+    from ..factories import make_customer
+
+    make_customer(session, contract, ref="A004")
+    make_customer(session, contract, ref="A005")
+    session.commit()
+
+
+def test_an_opted_out_customer_is_skipped_and_never_claimed(run, smtp, session):
+    opted = session.scalars(select(Customer).where(Customer.ref == "A002")).one()
+    opted.opted_out_at = NOW - timedelta(hours=1)
+    session.commit()
+    summary = run(send_invitations)
+    assert (summary.sent, summary.failed, summary.skipped) == (1, 0, 2)
+    invitation = _invitation_of(session, "A002")
+    assert invitation.sent_at is None and invitation.send_attempts == 0
+    assert smtp.to(_email_of(session, "A002")) == []
+
+
+def test_after_three_connection_failures_the_rest_of_the_invitations_wait(
+    two_more_customers, run, session
+):
+    down = SmtpSettings(host="127.0.0.1", port=1, timeout=2)
+    summary = run(send_invitations, settings=down)
+    assert (summary.sent, summary.failed, summary.remaining) == (0, 3, 1)
+    attempts = [_invitation_of(session, ref).send_attempts for ref in ("A001", "A002", "A004")]
+    assert attempts == [1, 1, 1] and _invitation_of(session, "A005").send_attempts == 0
+
+
+def test_reminders_leave_out_who_answered_and_count_the_opted_out_as_skipped(run, smtp, session):
+    run(send_invitations)
+    _invitation_of(session, "A001").responded_at = NOW + timedelta(hours=1)
+    opted = session.scalars(select(Customer).where(Customer.ref == "A002")).one()
+    opted.opted_out_at = NOW + timedelta(hours=2)
+    session.commit()
+    summary = run(send_reminders, now=NOW + timedelta(days=3))
+    assert (summary.sent, summary.failed, summary.skipped, summary.remaining) == (0, 0, 1, 0)
+    assert _invitation_of(session, "A002").reminders_sent == 0
+
+
+def test_a_failed_reminder_keeps_no_count_and_a_retry_reminds_only_it(run, smtp, session):
+    run(send_invitations)
+    bad, good = _email_of(session, "A002"), _email_of(session, "A001")
+    smtp.refuse.add(bad)
+    first = run(send_reminders, now=NOW + timedelta(days=3))
+    assert (first.sent, first.failed, first.skipped) == (1, 1, 0)
+    failed = _invitation_of(session, "A002")
+    assert failed.reminders_sent == 0 and failed.last_reminded_at is None
+    assert "refused" in failed.last_error
+    reminded = _invitation_of(session, "A001")
+    assert reminded.reminders_sent == 1 and reminded.last_reminded_at == NOW + timedelta(days=3)
+    smtp.refuse.clear()
+    retry = run(send_reminders, now=NOW + timedelta(days=3, hours=1))
+    assert (retry.sent, retry.failed, retry.skipped) == (1, 0, 1)
+    assert len(smtp.to(bad)) == 1 + 1 and len(smtp.to(good)) == 1 + 1
+
+
+def test_reminder_progress_is_reported_per_due_reminder(run):
+    run(send_invitations)
+    seen = []
+    run(
+        send_reminders,
+        now=NOW + timedelta(days=3),
+        progress=lambda done, total, summary: seen.append((done, total, summary.sent)),
+    )
+    assert seen == [(1, 2, 1), (2, 2, 2)]
+
+
+def test_a_reminder_batch_limit_leaves_the_rest_for_the_next_run(run, smtp, session):
+    run(send_invitations)
+    first = run(send_reminders, now=NOW + timedelta(days=3), limit=1)
+    assert (first.sent, first.remaining) == (1, 1)
+    second = run(send_reminders, now=NOW + timedelta(days=3))
+    assert (second.sent, second.skipped, second.remaining) == (1, 1, 0)
+    assert len(smtp.messages) == 2 + 2
+
+
+def test_after_three_connection_failures_the_rest_of_the_reminders_wait(
+    two_more_customers, run, session
+):
+    run(send_invitations)
+    down = SmtpSettings(host="127.0.0.1", port=1, timeout=2)
+    summary = run(send_reminders, now=NOW + timedelta(days=3), settings=down)
+    assert (summary.sent, summary.failed, summary.remaining) == (0, 3, 1)
+    refs = ("A001", "A002", "A004", "A005")
+    assert [_invitation_of(session, ref).reminders_sent for ref in refs] == [0, 0, 0, 0]
+    assert all(_invitation_of(session, ref).last_reminded_at is None for ref in refs)
