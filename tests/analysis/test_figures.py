@@ -104,6 +104,52 @@ def test_drivers_axes_stay_readable_with_no_point_or_one(rows):
         assert figure.layout.yaxis.range is None
 
 
+# The demo's contract 1 in October 2026: courtesy and confidentiality sit close together.
+DEMO_DRIVERS = pd.DataFrame(
+    {
+        "dimension": [
+            "complaint_handling", "confidentiality", "courtesy",
+            "professional_knowledge", "problem_solving", "responsiveness",
+        ],
+        "importance": [0.549, 0.521, 0.494, 0.401, 0.360, 0.328],
+        "gap": [0.011, -0.411, -0.389, -0.200, -0.044, -0.256],
+        "quadrant": ["improve_first", "keep_up", "keep_up", "maintain", "maintain", "maintain"],
+    }
+)  # fmt: skip
+
+
+@pytest.mark.parametrize("labels", [LABELS_ZH, LABELS_EN])
+def test_labels_of_points_close_together_go_to_different_sides_of_their_points(labels):
+    figure = drivers_quadrant_figure(DEMO_DRIVERS, labels)
+    positions = dict(zip(figure.data[0].text, figure.data[0].textposition, strict=True))
+    assert positions[labels["courtesy"]] != positions[labels["confidentiality"]]
+
+
+def test_labels_of_points_far_apart_keep_their_place_above_the_point():
+    figure = drivers_quadrant_figure(DRIVERS, LABELS_EN)
+    assert figure.data[0].textposition == ("top left", "top right", "top right", "top center")
+
+
+@pytest.mark.parametrize(
+    ("labels", "merged"),
+    [
+        (LABELS_ZH, "保密与信任、服务态度与举止"),
+        (LABELS_EN, "Confidentiality and trust,<br>Courtesy and conduct"),
+    ],
+)
+def test_dimensions_at_the_same_place_share_one_point_and_one_label(labels, merged):
+    """Two labels at one place can only print over each other: one label names both in rank
+    order, in the language's list style, broken into lines when long."""
+    same = DEMO_DRIVERS.assign(
+        importance=DEMO_DRIVERS["importance"].replace(0.494, 0.521),
+        gap=DEMO_DRIVERS["gap"].replace(-0.389, -0.411),
+    )
+    point = drivers_quadrant_figure(same, labels).data[0]
+    assert len(point.x) == len(point.text) == len(point.textposition) == 5
+    assert merged in point.text
+    assert labels["courtesy"] not in point.text
+
+
 @pytest.mark.parametrize("client_facing", [True, False])
 def test_the_dashboards_plain_figure_data_gives_the_json_of_the_validated_figures(client_facing):
     """The dashboard sends :func:`figure_json` of the plain builders (no plotly validation per
