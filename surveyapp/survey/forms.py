@@ -1,4 +1,4 @@
-"""The survey form: CSRF through Flask-WTF, answers read and checked question by question.
+"""The survey form: answers read and checked question by question (CSRF: formkey.py).
 
 ``read_answers(questions, formdata)`` is a plain function: it returns the parsed answers and one
 clear message per field that is missing or invalid, so the view can show the form again with
@@ -22,7 +22,6 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.i18n import translations as per_request_translations
 from werkzeug.datastructures import MultiDict
-from wtforms import HiddenField
 from wtforms.i18n import messages_path
 
 from ..models import Question, QuestionType
@@ -43,7 +42,8 @@ def wtforms_catalog(locale: Locale | None) -> support.NullTranslations:
 
 
 class SurveyForm(FlaskForm):
-    """The envelope: CSRF token and a signed "form shown at" mark for the time taken."""
+    """The envelope of the opt-out page: its CSRF token (the survey form itself carries the
+    invitation's signed key instead, formkey.py)."""
 
     class Meta:
         def get_translations(self, form):
@@ -55,8 +55,6 @@ class SurveyForm(FlaskForm):
             ):
                 return wtforms_catalog(get_locale())
             return translations
-
-    started = HiddenField()
 
 
 def field_name(question: Question) -> str:

@@ -1,11 +1,11 @@
 """The survey form page, and what of it is kept in process memory.
 
 Every link of one survey version, in one language and with or without the consent question,
-shows the same blank page but for three values: the link's token (in its links), the CSRF token
-and the signed "form shown at" mark. ``blank_page`` renders that page once with the first
-link's values, swaps those values for markers and keeps it; later links get the kept page with
-their own three values put in, so a GET renders no template. The values cannot occur anywhere
-else in the page: the token is at least 128 random bits, the other two are signed strings.
+shows the same blank page but for two values: the link's token (in its links) and the form's
+signed key (its CSRF token and "shown at" time, formkey.py). ``blank_page`` renders that page
+once with the first link's values, swaps those values for markers and keeps it; later links get
+the kept page with their own two values put in, so a GET renders no template. The values cannot
+occur anywhere else in the page: the token is at least 128 random bits, the key is signed.
 
 What the page is built from never changes while the process runs: a version reachable by a link
 is used by a cycle and therefore frozen (``survey_versions.versioning``), and the translations
@@ -19,16 +19,15 @@ from __future__ import annotations
 
 from flask import current_app, g, render_template, request, session
 from flask_login import current_user
-from flask_wtf.csrf import generate_csrf
 from markupsafe import Markup
 from werkzeug.datastructures import MultiDict
 
 from ..i18n import LOCALES, current_locale
-from .forms import SurveyForm, field_name, text_limit
+from .forms import field_name, text_limit
 from .links import FrozenVersion, Link
 
 KEPT = 64
-_TOKEN, _CSRF, _STARTED = "\x00token\x00", "\x00csrf\x00", "\x00started\x00"
+_TOKEN, _KEY = "\x00token\x00", "\x00key\x00"
 
 
 def _keep(name: str, key: tuple, value):
@@ -61,11 +60,12 @@ def blank_questions(version: FrozenVersion) -> Markup:
     return html
 
 
-def render_form(link: Link, version: FrozenVersion, form: SurveyForm, values, errors) -> str:
+def render_form(link: Link, version: FrozenVersion, key: str, values, errors) -> str:
+    """The form page; ``key`` is the form's signed key (its CSRF token, formkey.py)."""
     return render_template(
         "survey/form.html",
         version=version,
-        form=form,
+        form_key=key,
         values=values,
         errors=errors,
         blank_questions=None if values or errors else blank_questions(version),
@@ -76,11 +76,9 @@ def render_form(link: Link, version: FrozenVersion, form: SurveyForm, values, er
     )
 
 
-def blank_page(link: Link, version: FrozenVersion, token: str, started: str) -> str:
+def blank_page(link: Link, version: FrozenVersion, token: str, form_key: str) -> str:
     """The blank form page for this link (see the module's note)."""
-    values = [(_TOKEN, token), (_STARTED, started)]
-    if current_app.config.get("WTF_CSRF_ENABLED", True):
-        values.append((_CSRF, generate_csrf()))  # the token the form's field shows
+    values = [(_TOKEN, token), (_KEY, form_key)]
     shareable = not (request.query_string or "_flashes" in session or current_user.is_authenticated)
     locale = g.get("locale")
     key = (
@@ -91,7 +89,7 @@ def blank_page(link: Link, version: FrozenVersion, token: str, started: str) -> 
     )
     page = current_app.extensions.get("survey_blank_pages", {}).get(key) if shareable else None
     if page is None:
-        page = render_form(link, version, SurveyForm(started=started), MultiDict(), {})
+        page = render_form(link, version, form_key, MultiDict(), {})
         if not (shareable and all(value in page for _, value in values)):
             return page
         for marker, value in reversed(values):

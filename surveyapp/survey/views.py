@@ -8,8 +8,6 @@ personal link stays out of caches and other sites' logs.
 
 from __future__ import annotations
 
-import time
-
 from flask import (
     Blueprint,
     abort,
@@ -21,14 +19,15 @@ from flask import (
     session,
     url_for,
 )
-from itsdangerous import BadSignature, URLSafeTimedSerializer
+from flask_wtf.csrf import CSRFError
 from sqlalchemy import select
 
 from ..access import public
-from ..extensions import db
+from ..extensions import csrf, db
 from ..followup.consent import read_consent
 from ..i18n import LOCALES
 from ..models import Invitation, utcnow
+from .formkey import form_key, shown_seconds_ago
 from .forms import SurveyForm, read_answers
 from .intake import AlreadyAnswered, SurveyClosed, accept_response, mark_opened
 from .links import Link, frozen_version, read_link
@@ -73,18 +72,11 @@ def _choose_locale(invitation_locale: str) -> None:
     g.locale = chosen if chosen in LOCALES else invitation_locale
 
 
-def _started_serializer() -> URLSafeTimedSerializer:
-    return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt="survey-form-shown")
-
-
-def _seconds_taken(link: Link, mark: str | None, now) -> int | None:
-    """Seconds since this form was shown (the signed mark in the form), else since first opened."""
-    try:
-        invitation_id, shown = _started_serializer().loads(mark or "", return_timestamp=True)
-    except (BadSignature, TypeError, ValueError):
-        invitation_id = None
-    if invitation_id == link.invitation_id:
-        return max(0, int(time.time() - shown.timestamp()))
+def _seconds_taken(link: Link, shown_ago: int | None, now) -> int | None:
+    """Seconds since this form was shown (its signed key), else since the link was first
+    opened (only when CSRF checks are off: tests)."""
+    if shown_ago is not None:
+        return shown_ago
     if link.opened_at is not None:
         return max(0, int((now - link.opened_at).total_seconds()))
     return None
@@ -100,7 +92,7 @@ def show(token: str):
     if not link.is_open(now):
         return render_template("survey/closed.html", token=token), 410
     version = frozen_version(db.session, link.survey_version_id, link.version_created_at)
-    page = blank_page(link, version, token, _started_serializer().dumps(link.invitation_id))
+    page = blank_page(link, version, token, form_key(link.invitation_id))
     if link.opened_at is None:
         mark_opened(db.session, link.invitation_id, now)
     return page
@@ -108,8 +100,12 @@ def show(token: str):
 
 @bp.post("/<token>")
 @public
+@csrf.exempt  # checked below against the form's own key (formkey.py), not a session cookie
 def submit(token: str):
     link = _link_or_404(token)
+    shown_ago = shown_seconds_ago(request.form.get("csrf_token"), link.invitation_id)
+    if shown_ago is None and current_app.config.get("WTF_CSRF_ENABLED", True):
+        raise CSRFError()
     now = utcnow()
     if link.responded_at is not None:
         return render_template("survey/answered.html", token=token), 409
@@ -118,11 +114,11 @@ def submit(token: str):
     version = frozen_version(db.session, link.survey_version_id, link.version_created_at)
     answers = read_answers(version.questions, request.form)
     if not answers.ok:
-        form = SurveyForm()  # its CSRF token was checked by CSRFProtect before this view ran
-        form.started.data = request.form.get("started") or _started_serializer().dumps(
-            link.invitation_id
+        key = request.form.get("csrf_token") if shown_ago is not None else None
+        page = render_form(
+            link, version, key or form_key(link.invitation_id), request.form, answers.errors
         )
-        return render_form(link, version, form, request.form, answers.errors), 400
+        return page, 400
     try:
         accept_response(
             db.session,
@@ -130,7 +126,7 @@ def submit(token: str):
             answers.values,
             now=now,
             locale=str(g.locale),
-            seconds_taken=_seconds_taken(link, request.form.get("started"), now),
+            seconds_taken=_seconds_taken(link, shown_ago, now),
             may_contact=read_consent(request.form) if link.rules.ask_consent else None,
         )
     except AlreadyAnswered:

@@ -140,27 +140,41 @@ def test_a_forged_csrf_token_is_refused(database_url, session, survey, invite):
     real = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', form.text).group(1)
     for forged in ["", "forged", real[:-2] + "xx"]:
         page = client.post(f"/s/{token}", data={**full_answers(survey), "csrf_token": forged})
-        assert page.status_code == 400 and "表单已过期" in page.text
+        # in the invitation's language (English here), before anything is read or stored
+        assert page.status_code == 400 and "The form has expired" in page.text
     assert _stored(session) == (0, 0)
     ok = client.post(f"/s/{token}", data={**full_answers(survey), "csrf_token": real})
     assert ok.status_code == 303
     assert _stored(session) == (1, 6)
 
 
-def test_a_csrf_token_from_another_browser_session_is_refused(
-    database_url, session, survey, invite
-):
+def test_the_form_key_of_another_invitation_is_refused(database_url, session, survey, invite):
+    """The survey form's CSRF token is the invitation's own signed key (formkey.py): a key
+    shown on one link's form does not submit another link."""
+    _, mine = invite()
+    _, other = invite()
+    app = make_app(database_url, WTF_CSRF_ENABLED=True)
+    client = app.test_client()
+    key = re.search(
+        r'name="csrf_token" type="hidden" value="([^"]+)"', client.get(f"/s/{mine}").text
+    ).group(1)
+    refused = client.post(f"/s/{other}", data={**full_answers(survey), "csrf_token": key})
+    assert refused.status_code == 400 and "表单已过期" in refused.text
+    assert _stored(session) == (0, 0)
+
+
+def test_the_survey_form_works_without_cookies(database_url, session, survey, invite):
+    """No cookie is set by the form, and none is needed to submit it: a browser that refuses
+    cookies (some in-app browsers) can answer."""
     _, token = invite()
     app = make_app(database_url, WTF_CSRF_ENABLED=True)
-    victim, attacker = app.test_client(), app.test_client()
-    real = re.search(
-        r'name="csrf_token" type="hidden" value="([^"]+)"', victim.get(f"/s/{token}").text
-    ).group(1)
-    assert (
-        attacker.post(f"/s/{token}", data={**full_answers(survey), "csrf_token": real}).status_code
-        == 400
-    )
-    assert _stored(session) == (0, 0)
+    client = app.test_client(use_cookies=False)
+    page = client.get(f"/s/{token}")
+    assert "Set-Cookie" not in page.headers
+    key = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page.text).group(1)
+    posted = client.post(f"/s/{token}", data={**full_answers(survey), "csrf_token": key})
+    assert posted.status_code == 303
+    assert _stored(session) == (1, 6)
 
 
 @pytest.mark.parametrize("method", ["put", "patch", "delete"])

@@ -2,7 +2,7 @@
 
 The blank page and its questions are rendered once per survey version and language; WTForms'
 catalog is read once per language. Pages built from them must equal pages rendered afresh, and
-each link's page carries its own token, CSRF token and "form shown at" mark.
+each link's page carries its own token and signed form key (its CSRF token, formkey.py).
 """
 
 from __future__ import annotations
@@ -20,12 +20,11 @@ from ..factories import make_user
 from .conftest import full_answers
 
 CSRF_RE = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"')
-STARTED_RE = re.compile(r'name="started" type="hidden" value="([^"]+)"')
 
 
 def _questions_part(html: str) -> str:
-    """The page between the form's hidden fields and its send button (no token, no CSRF)."""
-    start = html.index('name="started" type="hidden"')
+    """The page between the form's hidden key and its send button (no token, no key)."""
+    start = html.index('name="csrf_token" type="hidden"')
     start = html.index(">", start) + 1
     return html[start : html.index('<button type="submit"')]
 
@@ -70,15 +69,15 @@ def test_a_form_with_errors_is_not_served_from_the_kept_questions(client, survey
 
 def test_the_wtforms_catalog_is_read_once_per_language(client, invite):
     wtforms_catalog.cache_clear()
-    for _ in range(3):
+    for _ in range(3):  # the opt-out page's form (the survey form has no WTForms form)
         _, token = invite()
-        client.get(f"/s/{token}")
+        assert client.get(f"/s/{token}/opt-out").status_code == 200
     assert wtforms_catalog.cache_info().misses == 1
     chinese = wtforms_catalog(Locale.parse("zh_CN"))
     assert chinese.gettext("This field is required.") != "This field is required."
 
 
-def test_a_kept_page_carries_the_links_own_token_csrf_token_and_mark(
+def test_a_kept_page_carries_the_links_own_token_and_form_key(
     database_url, session, survey, invite
 ):
     _, first = invite()
@@ -90,25 +89,23 @@ def test_a_kept_page_carries_the_links_own_token_csrf_token_and_mark(
     assert len(app.extensions["survey_blank_pages"]) == 1
     assert first not in kept and kept.count(second) == fresh.count(first) >= 3
     assert CSRF_RE.search(kept).group(1) != CSRF_RE.search(fresh).group(1)
-    assert STARTED_RE.search(kept).group(1) != STARTED_RE.search(fresh).group(1)
-    assert kept.replace(second, first) != fresh  # only the three values differ:
-    for pattern in (CSRF_RE, STARTED_RE):
-        kept = kept.replace(pattern.search(kept).group(1), pattern.search(fresh).group(1))
+    assert kept.replace(second, first) != fresh  # only the two values differ:
+    kept = kept.replace(CSRF_RE.search(kept).group(1), CSRF_RE.search(fresh).group(1))
     assert kept.replace(second, first) == fresh
 
 
-def test_the_csrf_token_of_a_kept_page_is_accepted_and_another_sessions_refused(
+def test_the_form_key_of_a_kept_page_submits_its_own_link_only(
     database_url, session, survey, invite
 ):
     _, first = invite()
     _, second = invite()
     app = make_app(database_url, WTF_CSRF_ENABLED=True)
     one, other = app.test_client(), app.test_client()
-    one.get(f"/s/{first}")
+    first_key = CSRF_RE.search(one.get(f"/s/{first}").text).group(1)
     kept = CSRF_RE.search(other.get(f"/s/{second}").text).group(1)
-    refused = one.post(f"/s/{second}", data={**full_answers(survey), "csrf_token": kept})
+    refused = one.post(f"/s/{second}", data={**full_answers(survey), "csrf_token": first_key})
     assert refused.status_code == 400
-    accepted = other.post(f"/s/{second}", data={**full_answers(survey), "csrf_token": kept})
+    accepted = one.post(f"/s/{second}", data={**full_answers(survey), "csrf_token": kept})
     assert accepted.status_code == 303
     assert session.scalar(select(func.count(Response.id))) == 1
 

@@ -1,0 +1,44 @@
+"""The survey form's CSRF token: a signed key bound to the invitation, with no cookie.
+
+The form page carries ``csrf_token`` = the invitation's id and the time the form was shown,
+signed with ``SECRET_KEY`` (itsdangerous, its own salt). A submit is accepted only with a key
+that verifies and names this link's own invitation; anything else is the 400 "form has
+expired" page, before anything is read from the answers or written (``views.submit``).
+
+Why bound to the invitation and not to a session cookie as the staff forms are: the personal
+link already is the credential. Whoever could make a browser send a forged submit for a link
+must know its token, and with it can fetch the form (and a fresh key, or a fresh session) like
+anyone else: a session binding adds nothing for this form. Without it the survey sets no
+cookie at all unless the customer uses the language switch, and it works in browsers that
+refuse cookies (some in-app browsers do). The signed time also gives the time taken.
+"""
+
+from __future__ import annotations
+
+import time
+
+from flask import current_app
+from itsdangerous import BadSignature, URLSafeTimedSerializer
+
+SALT = "survey-form-shown"
+
+
+def _serializer() -> URLSafeTimedSerializer:
+    return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt=SALT)
+
+
+def form_key(invitation_id: int) -> str:
+    """A new key for this invitation's form, stamped now."""
+    return _serializer().dumps(invitation_id)
+
+
+def shown_seconds_ago(key: str | None, invitation_id: int) -> int | None:
+    """Seconds since the form with ``key`` was shown, or None when the key does not verify or
+    belongs to another invitation."""
+    try:
+        found, shown = _serializer().loads(key or "", return_timestamp=True)
+    except (BadSignature, TypeError, ValueError):
+        return None
+    if found != invitation_id:
+        return None
+    return max(0, int(time.time() - shown.timestamp()))
