@@ -112,11 +112,11 @@ def _blueprints() -> list:
 
 def engine_options(url: str) -> dict[str, Any]:
     if url.startswith("postgresql"):
-        # JIT adds 20-44 ms to each short aggregate query (DESIGN.md section 5). No ping on
-        # each checkout (a round trip per request): a connection the server dropped fails its
-        # request with the 503 page (security/outages.py), SQLAlchemy then discards the whole
-        # pool, and the next request connects afresh. Connections are renewed after 30 minutes.
-        return {"pool_recycle": 1800, "connect_args": {"options": "-c jit=off"}}
+        # JIT adds 20-44 ms to each short aggregate query (DESIGN.md section 5). The ping on
+        # each checkout costs a round trip per request and is kept: without it a connection
+        # dropped by a restart, a failover or an idle timeout (PgBouncer, a firewall) fails a
+        # customer's submit with the 503 page and loses the answers typed.
+        return {"pool_pre_ping": True, "connect_args": {"options": "-c jit=off"}}
     if url.startswith("sqlite"):
         return {"connect_args": {"timeout": 30}}
     return {}

@@ -183,9 +183,24 @@ class SweepingMemoryStorage(MemoryStorage):
             return
         try:
             self._next_sweep = now + self.SWEEP_EVERY
-            self._MemoryStorage__expire_events()
+            self.sweep()
         finally:
             self._sweep_lock.release()
+
+    def sweep(self) -> None:
+        """Drop the expired counters. Written here, not the base's ``__expire_events``: that one
+        reads ``expirations[key]`` unlocked while ``get`` in another thread may remove the key
+        (harmless in the base's timer thread, a KeyError inside a request here). Only the
+        fixed-window counters are swept; the moving-window events are not used."""
+        now = time.time()
+        for key, expiry in list(self.expirations.items()):
+            if expiry > now:
+                continue
+            with self.locks[key]:
+                if self.expirations.get(key, math.inf) <= now:
+                    self.storage.pop(key, None)
+                    self.expirations.pop(key, None)
+                    self.locks.pop(key, None)
 
 
 def init_app(app: Flask) -> None:

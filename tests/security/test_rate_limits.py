@@ -209,6 +209,36 @@ def test_expired_counters_are_swept_by_the_request_that_finds_the_sweep_due(monk
     assert storage.get("fresh") == 3
 
 
+class _ReadMeanwhile(dict):
+    """Expirations whose snapshot is followed at once by another thread's ``get`` dropping
+    the first expired key: the interleaving a sweep inside a request must survive."""
+
+    def __init__(self, storage, *args):
+        super().__init__(*args)
+        self.storage = storage
+
+    def _taken(self, snapshot):
+        self.storage.get(next(iter(self)))  # expired: get() removes it, as a request would
+        return snapshot
+
+    def keys(self):
+        return self._taken(list(super().keys()))
+
+    def items(self):
+        return self._taken(list(super().items()))
+
+
+def test_a_sweep_while_another_thread_drops_an_expired_counter_raises_nothing():
+    """The sweep runs inside a request: a counter that another thread's ``get`` drops at the
+    same moment must not make it fail (limits' own sweep read the key unlocked: KeyError)."""
+    storage = SweepingMemoryStorage()
+    for key in ("a", "b", "c"):
+        storage.incr(key, 60)
+    storage.expirations = _ReadMeanwhile(storage, {key: 0 for key in ("a", "b", "c")})
+    storage.sweep()
+    assert dict(storage.expirations) == {} and not storage.storage
+
+
 def test_the_app_counts_in_the_sweeping_storage(limited):
     client = limited()
     limiter = client.application.extensions["surveyapp_rate_limiter"]
