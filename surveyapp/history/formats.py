@@ -2,20 +2,24 @@
 
 CSV goes through :func:`surveyapp.csv_import.decode` (UTF-8, UTF-8 with BOM, GB18030/GBK as
 Chinese Excel writes it; or the encoding given), XLSX through python-calamine (a Rust reader,
-about twelve times faster than openpyxl's read-only mode on a 问卷星 export). Rows are produced
-with their line number (the header is line 1). XLSX cells keep their type: a date cell is a
-``datetime`` (or ``date``), a number an ``int`` (when whole) or ``float`` (an Excel serial date
-is parsed later, by the column's mapping), an empty cell ``None``.
+about twelve times faster than openpyxl's read-only mode on a 问卷星 export) when the sheet is
+known to fit in memory, else streamed by openpyxl (``_fits_in_memory``). Rows are produced with
+their line number (the header is line 1). XLSX cells keep their type, the same from both
+readers: a date cell is a ``datetime``, a number an ``int`` (when whole) or ``float`` (an Excel
+serial date is parsed later, by the column's mapping), an empty cell ``None``.
 """
 
 from __future__ import annotations
 
 import csv
 import io
+import re
 import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass
+from datetime import date, datetime
 from typing import Any
+from xml.etree import ElementTree
 
 from flask_babel import lazy_gettext as _l
 
@@ -85,6 +89,16 @@ def _csv_rows(reader) -> Iterator[tuple[int, list[Any]]]:
 
 
 def _read_xlsx(data: bytes) -> Table:
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(data))
+    except (zipfile.BadZipFile, OSError, ValueError) as exc:
+        raise FileUnreadable(str(_l("The file is not a readable XLSX workbook."))) from exc
+    with archive:
+        fits = _fits_in_memory(archive)
+    return _read_with_calamine(data) if fits else _read_with_openpyxl(data)
+
+
+def _read_with_calamine(data: bytes) -> Table:
     from python_calamine import CalamineError, CalamineWorkbook
 
     try:
@@ -93,28 +107,133 @@ def _read_xlsx(data: bytes) -> Table:
         header = next(rows, None)
     except (CalamineError, zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
         raise FileUnreadable(str(_l("The file is not a readable XLSX workbook."))) from exc
+    return _table(header, (_row(cells) for cells in rows))
+
+
+def _read_with_openpyxl(data: bytes) -> Table:
+    from openpyxl import load_workbook
+
+    try:
+        book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+        rows = book.worksheets[0].iter_rows(values_only=True)
+        header = next(rows, None)
+    except (zipfile.BadZipFile, KeyError, OSError, ValueError, IndexError) as exc:
+        raise FileUnreadable(str(_l("The file is not a readable XLSX workbook."))) from exc
+    return _table(header, _closing(book, (list(cells) for cells in rows)))
+
+
+def _table(header, rows: Iterator[list[Any]]) -> Table:
     if not header or not any(_text(cell) for cell in header):
         raise FileUnreadable(str(_l("The file is empty or has no header line.")))
     width = len(header)
     while width and not _text(header[width - 1]):
         width -= 1
-    return Table([_text(cell) for cell in header[:width]], _xlsx_rows(rows), "xlsx")
+    return Table([_text(cell) for cell in header[:width]], _numbered(rows), "xlsx")
 
 
-def _xlsx_rows(rows) -> Iterator[tuple[int, list[Any]]]:
-    for line, cells in enumerate(rows, start=2):
-        values = [_cell(cell) for cell in cells]
+def _numbered(rows: Iterator[list[Any]]) -> Iterator[tuple[int, list[Any]]]:
+    for line, values in enumerate(rows, start=2):
         if any(cell is not None and _text(cell) for cell in values):
             yield line, values
 
 
-def _cell(cell: Any) -> Any:
-    """calamine's value as openpyxl gave it: whole numbers as ``int``, empty cells ``None``."""
-    if cell == "":
+def _closing(book, rows: Iterator[list[Any]]) -> Iterator[list[Any]]:
+    try:
+        yield from rows
+    finally:
+        book.close()
+
+
+def _row(cells) -> list[Any]:
+    """calamine's values as openpyxl gives them: whole numbers ``int``, empty cells ``None``,
+    a date cell a ``datetime`` (calamine gives a ``date`` when the time is 00:00, which the
+    row parser would read as noon and hash differently for the source id)."""
+    values = []
+    for cell in cells:
+        if cell == "":
+            cell = None
+        elif type(cell) is float:
+            if cell.is_integer():
+                cell = int(cell)
+        elif type(cell) is date:
+            cell = datetime(cell.year, cell.month, cell.day)
+        values.append(cell)
+    return values
+
+
+# python-calamine holds the first sheet's whole used range in memory, about 32 bytes a cell,
+# however few cells are filled: one stray cell at ZZ200000 asks for 4.5 GB and aborts the
+# process. Only a sheet known to fit goes to calamine; any other is streamed by openpyxl.
+MAX_CALAMINE_CELLS = 5_000_000
+SHEET_REL = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id"
+DIMENSION = re.compile(rb"<(?:\w+:)?dimension\s+ref=\"(?:[A-Z]+[0-9]+:)?([A-Z]+)([0-9]+)\"")
+LAST_CELL = re.compile(rb'<c r="([A-Z]+)([0-9]+)"')
+TWO_LETTER_COLUMN = re.compile(rb'<c r="([A-Z]{2,3})[0-9]')
+
+
+def _fits_in_memory(archive: zipfile.ZipFile) -> bool:
+    """Whether calamine may read the first sheet: its extent (the larger of the sheet's
+    declared dimension and its last cell, the widest column found) is at most
+    ``MAX_CALAMINE_CELLS``, every cell names its place (``r="B7"``), none is an error value
+    (openpyxl keeps ``#DIV/0!`` as text, to be reported; calamine reads it as blank).
+    Anything unusual: False (openpyxl streams it). The widest column is found from every cell;
+    the last row from the dimension and the last cell, since every writer we import from writes
+    rows in order (a crafted file with a far row early and a false dimension is not caught)."""
+    path = _first_sheet_path(archive)
+    if path is None:
+        return False
+    rows = columns = 0
+    wide: set[bytes] = set()
+    last = None
+    carry = b""
+    with archive.open(path) as stream:
+        first = True
+        while chunk := stream.read(1 << 20):
+            body = carry + chunk
+            cut = body.rfind(b"<")
+            body, carry = (body[:cut], body[cut:]) if cut > 0 else (body, b"")
+            if first and (found := DIMENSION.search(body)):
+                columns, rows = _column_number(found.group(1)), int(found.group(2))
+            first = False
+            if b't="e"' in body or body.count(b"<c ") != body.count(b'<c r="'):
+                return False
+            if b'<c r="' in body:
+                last = body[body.rindex(b'<c r="') :]
+                if TWO_LETTER_COLUMN.search(body):
+                    wide.update(TWO_LETTER_COLUMN.findall(body))
+    if carry.count(b"<c ") != carry.count(b'<c r="') or b't="e"' in carry:
+        return False
+    if b'<c r="' in carry:
+        last = carry[carry.rindex(b'<c r="') :]
+    if last is not None and (found := LAST_CELL.match(last)):
+        rows = max(rows, int(found.group(2)))
+        columns = max(columns, _column_number(found.group(1)))
+    columns = max([columns, 26 if last is not None else 0, *map(_column_number, wide)])
+    return 0 < rows * columns <= MAX_CALAMINE_CELLS or last is None
+
+
+def _first_sheet_path(archive: zipfile.ZipFile) -> str | None:
+    try:
+        book = ElementTree.fromstring(archive.read("xl/workbook.xml"))
+        rels = ElementTree.fromstring(archive.read("xl/_rels/workbook.xml.rels"))
+    except (KeyError, ElementTree.ParseError):
         return None
-    if type(cell) is float and cell.is_integer():
-        return int(cell)
-    return cell
+    sheet = next((e for e in book.iter() if e.tag.endswith("}sheet")), None)
+    if sheet is None or sheet.get(SHEET_REL) is None:
+        return None
+    for rel in rels:
+        if rel.get("Id") == sheet.get(SHEET_REL):
+            target = rel.get("Target", "")
+            path = target.lstrip("/") if target.startswith("/") else f"xl/{target}"
+            return path if path in archive.namelist() else None
+    return None
+
+
+def _column_number(letters: bytes) -> int:
+    number = 0
+    for letter in letters:
+        number = number * 26 + letter - 64
+    return number
 
 
 def _text(cell: Any) -> str:

@@ -111,6 +111,72 @@ def test_xlsx_cells_keep_their_types_whole_numbers_as_int_and_blanks_as_none():
     assert second[:4] == [datetime(2025, 3, 5, 10, 0), None, 9, None]
 
 
+def _workbook(rows: list[list], far: str | None = None) -> bytes:
+    from openpyxl import Workbook
+
+    book = Workbook()
+    sheet = book.active
+    for row in rows:
+        sheet.append(row)
+    if far:
+        sheet[far] = "stray"
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+def _fits(data: bytes) -> bool:
+    import zipfile
+
+    from surveyapp.history.formats import _fits_in_memory
+
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        return _fits_in_memory(archive)
+
+
+def test_a_sheet_with_a_stray_far_away_cell_is_streamed_not_loaded_whole():
+    """calamine would hold the used range A1:ZZ200000 in memory (4.5 GB, the process aborts):
+    such a sheet is read by openpyxl's streaming reader instead, with the same rows."""
+    rows = [["时间", "评分"], [datetime(2025, 3, 4, 9, 30), 5], [datetime(2025, 3, 5, 9, 0), 4]]
+    assert _fits(_workbook(rows))
+    far = _workbook(rows, far="ZZ200000")
+    assert not _fits(far)
+    assert not _fits(_workbook(rows, far="XFD1048576"))
+    table = read_table(far)
+    first = list(table.rows)[:2]
+    assert table.header[:2] == ["时间", "评分"]
+    assert [values[:2] for _, values in first] == [row for row in rows[1:]]
+
+
+def test_a_date_at_midnight_reads_as_a_datetime_from_either_reader():
+    """calamine gives a date for a date cell at 00:00; the parser would read a date as noon,
+    and the row's source id (a hash of its cells when the file has no id) would change."""
+    rows = [["时间", "评分"], [datetime(2025, 3, 4), 5]]
+    for data in (_workbook(rows), _workbook(rows, far="ZZ200000")):
+        (_, values), *_ = list(read_table(data).rows)
+        assert values[0] == datetime(2025, 3, 4) and type(values[0]) is datetime
+
+
+def test_an_error_cell_is_kept_as_its_text_to_be_reported():
+    """A cell showing #DIV/0! must not read as a blank answer: openpyxl keeps its text (the
+    row parser then reports it), so a sheet with an error value is not given to calamine."""
+    data = _workbook([["时间", "评分"], [datetime(2025, 3, 4, 9), "=1/0"]])
+    import zipfile
+
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:  # as Excel saves it: the error value
+        sheet = archive.read("xl/worksheets/sheet1.xml").replace(
+            b'<c r="B2"><f>1/0</f><v /></c>', b'<c r="B2" t="e"><f>1/0</f><v>#DIV/0!</v></c>'
+        )
+        out = io.BytesIO()
+        with zipfile.ZipFile(out, "w") as copy:
+            for item in archive.infolist():
+                copy.writestr(item, sheet if item.filename.endswith("sheet1.xml") else
+                              archive.read(item.filename))  # fmt: skip
+    assert b't="e"' in sheet and not _fits(out.getvalue())
+    (_, values), *_ = list(read_table(out.getvalue()).rows)
+    assert values[1] == "#DIV/0!"
+
+
 def test_the_proposed_tencent_mapping_leaves_its_metadata_and_nickname_unmapped(world):
     mapping = propose_mapping(TENCENT_HEADER, world["version"], preset="tencent")
     assert (mapping.date_column, mapping.id_column) == ("结束答题时间", "编号")
