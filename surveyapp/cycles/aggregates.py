@@ -72,4 +72,3 @@ def store_month_aggregates(
         )
     )
     session.flush()
-

@@ -11,6 +11,10 @@ must know its token, and with it can fetch the form (and a fresh key, or a fresh
 anyone else: a session binding adds nothing for this form. Without it the survey sets no
 cookie at all unless the customer uses the language switch, and it works in browsers that
 refuse cookies (some in-app browsers do). The signed time also gives the time taken.
+
+A key has no time limit, on purpose: a form left open over lunch must still send, and the link
+stops taking answers when its month closes (checked on every submit). The "form has expired"
+page therefore now means a key that does not verify or belongs to another link.
 """
 
 from __future__ import annotations

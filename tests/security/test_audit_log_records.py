@@ -123,3 +123,17 @@ def test_changes_and_lists_in_details_read_as_text(sign_in, session, admin):
     )
     details = _page(sign_in, session, admin).details
     assert "状态: open → done; 月份: 2025-10, 2025-11" in details
+
+
+def test_a_case_update_lists_each_changed_field(sign_in, session, admin):
+    """followup/cases.update_case records {"changes": {field: {"from", "to"}}}: each field
+    reads as "field: from → to", not as a raw mapping."""
+    _record(
+        session,
+        admin,
+        action="case.update",
+        details={"changes": {"status": {"from": "open", "to": "done"}, "note": {"from": "",
+                                                                              "to": "called"}}},
+    )  # fmt: skip
+    details = _page(sign_in, session, admin).details
+    assert "变化: 状态: open → done; 备注:  → called" in details
