@@ -1,4 +1,7 @@
-"""The survey form's CSRF token: a signed key bound to the invitation, with no cookie.
+"""The survey's CSRF tokens: a signed key bound to the invitation, with no cookie.
+
+Two forms carry one: the answers (``/s/<token>``) and the opt-out (``/s/<token>/opt-out``),
+each with its own salt, so a key of one never sends the other.
 
 The form page carries ``csrf_token`` = the invitation's id and the time the form was shown,
 signed with ``SECRET_KEY`` (itsdangerous, its own salt). A submit is accepted only with a key
@@ -24,23 +27,23 @@ import time
 from flask import current_app
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 
-SALT = "survey-form-shown"
+SALTS = {"answers": "survey-form-shown", "opt-out": "survey-opt-out-shown"}
 
 
-def _serializer() -> URLSafeTimedSerializer:
-    return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt=SALT)
+def _serializer(purpose: str) -> URLSafeTimedSerializer:
+    return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt=SALTS[purpose])
 
 
-def form_key(invitation_id: int) -> str:
-    """A new key for this invitation's form, stamped now."""
-    return _serializer().dumps(invitation_id)
+def form_key(invitation_id: int, purpose: str = "answers") -> str:
+    """A new key for this invitation's form (``answers`` or ``opt-out``), stamped now."""
+    return _serializer(purpose).dumps(invitation_id)
 
 
-def shown_seconds_ago(key: str | None, invitation_id: int) -> int | None:
-    """Seconds since the form with ``key`` was shown, or None when the key does not verify or
-    belongs to another invitation."""
+def shown_seconds_ago(key: str | None, invitation_id: int, purpose: str = "answers") -> int | None:
+    """Seconds since the form with ``key`` was shown, or None when the key does not verify,
+    belongs to another invitation or to the other form."""
     try:
-        found, shown = _serializer().loads(key or "", return_timestamp=True)
+        found, shown = _serializer(purpose).loads(key or "", return_timestamp=True)
     except (BadSignature, TypeError, ValueError):
         return None
     if found != invitation_id:

@@ -12,49 +12,16 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from functools import lru_cache
 from typing import Any
 
-from babel import Locale, support
-from flask import current_app, has_request_context
-from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
-from flask_wtf.i18n import translations as per_request_translations
 from werkzeug.datastructures import MultiDict
-from wtforms.i18n import messages_path
 
 from ..models import Question, QuestionType
 
 DEFAULT_TEXT_LIMIT = 2000
 INTEGER_RE = re.compile(r"^-?\d{1,3}$")
 SCALES = {QuestionType.RATING: (1, 5), QuestionType.NPS: (0, 10)}
-
-
-@lru_cache(maxsize=8)
-def wtforms_catalog(locale: Locale | None) -> support.NullTranslations:
-    """WTForms' own messages in one language, read once per process.
-
-    Flask-WTF reads and parses this catalog file again on every request; the files are part of
-    the installed package and never change while the process runs.
-    """
-    return support.Translations.load(messages_path(), [locale], domain="wtforms")
-
-
-class SurveyForm(FlaskForm):
-    """The envelope of the opt-out page: its CSRF token (the survey form itself carries the
-    invitation's signed key instead, formkey.py)."""
-
-    class Meta:
-        def get_translations(self, form):
-            translations = super().get_translations(form)
-            if (
-                translations is per_request_translations
-                and has_request_context()
-                and "babel" in current_app.extensions
-            ):
-                return wtforms_catalog(get_locale())
-            return translations
 
 
 def field_name(question: Question) -> str:

@@ -28,7 +28,7 @@ from ..followup.consent import read_consent
 from ..i18n import LOCALES
 from ..models import Invitation, utcnow
 from .formkey import form_key, shown_seconds_ago
-from .forms import SurveyForm, read_answers
+from .forms import read_answers
 from .intake import AlreadyAnswered, SurveyClosed, accept_response, mark_opened
 from .links import Link, frozen_version, read_link
 from .optout import opt_out
@@ -147,11 +147,21 @@ def thanks(token: str):
 
 @bp.route("/<token>/opt-out", methods=["GET", "POST"])
 @public
+@csrf.exempt  # checked below against the form's own key (formkey.py), not a session cookie
 def opt_out_page(token: str):
     invitation = _invitation_or_404(token)
-    form = SurveyForm()
     if request.method == "POST":
+        key = request.form.get("csrf_token")
+        if shown_seconds_ago(key, invitation.id, "opt-out") is None and current_app.config.get(
+            "WTF_CSRF_ENABLED", True
+        ):
+            raise CSRFError()
         opt_out(db.session, invitation, now=utcnow())
         return render_template("survey/opted_out.html", token=token)
     already = invitation.customer.opted_out_at is not None
-    return render_template("survey/opt_out.html", token=token, form=form, already=already)
+    return render_template(
+        "survey/opt_out.html",
+        token=token,
+        form_key=form_key(invitation.id, "opt-out"),
+        already=already,
+    )

@@ -1,19 +1,17 @@
 """What the survey form keeps in process memory: only what derives from frozen versions and files.
 
-The blank page and its questions are rendered once per survey version and language; WTForms'
-catalog is read once per language. Pages built from them must equal pages rendered afresh, and
-each link's page carries its own token and signed form key (its CSRF token, formkey.py).
+The blank page and its questions are rendered once per survey version and language. Pages
+built from them must equal pages rendered afresh, and each link's page carries its own token
+and signed form key (its CSRF token, formkey.py).
 """
 
 from __future__ import annotations
 
 import re
 
-from babel import Locale
 from sqlalchemy import func, select
 
 from surveyapp.models import Response
-from surveyapp.survey.forms import wtforms_catalog
 
 from ..conftest import make_app
 from ..factories import make_user
@@ -65,16 +63,6 @@ def test_a_form_with_errors_is_not_served_from_the_kept_questions(client, survey
     refused = client.post(f"/s/{token}", data={"q-RESP": "4"})
     assert refused.status_code == 400
     assert 'value="4" checked' in refused.text and 'aria-invalid="true"' in refused.text
-
-
-def test_the_wtforms_catalog_is_read_once_per_language(client, invite):
-    wtforms_catalog.cache_clear()
-    for _ in range(3):  # the opt-out page's form (the survey form has no WTForms form)
-        _, token = invite()
-        assert client.get(f"/s/{token}/opt-out").status_code == 200
-    assert wtforms_catalog.cache_info().misses == 1
-    chinese = wtforms_catalog(Locale.parse("zh_CN"))
-    assert chinese.gettext("This field is required.") != "This field is required."
 
 
 def test_a_kept_page_carries_the_links_own_token_and_form_key(
