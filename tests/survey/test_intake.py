@@ -179,3 +179,41 @@ def test_a_month_closed_after_the_link_was_read_takes_no_response(app, session, 
         with pytest.raises(intake.SurveyClosed):
             accept_response(db.session, link, _values(survey), now=utcnow(), locale="zh_CN")
     assert _count(session, Response) == 0 and _count(session, Answer) == 0
+
+
+@pytest.mark.parametrize("close_commits", [True, False])
+def test_a_submit_waits_for_a_close_in_progress_and_then_follows_it(
+    app, session, survey, invite, close_commits
+):
+    """PostgreSQL: a close holds the cycle's row (its UPDATE) while the submit's INSERT reads
+    the cycle FOR SHARE: the submit waits, then takes no response if the close committed
+    (410), or is stored if the close rolled back (303)."""
+    from sqlalchemy import text
+
+    with app.app_context():
+        engine = db.engine
+    if engine.dialect.name != "postgresql":
+        pytest.skip("SQLite has one writer at a time: nothing runs alongside the close")
+    _, token = invite()
+    client = app.test_client()
+    assert client.get(f"/s/{token}").status_code == 200
+    results: list[int] = []
+    closer = engine.connect()
+    closing = closer.begin()
+    closer.execute(
+        text("UPDATE cycles SET status = 'closed' WHERE id = :id"), {"id": survey.cycle.id}
+    )
+    submit = threading.Thread(
+        target=lambda: results.append(
+            client.post(f"/s/{token}", data=full_answers(survey)).status_code
+        )
+    )
+    submit.start()
+    submit.join(timeout=1.5)
+    waited = submit.is_alive()  # blocked on the cycle's row, not answered yet
+    (closing.commit if close_commits else closing.rollback)()
+    closer.close()
+    submit.join(timeout=10)
+    assert waited and not submit.is_alive()
+    assert results == ([410] if close_commits else [303])
+    assert _count(session, Response) == (0 if close_commits else 1)
