@@ -24,7 +24,8 @@ from __future__ import annotations
 
 import time
 
-from flask import current_app
+from flask import current_app, request
+from flask_wtf.csrf import CSRFError
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 
 SALTS = {"answers": "survey-form-shown", "opt-out": "survey-opt-out-shown"}
@@ -49,3 +50,13 @@ def shown_seconds_ago(key: str | None, invitation_id: int, purpose: str = "answe
     if found != invitation_id:
         return None
     return max(0, int(time.time() - shown.timestamp()))
+
+
+def require_form_key(invitation_id: int, purpose: str = "answers") -> int | None:
+    """The posted form's key checked: seconds since it was shown; raises ``CSRFError`` (the
+    400 "form has expired" page) when it does not verify for this invitation and purpose.
+    None only when CSRF checks are off (``WTF_CSRF_ENABLED``, tests) and no valid key came."""
+    shown_ago = shown_seconds_ago(request.form.get("csrf_token"), invitation_id, purpose)
+    if shown_ago is None and current_app.config.get("WTF_CSRF_ENABLED", True):
+        raise CSRFError()
+    return shown_ago

@@ -11,7 +11,6 @@ from __future__ import annotations
 from flask import (
     Blueprint,
     abort,
-    current_app,
     g,
     redirect,
     render_template,
@@ -19,7 +18,6 @@ from flask import (
     session,
     url_for,
 )
-from flask_wtf.csrf import CSRFError
 from sqlalchemy import select
 
 from ..access import public
@@ -27,7 +25,7 @@ from ..extensions import csrf, db
 from ..followup.consent import read_consent
 from ..i18n import LOCALES
 from ..models import Invitation, utcnow
-from .formkey import form_key, shown_seconds_ago
+from .formkey import form_key, require_form_key
 from .forms import read_answers
 from .intake import AlreadyAnswered, SurveyClosed, accept_response, mark_opened
 from .links import Link, frozen_version, read_link
@@ -103,9 +101,7 @@ def show(token: str):
 @csrf.exempt  # checked below against the form's own key (formkey.py), not a session cookie
 def submit(token: str):
     link = _link_or_404(token)
-    shown_ago = shown_seconds_ago(request.form.get("csrf_token"), link.invitation_id)
-    if shown_ago is None and current_app.config.get("WTF_CSRF_ENABLED", True):
-        raise CSRFError()
+    shown_ago = require_form_key(link.invitation_id)
     now = utcnow()
     if link.responded_at is not None:
         return render_template("survey/answered.html", token=token), 409
@@ -151,11 +147,7 @@ def thanks(token: str):
 def opt_out_page(token: str):
     invitation = _invitation_or_404(token)
     if request.method == "POST":
-        key = request.form.get("csrf_token")
-        if shown_seconds_ago(key, invitation.id, "opt-out") is None and current_app.config.get(
-            "WTF_CSRF_ENABLED", True
-        ):
-            raise CSRFError()
+        require_form_key(invitation.id, "opt-out")
         opt_out(db.session, invitation, now=utcnow())
         return render_template("survey/opted_out.html", token=token)
     already = invitation.customer.opted_out_at is not None
