@@ -184,32 +184,35 @@ def _fits_in_memory(archive: zipfile.ZipFile) -> bool:
         return False
     rows = columns = 0
     wide: set[bytes] = set()
-    last = None
-    carry = b""
+    has_cells, last = False, None
     with archive.open(path) as stream:
-        first = True
-        while chunk := stream.read(1 << 20):
-            body = carry + chunk
-            cut = body.rfind(b"<")
-            body, carry = (body[:cut], body[cut:]) if cut > 0 else (body, b"")
-            if first and (found := DIMENSION.search(body)):
+        for number, body in enumerate(_tag_aligned(stream)):
+            if number == 0 and (found := DIMENSION.search(body)):
                 columns, rows = _column_number(found.group(1)), int(found.group(2))
-            first = False
             if b't="e"' in body or body.count(b"<c ") != body.count(b'<c r="'):
                 return False
-            if b'<c r="' in body:
-                last = body[body.rindex(b'<c r="') :]
-                if TWO_LETTER_COLUMN.search(body):
-                    wide.update(TWO_LETTER_COLUMN.findall(body))
-    if carry.count(b"<c ") != carry.count(b'<c r="') or b't="e"' in carry:
-        return False
-    if b'<c r="' in carry:
-        last = carry[carry.rindex(b'<c r="') :]
-    if last is not None and (found := LAST_CELL.match(last)):
-        rows = max(rows, int(found.group(2)))
-        columns = max(columns, _column_number(found.group(1)))
-    columns = max([columns, 26 if last is not None else 0, *map(_column_number, wide)])
-    return 0 < rows * columns <= MAX_CALAMINE_CELLS or last is None
+            at = body.rfind(b'<c r="')
+            if at >= 0:
+                has_cells, last = True, LAST_CELL.match(body, at)
+                wide.update(TWO_LETTER_COLUMN.findall(body))
+    if last is not None:
+        rows = max(rows, int(last.group(2)))
+        columns = max(columns, _column_number(last.group(1)))
+    columns = max([columns, 26 if has_cells else 0, *map(_column_number, wide)])
+    return not has_cells or 0 < rows * columns <= MAX_CALAMINE_CELLS
+
+
+def _tag_aligned(stream, size: int = 1 << 20) -> Iterator[bytes]:
+    """The stream in pieces of about ``size`` bytes, each cut before a tag starts (``<``), so
+    no tag is split between two pieces."""
+    carry = b""
+    while chunk := stream.read(size):
+        body = carry + chunk
+        cut = body.rfind(b"<")
+        body, carry = (body[:cut], body[cut:]) if cut > 0 else (body, b"")
+        yield body
+    if carry:
+        yield carry
 
 
 def _first_sheet_path(archive: zipfile.ZipFile) -> str | None:

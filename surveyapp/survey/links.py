@@ -131,22 +131,18 @@ class Link:
             owner_id=contract.owner_id,
             complaint_hours=contract.complaint_hours,
             rules=RuleSet.of(rule),
-            webhooks=bool(
-                session.scalar(
-                    select(
-                        exists().where(
-                            WebhookEndpoint.organization_id == contract.provider_id,
-                            WebhookEndpoint.active.is_(True),
-                        )
-                    )
-                )
-            ),
+            webhooks=bool(session.scalar(select(_has_webhooks(contract.provider_id)))),
         )
 
 
-_HAS_WEBHOOKS = exists().where(
-    WebhookEndpoint.organization_id == Contract.provider_id, WebhookEndpoint.active.is_(True)
-)
+def _has_webhooks(provider_id):
+    """Whether the provider (an id, or the column in the link query) has an active webhook."""
+    return exists().where(
+        WebhookEndpoint.organization_id == provider_id, WebhookEndpoint.active.is_(True)
+    )
+
+
+_HAS_WEBHOOKS = _has_webhooks(Contract.provider_id)
 _LINK_COLUMNS = (
     Invitation.id,
     Invitation.customer_id,
