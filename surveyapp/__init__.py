@@ -88,6 +88,7 @@ def _blueprints() -> list:
     from .audit_log.views import bp as audit_log
     from .auth.views import bp as auth
     from .autopilot.views import bp as autopilot
+    from .contracts.client_views import bp as clients
     from .contracts.views import bp as contracts
     from .customers.views import bp as customers
     from .cycles.views import bp as cycles
@@ -106,7 +107,7 @@ def _blueprints() -> list:
     return [
         home, auth, contracts, dashboard, portal, action_items, exports, cycles, customers, survey,
         reports, survey_versions, api, api_tokens, tickets, autopilot, followup, webhooks, history,
-        audit_log,
+        audit_log, clients,
     ]  # fmt: skip
 
 

@@ -14,10 +14,10 @@ from typing import TypeVar
 
 from flask import abort
 from flask_login import current_user
-from sqlalchemy import Select, select
+from sqlalchemy import Select, exists, or_, select
 
 from .extensions import db, login_manager
-from .models import Contract, Role, User
+from .models import Contract, Organization, OrgKind, Role, User
 
 F = TypeVar("F", bound=Callable)
 
@@ -64,3 +64,31 @@ def contract_or_404(contract_id: int, user: User) -> Contract:
     if contract is None:
         abort(404)
     return contract
+
+
+def clients_of_provider(provider_id: int) -> Select[tuple[Organization]]:
+    """The client organizations a provider keeps: those it created, and older ones it has a
+    contract with (clients made before clients were kept per provider)."""
+    has_contract = exists().where(
+        Contract.client_id == Organization.id, Contract.provider_id == provider_id
+    )
+    return (
+        select(Organization)
+        .where(
+            Organization.kind == OrgKind.CLIENT,
+            or_(Organization.provider_id == provider_id, has_contract),
+        )
+        .order_by(Organization.name)
+    )
+
+
+def client_or_404(client_id: int, user: User) -> Organization:
+    """One of the signed-in provider's clients, or 404."""
+    if not user.role_enum.is_provider:
+        abort(404)
+    client = db.session.scalar(
+        clients_of_provider(user.organization_id).where(Organization.id == client_id)
+    )
+    if client is None:
+        abort(404)
+    return client

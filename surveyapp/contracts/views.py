@@ -2,25 +2,43 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import func, select
 
-from ..access import ANY_SIGNED_IN, contract_or_404, contracts_visible_to, requires
+from ..access import (
+    ANY_SIGNED_IN,
+    clients_of_provider,
+    contract_or_404,
+    contracts_visible_to,
+    requires,
+)
 from ..dimensions import DIMENSIONS
 from ..extensions import db
-from ..models import Customer, Cycle, Role
+from ..models import Customer, Cycle, Organization, Role, Survey
 from .admin import (
     SETTINGS,
     ClauseText,
     ContractRuleError,
+    activate_contract,
+    create_contract,
+    end_contract,
+    months_outside,
     parse_targets,
+    remove_clause,
+    renew_contract,
     save_clause,
     update_settings,
     update_targets,
 )
-from .forms import ClauseForm, ContractSettingsForm
+from .forms import (
+    ClauseForm,
+    ContractSettingsForm,
+    EndContractForm,
+    NewContractForm,
+    RenewContractForm,
+)
 
 bp = Blueprint("contracts", __name__, url_prefix="/contracts")
 
@@ -47,7 +65,54 @@ def show(contract_id: int):
     )
 
 
-def _edit_page(contract, form, target_errors=None, status=200):
+def _survey_choices(form, current_survey_id=None) -> None:
+    surveys = db.session.scalars(
+        select(Survey)
+        .where(Survey.provider_id == current_user.organization_id)
+        .order_by(Survey.name)
+    ).all()
+    form.survey_id.choices = [("", _("— none yet —"))] + [(s.id, s.name) for s in surveys]
+
+
+def _show_rule_error(form, error: ContractRuleError) -> None:
+    field = getattr(form, error.field, None) if error.field else None
+    if field is not None:
+        field.errors = [*field.errors, str(error)]
+    else:
+        flash(str(error), "error")
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@requires(Role.PROVIDER_ADMIN)
+def new():
+    form = NewContractForm()
+    clients = db.session.scalars(
+        clients_of_provider(current_user.organization_id).where(Organization.active.is_(True))
+    ).all()
+    form.client_id.choices = [(c.id, c.name) for c in clients]
+    _survey_choices(form)
+    if not clients:
+        flash(_("Add a client first: a contract is made with one of your clients."), "info")
+        return redirect(url_for("clients.new"))
+    if form.validate_on_submit():
+        client = next(c for c in clients if c.id == form.client_id.data)
+        values = {f: getattr(form, f).data for f in SETTINGS} | {"number": form.number.data}
+        try:
+            contract = create_contract(
+                db.session, current_user.organization, client, values, current_user
+            )
+        except ContractRuleError as error:
+            db.session.rollback()
+            _show_rule_error(form, error)
+        else:
+            db.session.commit()
+            flash(_("Contract %(number)s is saved as a draft.", number=contract.number), "info")
+            return redirect(url_for("contracts.edit", contract_id=contract.id))
+    status = 400 if form.is_submitted() else 200
+    return render_template("contracts/new.html", form=form), status
+
+
+def _edit_page(contract, form, target_errors=None, status=200, outside=()):
     targets = {t.dimension: t for t in contract.targets}
     return render_template(
         "contracts/edit.html",
@@ -56,6 +121,7 @@ def _edit_page(contract, form, target_errors=None, status=200):
         targets=targets,
         dimensions=list(DIMENSIONS),
         target_errors=target_errors or {},
+        outside=outside,
     ), status
 
 
@@ -64,14 +130,25 @@ def _edit_page(contract, form, target_errors=None, status=200):
 def edit(contract_id: int):
     contract = contract_or_404(contract_id, current_user)
     form = ContractSettingsForm(obj=contract)
+    _survey_choices(form)
     if form.validate_on_submit():
+        values = {f: getattr(form, f).data for f in SETTINGS}
+        outside = months_outside(db.session, contract, values["start_date"], values["end_date"])
+        if outside and not form.confirm_dates.data:
+            form.start_date.errors = [
+                _(
+                    "These dates leave months with results outside the contract: "
+                    "%(months)s. Tick the box below to change them anyway.",
+                    months=", ".join(outside),
+                )
+            ]
+            return _edit_page(contract, form, status=409, outside=outside)
         try:
-            changed = update_settings(
-                db.session, contract, {f: getattr(form, f).data for f in SETTINGS}, current_user
-            )
-        except ContractRuleError:
+            changed = update_settings(db.session, contract, values, current_user)
+        except ContractRuleError as error:
             db.session.rollback()
-            form.end_date.errors = [_("The end date must not be before the start date.")]
+            contract = contract_or_404(contract_id, current_user)
+            _show_rule_error(form, error)
             return _edit_page(contract, form, status=400)
         db.session.commit()
         flash(_("Saved.") if changed else _("Nothing changed."), "info")
@@ -89,7 +166,9 @@ def targets(contract_id: int):
             _("Targets are a mean from 1 to 5 and a CSAT from 0 to 100. Nothing was saved."),
             "error",
         )
-        return _edit_page(contract, ContractSettingsForm(obj=contract, formdata=None), errors, 400)
+        form = ContractSettingsForm(obj=contract, formdata=None)
+        _survey_choices(form)
+        return _edit_page(contract, form, errors, 400)
     changed = update_targets(db.session, contract, changes, current_user)
     db.session.commit()
     flash(_("Saved.") if changed else _("Nothing changed."), "info")
@@ -101,15 +180,102 @@ def targets(contract_id: int):
 def clause(contract_id: int):
     """Add a clause, or edit the one named by ``?ref=``."""
     contract = contract_or_404(contract_id, current_user)
-    existing = next((c for c in contract.clauses if c.ref == request.args.get("ref")), None)
+    ref = request.args.get("ref")
+    existing = next((c for c in contract.clauses if c.ref == ref), None)
+    if ref is not None and existing is None:
+        abort(404)
     form = ClauseForm(obj=existing)
     if form.validate_on_submit():
         text = ClauseText(**{f: getattr(form, f).data for f in ClauseText.__dataclass_fields__})
-        save_clause(db.session, contract, text, current_user)
-        db.session.commit()
-        flash(_("Saved."), "info")
-        return redirect(url_for("contracts.edit", contract_id=contract.id))
+        try:
+            save_clause(db.session, contract, text, current_user, existing)
+        except ContractRuleError as error:
+            db.session.rollback()
+            contract = contract_or_404(contract_id, current_user)
+            form.ref.errors = [str(error)]
+        else:
+            db.session.commit()
+            flash(_("Saved."), "info")
+            return redirect(url_for("contracts.edit", contract_id=contract.id))
     status = 400 if form.is_submitted() else 200
     return render_template(
         "contracts/clause.html", contract=contract, form=form, existing=existing
     ), status
+
+
+@bp.post("/<int:contract_id>/clause/remove")
+@requires(Role.PROVIDER_ADMIN)
+def remove_clause_(contract_id: int):
+    contract = contract_or_404(contract_id, current_user)
+    existing = next((c for c in contract.clauses if c.ref == request.form.get("ref")), None)
+    if existing is None:
+        abort(404)
+    remove_clause(db.session, contract, existing, current_user)
+    db.session.commit()
+    flash(_("Clause %(ref)s removed.", ref=existing.ref), "info")
+    return redirect(url_for("contracts.edit", contract_id=contract.id))
+
+
+@bp.post("/<int:contract_id>/activate")
+@requires(Role.PROVIDER_ADMIN)
+def activate(contract_id: int):
+    contract = contract_or_404(contract_id, current_user)
+    try:
+        activate_contract(db.session, contract, current_user)
+    except ContractRuleError as error:
+        db.session.rollback()
+        flash(str(error), "error")
+        return redirect(url_for("contracts.edit", contract_id=contract.id)), 303
+    db.session.commit()
+    flash(_("The contract is active: its survey months can open."), "info")
+    return redirect(url_for("contracts.show", contract_id=contract.id))
+
+
+@bp.route("/<int:contract_id>/end", methods=["GET", "POST"])
+@requires(Role.PROVIDER_ADMIN)
+def end(contract_id: int):
+    contract = contract_or_404(contract_id, current_user)
+    form = EndContractForm()
+    if form.validate_on_submit():
+        try:
+            end_contract(
+                db.session, contract, form.ended_on.data, form.agreement_ref.data, current_user
+            )
+        except ContractRuleError as error:
+            db.session.rollback()
+            contract = contract_or_404(contract_id, current_user)
+            _show_rule_error(form, error)
+        else:
+            db.session.commit()
+            flash(_("The contract has ended."), "info")
+            return redirect(url_for("contracts.show", contract_id=contract.id))
+    status = 400 if form.is_submitted() else 200
+    return render_template("contracts/end.html", contract=contract, form=form), status
+
+
+@bp.route("/<int:contract_id>/renew", methods=["GET", "POST"])
+@requires(Role.PROVIDER_ADMIN)
+def renew(contract_id: int):
+    contract = contract_or_404(contract_id, current_user)
+    form = RenewContractForm()
+    if form.validate_on_submit():
+        try:
+            renew_contract(
+                db.session,
+                contract,
+                form.number.data,
+                form.start_date.data,
+                form.end_date.data,
+                form.signed_on.data,
+                current_user,
+            )
+        except ContractRuleError as error:
+            db.session.rollback()
+            contract = contract_or_404(contract_id, current_user)
+            _show_rule_error(form, error)
+        else:
+            db.session.commit()
+            flash(_("Renewed as %(number)s.", number=contract.number), "info")
+            return redirect(url_for("contracts.show", contract_id=contract.id))
+    status = 400 if form.is_submitted() else 200
+    return render_template("contracts/renew.html", contract=contract, form=form), status

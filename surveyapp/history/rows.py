@@ -113,7 +113,7 @@ class RowParser:
         self.value_map = {k.strip().casefold(): v for k, v in mapping.value_map.items()}
         self.blanks = SKIPPED | (WJX_CODED_SKIPS if mapping.preset == "wjx" else frozenset())
         self.tz = ZoneInfo(contract.timezone)
-        self.first_day = contract.start_date
+        self.first_day = contract.first_day
         self.last_day = contract.end_date
         self.now = now or utcnow()
         # Scores and choices have few distinct cells: each is parsed once (texts are not kept).

@@ -4,7 +4,7 @@ from .action_items import ActionItem, ActionStatus, Effect, Priority
 from .aggregates import AnswerCount, AnswerPairCount, MonthSummary
 from .audit import AuditEvent
 from .base import Base, utcnow
-from .contracts import Clause, Contract, ContractStatus, DimensionTarget
+from .contracts import Clause, Contract, ContractStatus, ContractTerm, DimensionTarget
 from .customers import Contact, Customer
 from .cycles import Channel, Cycle, CycleStatus, Invitation
 from .followup import (
@@ -41,6 +41,7 @@ __all__ = [
     "Clause",
     "Contact",
     "Contract",
+    "ContractTerm",
     "ContractStatus",
     "Customer",
     "Cycle",

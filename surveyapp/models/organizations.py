@@ -6,7 +6,7 @@ from datetime import datetime
 from enum import StrEnum
 
 from flask_login import UserMixin
-from sqlalchemy import Boolean, CheckConstraint, ForeignKey, Integer, String
+from sqlalchemy import Boolean, CheckConstraint, ForeignKey, Integer, String, true
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
 
@@ -43,8 +43,13 @@ class Organization(TimestampMixin, Base):
     address: Mapped[str | None] = mapped_column(String(300))
     contact_person: Mapped[str | None] = mapped_column(String(100))
     phone: Mapped[str | None] = mapped_column(String(40))
+    # A client is kept by the provider that created it; NULL for providers and for clients
+    # that predate this column (those belong to the providers they have contracts with).
+    provider_id: Mapped[int | None] = mapped_column(ForeignKey("organizations.id"), index=True)
+    active: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
 
     users: Mapped[list[User]] = relationship(back_populates="organization")
+    provider: Mapped[Organization | None] = relationship(remote_side="Organization.id")
 
 
 class User(UserMixin, TimestampMixin, Base):

@@ -11,7 +11,7 @@ from ..factories import make_contract, make_user
 
 SETTINGS = {
     "title": "Renamed",
-    "status": "active",
+    "payment_due_working_days": "5",
     "start_date": "2026-01-01",
     "end_date": "2027-12-31",
     "monthly_fee": "90000.00",
