@@ -2,11 +2,15 @@
 
 The chosen language is kept in the session (the language switch), else the signed-in user's
 preference, else zh_CN. Survey pages may force the invitation's language through ``g``.
+Outside a request (the command line) it is the terminal's language: zh_CN when ``LANG`` or
+``LC_ALL`` names Chinese, else English.
 """
 
 from __future__ import annotations
 
-from flask import Flask, current_app, g, session
+import os
+
+from flask import Flask, current_app, g, has_request_context, session
 from flask_babel import get_locale
 from flask_login import current_user
 
@@ -17,6 +21,9 @@ def select_locale() -> str:
     forced = g.get("locale")
     if forced in LOCALES:
         return forced
+    if not has_request_context():
+        terminal = os.environ.get("LC_ALL") or os.environ.get("LANG") or ""
+        return "zh_CN" if terminal.lower().startswith("zh") else "en"
     chosen = session.get("locale")
     if chosen in LOCALES:
         return chosen

@@ -11,6 +11,7 @@ from flask.cli import FlaskGroup
 from . import (
     autopilot,
     backup,
+    contracts,
     cycles,
     database,
     demo,
@@ -29,6 +30,7 @@ def register_commands(app: Flask) -> None:
     modules = (
         database,
         users,
+        contracts,
         demo,
         cycles,
         imports,

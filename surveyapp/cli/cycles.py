@@ -26,6 +26,7 @@ from ..cycles.sending import SendSummary, send_invitations, send_reminders
 from ..extensions import db
 from ..mail import Mailer, SmtpSettings
 from ..models import Contract, ContractStatus, Cycle, CycleStatus, utcnow
+from .contracts import contract_by_number
 
 contract_option = click.option(
     "--contract", "number", help="Contract number (合同编号); default: all that are due."
@@ -46,10 +47,7 @@ def _now(now_text: str | None) -> datetime:
 
 
 def _contract(number: str) -> Contract:
-    contract = db.session.scalar(select(Contract).where(Contract.number == number))
-    if contract is None:
-        raise click.UsageError(f"no contract with number {number!r}")
-    return contract
+    return contract_by_number(number)
 
 
 def _open_cycles(number: str | None, month: str | None, now: datetime) -> list[Cycle]:

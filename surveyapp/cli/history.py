@@ -17,6 +17,7 @@ from ..history.mapping import Mapping, propose_mapping
 from ..history.presets import detect_preset
 from ..history.rows import MappingInvalid
 from ..models import Contract, Survey, SurveyVersion
+from .contracts import contract_by_number
 
 
 @click.command("import-history")
@@ -39,9 +40,7 @@ def import_history_command(
     Without --mapping the saved mapping of this contract and source is used, else one is
     proposed from the headers (question codes or texts of the survey version).
     """
-    contract = db.session.scalar(select(Contract).where(Contract.number == number))
-    if contract is None:
-        raise click.UsageError(f"no contract with number {number!r}")
+    contract = contract_by_number(number)
     version = _version(contract, version_id)
     with force_locale("en"):
         try:

@@ -5,11 +5,10 @@ import sys
 import click
 from flask.cli import with_appcontext
 from flask_babel import force_locale
-from sqlalchemy import select
 
 from ..customers.importing import import_customers
 from ..extensions import db
-from ..models import Contract
+from .contracts import contract_by_number
 
 
 @click.command("import-customers")
@@ -24,9 +23,7 @@ def import_customers_command(number, skip_bad_rows, csv_file) -> None:
 
     Columns: ref (required), name, email, mobile, language (zh_CN or en), active (yes or no).
     """
-    contract = db.session.scalar(select(Contract).where(Contract.number == number))
-    if contract is None:
-        raise click.UsageError(f"no contract with number {number!r}")
+    contract = contract_by_number(number)
     with force_locale("en"):
         result = import_customers(
             db.session, contract, csv_file.read(), skip_bad_rows=skip_bad_rows

@@ -11,8 +11,9 @@ from sqlalchemy import select
 
 from ..api_tokens.service import TokenError, create_token, revoke_token
 from ..extensions import db
-from ..models import ApiToken, Contract, Organization
+from ..models import ApiToken, Organization
 from ..tickets.importing import import_tickets
+from .contracts import contract_by_number
 
 
 @click.command("import-tickets")
@@ -29,9 +30,7 @@ def import_tickets_command(number, skip_bad_rows, csv_file) -> None:
     time zone), first_reply_at, resolved_at, channel. Importing the same file twice changes
     nothing.
     """
-    contract = db.session.scalar(select(Contract).where(Contract.number == number))
-    if contract is None:
-        raise click.UsageError(f"no contract with number {number!r}")
+    contract = contract_by_number(number)
     with force_locale("en"):
         result = import_tickets(db.session, contract, csv_file.read(), skip_bad_rows=skip_bad_rows)
         problems = [(p.line, p.column, str(p.problem)) for p in result.report.problems]
