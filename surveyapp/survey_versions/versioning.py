@@ -102,7 +102,7 @@ def _check(questions: Sequence[QuestionEdit], languages: Sequence[str]) -> None:
         raise VersionRuleError(_l("A survey has at most %(n)s questions.", n=MAX_QUESTIONS))
     seen: set[str] = set()
     for number, q in enumerate(questions, start=1):
-        name = f"{number} ({q.code})" if q.code else str(number)
+        name = q.code or f"#{number}"
         if not CODE_RE.match(q.code):
             raise VersionRuleError(
                 _l(
@@ -119,10 +119,10 @@ def _check(questions: Sequence[QuestionEdit], languages: Sequence[str]) -> None:
             raise VersionRuleError(_l("Question %(q)s: choose a question type.", q=name))
         for lang in languages:
             text = getattr(q, f"text_{lang}").strip()
-            if not text:
+            if not text or len(text) > 1000:
                 raise VersionRuleError(
                     _l(
-                        "Question %(q)s: write its text in %(language)s.",
+                        "Question %(q)s: write its text in %(language)s (at most 1000 characters).",
                         q=name,
                         language=LANGUAGE_NAMES[lang],
                     )
@@ -167,7 +167,8 @@ def _question(position: int, edit: QuestionEdit) -> Question:
         code=edit.code,
         type=edit.type,
         dimension=edit.dimension if edit.type == QuestionType.RATING else None,
-        clause_ref=(edit.clause_ref or "").strip() or None,
+        clause_ref=(edit.clause_ref or "").strip()
+        or (DIMENSIONS[edit.dimension][0] if edit.type == QuestionType.RATING else None),
         text_zh=edit.text_zh.strip(),
         text_en=edit.text_en.strip(),
         required=edit.required,
