@@ -10,7 +10,7 @@
     });
   }
   list.querySelectorAll(":scope > li").forEach(function (li) {
-    var legend = li.querySelector("legend");
+    var checks = li.querySelector(".q-checks");
     var box = document.createElement("span");
     box.className = "q-move";
     [["↑", -1, list.dataset.up], ["↓", 1, list.dataset.down]].forEach(function (spec) {
@@ -28,6 +28,6 @@
       });
       box.appendChild(b);
     });
-    legend.parentNode.insertBefore(box, legend.nextSibling);
+    checks.appendChild(box);
   });
 })();

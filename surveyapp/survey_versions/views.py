@@ -13,7 +13,7 @@ from werkzeug.datastructures import MultiDict
 from ..access import PROVIDER_STAFF, requires
 from ..dimensions import DIMENSIONS
 from ..extensions import db
-from ..i18n import LOCALES
+from ..i18n import LOCALES, current_locale
 from ..models import QuestionType, Role, Survey, SurveyLanguages, SurveyVersion, utcnow
 from ..survey.forms import field_name, read_answers, text_limit
 from . import surveys as steps
@@ -238,7 +238,7 @@ def preview(survey_id: int, number: int):
     answers as the real form would and stores nothing."""
     version = _version_or_404(survey_id, number)
     shown = version.survey.language_codes
-    lang = request.values.get("lang", "")
+    lang = request.values.get("lang") or ("en" if current_locale() == "en" else "zh")
     lang = lang if lang in shown else shown[0]
     g.locale = next(code for code in LOCALES if code.startswith(lang))
     errors, checked = {}, False
