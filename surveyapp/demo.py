@@ -35,7 +35,6 @@ from .models import (
     Invitation,
     Organization,
     Question,
-    QuestionOption,
     Response,
     Survey,
     SurveyVersion,
@@ -43,6 +42,8 @@ from .models import (
     User,
     utcnow,
 )
+from .survey_versions import standard
+from .survey_versions.versioning import VersionTexts, build_version
 
 DEMO_PASSWORD = "demo-password-2026"
 PROVIDER_USERS = [
@@ -169,38 +170,8 @@ def _password_hash() -> str:
 def _survey(session: Session, provider: Organization) -> SurveyVersion:
     survey = Survey(provider_id=provider.id, name="月度客户满意度调查")
     session.add(survey)
-    version = SurveyVersion(
-        survey=survey,
-        number=1,
-        title_zh="客户服务满意度调查",
-        title_en="Customer service satisfaction survey",
-        intro_zh="感谢您抽出两分钟时间。您的回答帮助我们改进服务，仅用于统计分析。",
-        intro_en=(
-            "Thank you for taking two minutes. "
-            "Your answers help us improve and are used only for statistics."
-        ),
-    )
-    for position, (code, qtype, dim, text_zh, text_en, required, options) in enumerate(
-        content.QUESTIONS
-    ):
-        question = Question(
-            position=position,
-            code=code,
-            type=qtype,
-            dimension=dim,
-            clause_ref=content.DIMENSION_CLAUSES.get(dim)
-            if dim
-            else ("一(3)" if qtype == "nps" else None),
-            text_zh=text_zh,
-            text_en=text_en,
-            required=required,
-            max_length=2000 if qtype == "text" else None,
-        )
-        question.options = [
-            QuestionOption(position=i, code=oc, label_zh=oz, label_en=oe)
-            for i, (oc, oz, oe) in enumerate(options)
-        ]
-        version.questions.append(question)
+    texts = VersionTexts(standard.TITLE_ZH, standard.TITLE_EN, standard.INTRO_ZH, standard.INTRO_EN)
+    version = build_version(survey, 1, texts, standard.standard_questions())
     session.add(version)
     return version
 

@@ -1,5 +1,9 @@
 # ruff: noqa: E501  (content: one sentence per line reads and translates better)
-"""Fixed content of the demo: parties, clauses (in the platform's own words), the survey, comments."""
+"""Fixed content of the demo: parties, clauses (in the platform's own words), comments.
+
+The questionnaire is the standard one every provider can start from
+(``surveyapp.survey_versions.standard``).
+"""
 
 from __future__ import annotations
 
@@ -91,118 +95,6 @@ DIMENSION_CLAUSES = {
     "confidentiality": "四",
     "overall": "一(3)",
 }
-
-# code, type, dimension, text zh, text en, required, options [(code, zh, en)]
-QUESTIONS = [
-    (
-        "RESP",
-        "rating",
-        "responsiveness",
-        "您对我们回复咨询的速度是否满意？",
-        "How satisfied are you with how quickly we answered your inquiry?",
-        True,
-        [],
-    ),
-    (
-        "COMPL",
-        "rating",
-        "complaint_handling",
-        "您对投诉处理的结果和时效是否满意？",
-        "How satisfied are you with how your complaint was handled and how fast?",
-        True,
-        [],
-    ),
-    (
-        "KNOW",
-        "rating",
-        "professional_knowledge",
-        "客服人员对产品和业务的了解程度如何？",
-        "How well did our staff know the products and the business?",
-        True,
-        [],
-    ),
-    (
-        "SOLVE",
-        "rating",
-        "problem_solving",
-        "您的问题是否得到了有效解决？",
-        "Was your problem actually solved?",
-        True,
-        [],
-    ),
-    (
-        "COURT",
-        "rating",
-        "courtesy",
-        "客服人员的服务态度是否礼貌、耐心？",
-        "Were our staff polite and patient?",
-        True,
-        [],
-    ),
-    (
-        "CONF",
-        "rating",
-        "confidentiality",
-        "您是否放心我们对您个人信息的保护？",
-        "Do you trust us to protect your personal information?",
-        True,
-        [],
-    ),
-    (
-        "OVERALL",
-        "rating",
-        "overall",
-        "总体而言，您对我们的客户服务是否满意？",
-        "Overall, how satisfied are you with our customer service?",
-        True,
-        [],
-    ),
-    (
-        "NPS",
-        "nps",
-        None,
-        "您有多大可能向亲友推荐我们的服务？（0 = 完全不可能，10 = 非常可能）",
-        "How likely are you to recommend our service to a friend? (0 = not at all, 10 = extremely likely)",
-        True,
-        [],
-    ),
-    (
-        "CHANNEL",
-        "single",
-        None,
-        "您本月主要通过哪种方式联系我们？",
-        "How did you mainly contact us this month?",
-        False,
-        [
-            ("phone", "电话", "Phone"),
-            ("online", "在线客服", "Online chat"),
-            ("email", "电子邮件", "E-mail"),
-        ],
-    ),
-    (
-        "TOPICS",
-        "multiple",
-        None,
-        "您联系我们的原因有哪些？（可多选）",
-        "What did you contact us about? (choose all that apply)",
-        False,
-        [
-            ("product", "产品咨询", "Product questions"),
-            ("delivery", "物流配送", "Delivery"),
-            ("billing", "账单费用", "Billing"),
-            ("repair", "维修售后", "Repair and after-sales"),
-        ],
-    ),
-    (
-        "COMMENT",
-        "text",
-        None,
-        "您对我们的服务还有什么意见或建议？",
-        "Anything else you would like to tell us about our service?",
-        False,
-        [],
-    ),
-]
 
 POSITIVE_COMMENTS = [
     "客服态度很好，耐心解答了我的问题。",

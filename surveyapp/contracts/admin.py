@@ -32,6 +32,7 @@ from ..models import (
     Survey,
     User,
 )
+from ..survey_versions.surveys import surveys_available_to
 from .template import DEFAULT_TARGET_CSAT, DEFAULT_TARGET_MEAN, STANDARD_CLAUSES
 
 SETTINGS = (
@@ -88,11 +89,14 @@ def _check_values(values: Mapping[str, Any]) -> None:
         )
 
 
-def _check_survey(session: Session, provider_id: int, survey_id: int | None) -> None:
+def _check_survey(
+    session: Session, provider_id: int, survey_id: int | None, keep_id: int | None = None
+) -> None:
+    """The survey is one of the provider's, not retired (unless the contract already has it)."""
     if survey_id is None:
         return
-    survey = session.get(Survey, survey_id)
-    if survey is None or survey.provider_id != provider_id:
+    offered = surveys_available_to(provider_id, keep_id=keep_id).where(Survey.id == survey_id)
+    if session.scalar(offered) is None:
         raise ContractRuleError(_("Choose one of your surveys."), "survey_id")
 
 
@@ -206,7 +210,7 @@ def update_settings(
     }
     _check_values(merged)
     if "survey_id" in values:
-        _check_survey(session, contract.provider_id, values["survey_id"])
+        _check_survey(session, contract.provider_id, values["survey_id"], contract.survey_id)
     diff = audit.apply_changes(contract, values)
     if diff:
         audit.record(

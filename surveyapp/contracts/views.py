@@ -16,7 +16,8 @@ from ..access import (
 )
 from ..dimensions import DIMENSIONS
 from ..extensions import db
-from ..models import Customer, Cycle, Organization, Role, Survey
+from ..models import Customer, Cycle, Organization, Role
+from ..survey_versions.surveys import surveys_available_to
 from .admin import (
     SETTINGS,
     ClauseText,
@@ -67,9 +68,7 @@ def show(contract_id: int):
 
 def _survey_choices(form, current_survey_id=None) -> None:
     surveys = db.session.scalars(
-        select(Survey)
-        .where(Survey.provider_id == current_user.organization_id)
-        .order_by(Survey.name)
+        surveys_available_to(current_user.organization_id, keep_id=current_survey_id)
     ).all()
     form.survey_id.choices = [("", _("— none yet —"))] + [(s.id, s.name) for s in surveys]
 
@@ -130,7 +129,7 @@ def _edit_page(contract, form, target_errors=None, status=200, outside=()):
 def edit(contract_id: int):
     contract = contract_or_404(contract_id, current_user)
     form = ContractSettingsForm(obj=contract)
-    _survey_choices(form)
+    _survey_choices(form, contract.survey_id)
     if form.validate_on_submit():
         values = {f: getattr(form, f).data for f in SETTINGS}
         outside = months_outside(db.session, contract, values["start_date"], values["end_date"])
@@ -167,7 +166,7 @@ def targets(contract_id: int):
             "error",
         )
         form = ContractSettingsForm(obj=contract, formdata=None)
-        _survey_choices(form)
+        _survey_choices(form, contract.survey_id)
         return _edit_page(contract, form, errors, 400)
     changed = update_targets(db.session, contract, changes, current_user)
     db.session.commit()

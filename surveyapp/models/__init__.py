@@ -20,7 +20,7 @@ from .ledger import AutopilotStep, StepStatus
 from .organizations import ApiToken, Organization, OrgKind, Role, User
 from .reports import Report
 from .responses import Answer, Response
-from .surveys import Question, QuestionOption, QuestionType, Survey, SurveyVersion
+from .surveys import Question, QuestionOption, QuestionType, Survey, SurveyLanguages, SurveyVersion
 from .tickets import Ticket, TicketKind
 from .webhooks import DeliveryStatus, OutboxEvent, WebhookDelivery, WebhookEndpoint
 
@@ -67,6 +67,7 @@ __all__ = [
     "Role",
     "StepStatus",
     "Survey",
+    "SurveyLanguages",
     "SurveyVersion",
     "Ticket",
     "TicketKind",

@@ -25,12 +25,35 @@ class QuestionType(StrEnum):
     TEXT = "text"
 
 
+class SurveyLanguages(StrEnum):
+    """The languages a survey's texts are written in; its customers see what exists."""
+
+    BOTH = "zh,en"
+    ZH = "zh"
+    EN = "en"
+
+
 class Survey(TimestampMixin, Base):
+    """A provider's questionnaire; contracts choose one, cycles use its latest version.
+
+    ``retired_at``: no longer offered for a contract (contracts that chose it keep it).
+    """
+
     __tablename__ = "surveys"
+    __table_args__ = (CheckConstraint(_in("languages", SurveyLanguages), name="languages"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     provider_id: Mapped[int] = mapped_column(ForeignKey("organizations.id"), index=True)
     name: Mapped[str] = mapped_column(String(200))
+    languages: Mapped[str] = mapped_column(
+        String(8), default=SurveyLanguages.BOTH, server_default=SurveyLanguages.BOTH.value
+    )
+    retired_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    @property
+    def language_codes(self) -> tuple[str, ...]:
+        """``("zh", "en")``, ``("zh",)`` or ``("en",)``: the text columns' suffixes."""
+        return tuple(self.languages.split(","))
 
     versions: Mapped[list[SurveyVersion]] = relationship(
         back_populates="survey", order_by="SurveyVersion.number"

@@ -7,18 +7,42 @@ copies it into version n + 1 with the changes applied; codes stay as they were.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import exists, select
 from sqlalchemy.orm import Session
 
 from .. import audit
-from ..models import Cycle, Question, QuestionOption, QuestionType, Response, SurveyVersion, User
+from ..dimensions import DIMENSIONS
+from ..models import (
+    Cycle,
+    Question,
+    QuestionOption,
+    QuestionType,
+    Response,
+    Survey,
+    SurveyVersion,
+    User,
+)
+
+CODE_RE = re.compile(r"^[A-Za-z0-9_]{1,40}$")
+CHOICES = (QuestionType.SINGLE, QuestionType.MULTIPLE)
+MAX_QUESTIONS = 60
+LANGUAGE_NAMES = {"zh": _l("Chinese"), "en": _l("English")}
 
 
 class VersionRuleError(ValueError):
-    """An edit that would break the survey (duplicate code, unknown type, no options...)."""
+    """An edit that would break the survey (duplicate code, unknown type, no options...).
+
+    Its message is a lazy translation: the page shows it in the reader's language.
+    """
+
+    @property
+    def message(self) -> str:
+        return str(self.args[0])
 
 
 @dataclass(frozen=True)
@@ -36,6 +60,31 @@ class QuestionEdit:
     options: tuple[tuple[str, str, str], ...] = field(default=())  # (code, zh, en)
 
 
+@dataclass(frozen=True)
+class VersionTexts:
+    """A version's title and introduction; a survey's missing language stays empty."""
+
+    title_zh: str
+    title_en: str
+    intro_zh: str = ""
+    intro_en: str = ""
+
+    @classmethod
+    def of(cls, version: SurveyVersion) -> VersionTexts:
+        return cls(version.title_zh, version.title_en, version.intro_zh, version.intro_en)
+
+    def check(self, languages: Sequence[str]) -> None:
+        for lang in languages:
+            title = getattr(self, f"title_{lang}").strip()
+            if not title or len(title) > 200:
+                raise VersionRuleError(
+                    _l(
+                        "Write the survey's title in %(language)s (at most 200 characters).",
+                        language=LANGUAGE_NAMES[lang],
+                    )
+                )
+
+
 def is_frozen(session: Session, version: SurveyVersion) -> bool:
     """Frozen once marked, used by a cycle, or answered."""
     if version.frozen_at is not None:
@@ -45,23 +94,71 @@ def is_frozen(session: Session, version: SurveyVersion) -> bool:
     return bool(session.scalar(used) or session.scalar(answered))
 
 
-def _check(questions: Sequence[QuestionEdit]) -> None:
-    codes = [q.code for q in questions]
+def _check(questions: Sequence[QuestionEdit], languages: Sequence[str]) -> None:
+    """Refuse an edit that would break the survey; each message names the question."""
     if not questions:
-        raise VersionRuleError("a survey needs at least one question")
-    if len(set(codes)) != len(codes):
-        raise VersionRuleError("each question code may appear once")
-    for q in questions:
-        if q.type not in set(QuestionType):
-            raise VersionRuleError(f"{q.code}: unknown question type {q.type!r}")
-        if not q.code or not q.text_zh.strip() or not q.text_en.strip():
+        raise VersionRuleError(_l("A survey needs at least one question."))
+    if len(questions) > MAX_QUESTIONS:
+        raise VersionRuleError(_l("A survey has at most %(n)s questions.", n=MAX_QUESTIONS))
+    seen: set[str] = set()
+    for number, q in enumerate(questions, start=1):
+        name = q.code or f"#{number}"
+        if not CODE_RE.match(q.code):
             raise VersionRuleError(
-                f"{q.code or '?'}: a question needs a code and a text in both languages"
+                _l(
+                    "Question %(q)s: a code is 1 to 40 letters, digits or _ (no spaces).",
+                    q=name,
+                )
             )
-        if q.type in (QuestionType.SINGLE, QuestionType.MULTIPLE) and len(q.options) < 2:
-            raise VersionRuleError(f"{q.code}: a choice question needs at least two options")
-        if len({o[0] for o in q.options}) != len(q.options):
-            raise VersionRuleError(f"{q.code}: option codes must differ")
+        if q.code in seen:
+            raise VersionRuleError(
+                _l("Question %(q)s: the code %(code)s is used twice.", q=name, code=q.code)
+            )
+        seen.add(q.code)
+        if q.type not in set(QuestionType):
+            raise VersionRuleError(_l("Question %(q)s: choose a question type.", q=name))
+        for lang in languages:
+            text = getattr(q, f"text_{lang}").strip()
+            if not text or len(text) > 1000:
+                raise VersionRuleError(
+                    _l(
+                        "Question %(q)s: write its text in %(language)s (at most 1000 characters).",
+                        q=name,
+                        language=LANGUAGE_NAMES[lang],
+                    )
+                )
+        if q.type == QuestionType.RATING and q.dimension not in DIMENSIONS:
+            raise VersionRuleError(
+                _l("Question %(q)s: a rating question needs the dimension it measures.", q=name)
+            )
+        if q.clause_ref and len(q.clause_ref) > 20:
+            raise VersionRuleError(
+                _l("Question %(q)s: a clause reference has at most 20 characters.", q=name)
+            )
+        if q.type in CHOICES:
+            _check_options(name, q.options, languages)
+
+
+def _check_options(name: str, options: Sequence[tuple[str, str, str]], languages) -> None:
+    if len(options) < 2:
+        raise VersionRuleError(
+            _l("Question %(q)s: a choice question needs at least two options.", q=name)
+        )
+    if len({o[0] for o in options}) != len(options):
+        raise VersionRuleError(_l("Question %(q)s: each option needs its own code.", q=name))
+    for code, zh, en in options:
+        labels = {"zh": zh, "en": en}
+        if not CODE_RE.match(code) or any(
+            not labels[lang].strip() or len(labels[lang]) > 200 for lang in languages
+        ):
+            raise VersionRuleError(
+                _l(
+                    "Question %(q)s, option %(option)s: write code | 中文 | English "
+                    "(a code of letters, digits or _, a label in each language of the survey).",
+                    q=name,
+                    option=code or "?",
+                )
+            )
 
 
 def _question(position: int, edit: QuestionEdit) -> Question:
@@ -69,18 +166,43 @@ def _question(position: int, edit: QuestionEdit) -> Question:
         position=position,
         code=edit.code,
         type=edit.type,
-        dimension=edit.dimension or None,
-        clause_ref=edit.clause_ref or None,
+        dimension=edit.dimension if edit.type == QuestionType.RATING else None,
+        clause_ref=(edit.clause_ref or "").strip()
+        or (DIMENSIONS[edit.dimension][0] if edit.type == QuestionType.RATING else None),
         text_zh=edit.text_zh.strip(),
         text_en=edit.text_en.strip(),
         required=edit.required,
         max_length=(edit.max_length or 2000) if edit.type == QuestionType.TEXT else None,
     )
-    question.options = [
-        QuestionOption(position=i, code=code, label_zh=zh, label_en=en)
-        for i, (code, zh, en) in enumerate(edit.options)
-    ]
+    if edit.type in CHOICES:
+        question.options = [
+            QuestionOption(position=i, code=code, label_zh=zh.strip(), label_en=en.strip())
+            for i, (code, zh, en) in enumerate(edit.options)
+        ]
     return question
+
+
+def build_version(
+    survey: Survey, number: int, texts: VersionTexts, questions: Sequence[QuestionEdit]
+) -> SurveyVersion:
+    """A new version of ``survey`` with ``questions`` in their order (checked by the caller)."""
+    version = SurveyVersion(survey=survey, number=number)
+    _fill(version, texts, questions)
+    return version
+
+
+def _fill(version: SurveyVersion, texts: VersionTexts, questions: Sequence[QuestionEdit]) -> None:
+    for name in ("title_zh", "title_en", "intro_zh", "intro_en"):
+        setattr(version, name, getattr(texts, name).strip())
+    version.questions.extend(_question(i, q) for i, q in enumerate(questions))
+
+
+def check_version(
+    texts: VersionTexts, questions: Sequence[QuestionEdit], languages: Sequence[str]
+) -> None:
+    """The rules every saved version meets (VersionRuleError with the first problem)."""
+    texts.check(languages)
+    _check(questions, languages)
 
 
 def as_edits(version: SurveyVersion) -> list[QuestionEdit]:
@@ -102,33 +224,33 @@ def as_edits(version: SurveyVersion) -> list[QuestionEdit]:
 
 
 def edit_survey(
-    session: Session, version: SurveyVersion, questions: Sequence[QuestionEdit], actor: User
+    session: Session,
+    version: SurveyVersion,
+    questions: Sequence[QuestionEdit],
+    actor: User,
+    texts: VersionTexts | None = None,
 ) -> SurveyVersion:
     """Apply an edit: in place while the version is unused, else as a new version."""
-    _check(questions)
-    target = version
+    texts = texts or VersionTexts.of(version)
+    check_version(texts, questions, version.survey.language_codes)
     if is_frozen(session, version):
         latest = max(v.number for v in version.survey.versions)
-        target = SurveyVersion(
-            survey=version.survey,
-            number=latest + 1,
-            title_zh=version.title_zh,
-            title_en=version.title_en,
-            intro_zh=version.intro_zh,
-            intro_en=version.intro_en,
-        )
+        target = build_version(version.survey, latest + 1, texts, questions)
         session.add(target)
     else:
+        target = version
         target.questions.clear()
         session.flush()
-    target.questions.extend(_question(i, q) for i, q in enumerate(questions))
+        _fill(target, texts, questions)
     session.flush()
     audit.record(
         session,
         "survey.edit",
         actor=actor,
         subject=target,
+        organization_id=version.survey.provider_id,
         details={
+            "survey_id": version.survey_id,
             "from_version": version.number,
             "to_version": target.number,
             "codes": [q.code for q in questions],

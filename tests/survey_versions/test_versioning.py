@@ -13,6 +13,7 @@ from surveyapp.survey_versions.versioning import (
 )
 
 from ..factories import make_contract, make_cycle, make_survey_version, make_user
+from .conftest import version_form
 
 
 @pytest.fixture
@@ -94,26 +95,15 @@ def test_broken_edits_are_refused(session, setup, bad):
         edit_survey(session, version, bad(as_edits(version)), admin)
 
 
-def _form(version, **extra):
-    form = {}
-    for q in version.questions:
-        form[f"q-{q.code}-text_zh"], form[f"q-{q.code}-text_en"] = q.text_zh, q.text_en
-        if q.required:
-            form[f"q-{q.code}-required"] = "1"
-        if q.options:
-            form[f"q-{q.code}-options"] = "\n".join(
-                f"{o.code} | {o.label_zh} | {o.label_en}" for o in q.options
-            )
-    return form | extra
-
-
 def test_the_editor_page_forks_a_version_in_use(client, session, sign_in, setup):
     contract, version, admin = setup
     make_cycle(session, contract, version)
     sign_in(admin)
     url = f"/surveys/{version.survey_id}/versions/1/edit"
     assert client.get(url).status_code == 200
-    response = client.post(url, data=_form(version, **{"q-RESP-text_en": "How fast did we reply?"}))
+    response = client.post(
+        url, data=version_form(version, **{"q-0-text_en": "How fast did we reply?"})
+    )
     assert response.status_code == 302 and response.location.endswith("/versions/2")
     v2 = session.scalar(select(SurveyVersion).where(SurveyVersion.number == 2))
     assert next(q for q in v2.questions if q.code == "RESP").text_en == "How fast did we reply?"
@@ -126,7 +116,7 @@ def test_the_editor_page_refuses_a_bad_option_line_and_saves_nothing(
     sign_in(admin)
     response = client.post(
         f"/surveys/{version.survey_id}/versions/1/edit",
-        data=_form(version, **{"q-CHANNEL-options": "phone only"}),
+        data=version_form(version, **{"q-2-options": "phone only"}),
     )
     assert response.status_code == 400 and "code | 中文 | English" in response.text
     session.refresh(version)
@@ -140,7 +130,7 @@ def test_analysts_read_surveys_but_cannot_edit(client, session, sign_in, setup):
     assert client.get(f"/surveys/{version.survey_id}/versions/1").status_code == 200
     assert (
         client.post(
-            f"/surveys/{version.survey_id}/versions/1/edit", data=_form(version)
+            f"/surveys/{version.survey_id}/versions/1/edit", data=version_form(version)
         ).status_code
         == 403
     )
