@@ -17,7 +17,7 @@ from flask_login import current_user
 from sqlalchemy import Select, select
 
 from .extensions import db, login_manager
-from .models import Contract, Role, User
+from .models import Contract, Organization, OrgKind, Role, User
 
 F = TypeVar("F", bound=Callable)
 
@@ -64,3 +64,17 @@ def contract_or_404(contract_id: int, user: User) -> Contract:
     if contract is None:
         abort(404)
     return contract
+
+
+def clients_of_provider(provider_id: int) -> Select[tuple[Organization]]:
+    """The client organizations a provider works for: those with a contract of this provider.
+
+    The one lookup for "this provider's clients" (user administration binds a client viewer
+    only to one of these, and lists only their users).
+    """
+    with_contract = select(Contract.client_id).where(Contract.provider_id == provider_id)
+    return (
+        select(Organization)
+        .where(Organization.kind == OrgKind.CLIENT, Organization.id.in_(with_contract))
+        .order_by(Organization.name)
+    )
