@@ -10,6 +10,8 @@ Which requests count, and against which key:
   carries a signed "known device" cookie; its attempts at that account count only against
   themselves, so failures from strangers never lock the owner out on a device they used.
   Elsewhere the owner gets in through "forgot password", whose link signs them in;
+- "forgot password" and the first-run set-up page: every POST per address (no mail flood to
+  one inbox, no code guessing);
 - the JSON API: every request per token, and refused tokens (401) per address.
 
 A refused request gets a 429 page (JSON for ``/api``) with ``Retry-After``. Keys are hashes,
@@ -45,11 +47,13 @@ DEFAULT_LIMITS = {
     "RATELIMIT_SIGN_IN_PER_ACCOUNT_AND_ADDRESS": "10 per 15 minutes",
     "RATELIMIT_SIGN_IN_PER_ACCOUNT": "50 per 15 minutes",
     "RATELIMIT_SIGN_IN_PER_ADDRESS": "30 per 15 minutes",
+    "RATELIMIT_ACCOUNT_FORMS_PER_ADDRESS": "10 per hour",
     "RATELIMIT_API_PER_TOKEN": "3000 per minute",
     "RATELIMIT_API_FAILURES_PER_ADDRESS": "60 per minute",
 }
 NOT_FOUND, REFUSED, FAILED_SIGN_IN = frozenset({404}), frozenset({401}), frozenset({400, 401})
 KEY_PREFIX = "surveyapp"  # the first part of every key in a shared store (Redis)
+ACCOUNT_FORMS = {"auth.forgot_password", "auth.setup"}  # mails sent, set-up codes tried
 KNOWN_DEVICE_COOKIE = "known_device"
 KNOWN_DEVICE_DAYS = 365
 SURVEY_ENDPOINTS = {"survey.show", "survey.submit", "survey.thanks", "survey.opt_out_page"}
@@ -106,6 +110,8 @@ def _rules() -> list[Rule]:
             Rule("RATELIMIT_SIGN_IN_PER_ADDRESS", "sign-in-address", _address(), FAILED_SIGN_IN),
             Rule("RATELIMIT_SIGN_IN_PER_ACCOUNT", "sign-in-account", account, FAILED_SIGN_IN),
         ]
+    if endpoint in ACCOUNT_FORMS and request.method == "POST":
+        return [Rule("RATELIMIT_ACCOUNT_FORMS_PER_ADDRESS", "account-form", _address())]
     if request.path.startswith("/api/"):
         rules = [Rule("RATELIMIT_API_FAILURES_PER_ADDRESS", "api-refused", _address(), REFUSED)]
         presented = request.headers.get("Authorization", "").partition(" ")[2].strip()

@@ -77,3 +77,11 @@ def test_a_deactivated_user_gets_no_link(client, smtp, session, two_providers):
     session.commit()
     assert _ask(client, user.email).status_code == 200
     assert wait_for(smtp, user.email, seconds=0.5) == []
+
+
+def test_reset_requests_are_limited_per_address(database_url, two_providers):
+    from ..conftest import make_app
+
+    client = make_app(database_url, RATELIMIT_ACCOUNT_FORMS_PER_ADDRESS="3 per hour").test_client()
+    codes = [_ask(client, f"n{n}@nowhere.example").status_code for n in range(5)]
+    assert codes == [200, 200, 200, 429, 429]
