@@ -86,6 +86,7 @@ def _blueprints() -> list:
     from .api import bp as api
     from .api_tokens.views import bp as api_tokens
     from .audit_log.views import bp as audit_log
+    from .auth.user_pages import bp as users
     from .auth.views import bp as auth
     from .autopilot.views import bp as autopilot
     from .contracts.client_views import bp as clients
@@ -107,7 +108,7 @@ def _blueprints() -> list:
     return [
         home, auth, contracts, dashboard, portal, action_items, exports, cycles, customers, survey,
         reports, survey_versions, api, api_tokens, tickets, autopilot, followup, webhooks, history,
-        audit_log, clients,
+        audit_log, clients, users,
     ]  # fmt: skip
 
 

@@ -86,6 +86,15 @@ ACCESS = {
     "webhooks.replay_delivery": ADMIN,
     "api_tokens.revoke": ADMIN,
     "audit_log.index": ADMIN,
+    "auth.forgot_password": None,
+    "auth.set_password": None,
+    "auth.setup": None,
+    "users.index": ADMIN,
+    "users.invite": ADMIN,
+    "users.edit": ADMIN,
+    "users.deactivate": ADMIN,
+    "users.reactivate": ADMIN,
+    "users.resend": ADMIN,
     # The JSON API authenticates by bearer token, not by sign-in: @public here, and its own
     # token check, tenant scoping (404) and 401/403 answers are tested in tests/api.
     "api.openapi_document": None,

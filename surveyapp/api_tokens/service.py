@@ -3,7 +3,8 @@
 A token is 256 random bits from :mod:`secrets`, shown once when it is made; only its SHA-256 is
 stored, and a presented token is found by looking its hash up (no comparison of secrets in
 Python). A provider admin manages tokens of the provider itself and of the clients it has
-contracts with; a client's token reads only that client's contracts.
+contracts with; a client's token reads only that client's contracts. A token remembers the admin
+who made it: deactivating that admin revokes it (``auth.users.deactivate_user``).
 """
 
 from __future__ import annotations
@@ -66,7 +67,12 @@ def create_token(
     if not name or len(name) > NAME_MAX:
         raise TokenError(f"the token name must have 1 to {NAME_MAX} characters")
     secret = PREFIX + secrets.token_urlsafe(TOKEN_BYTES)
-    token = ApiToken(organization_id=organization.id, name=name, token_hash=hash_token(secret))
+    token = ApiToken(
+        organization_id=organization.id,
+        name=name,
+        token_hash=hash_token(secret),
+        created_by_id=actor.id if actor is not None else None,
+    )
     session.add(token)
     session.flush()
     audit.record(

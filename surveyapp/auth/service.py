@@ -13,10 +13,17 @@ from ..models import User
 
 
 def authenticate(session: Session, email: str, password: str, now: datetime) -> User | None:
-    """The active user with this e-mail and password, or None. Both outcomes are audited."""
+    """The active user with this e-mail and password, or None. Both outcomes are audited.
+
+    The password hash is checked exactly once whatever the address (unknown, inactive, known),
+    so the answer's time does not tell which addresses have accounts (issue #19, 9).
+    """
     email = email.strip().lower()
     user = session.scalar(select(User).where(User.email == email))
-    if user is None or not user.active or not user.check_password(password):
+    matches = (
+        user.check_password(password) if user is not None else User.check_no_password(password)
+    )
+    if user is None or not user.active or not matches:
         audit.record(
             session, "sign_in.failed", actor_label=email[:120], details={"email": email[:254]}
         )

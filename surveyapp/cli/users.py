@@ -2,10 +2,14 @@ from __future__ import annotations
 
 import click
 from flask.cli import with_appcontext
+from flask_babel import force_locale
 from sqlalchemy import select
 
+from ..auth.setup import ProviderDetails, new_organization
+from ..auth.users import AccountError
+from ..auth.users import create_user as create_user_step
 from ..extensions import db
-from ..models import Organization, OrgKind, Role, User
+from ..models import Organization, OrgKind, Role
 
 
 @click.command("create-user")
@@ -20,34 +24,58 @@ from ..models import Organization, OrgKind, Role, User
     default=None,
     help="Create the organization with this kind if it does not exist.",
 )
+@click.option("--organization-address", default=None, help="Address of a new organization.")
+@click.option("--organization-contact", default=None, help="Contact person of a new organization.")
+@click.option("--organization-phone", default=None, help="Phone of a new organization.")
 @click.option("--locale", type=click.Choice(["zh_CN", "en"]), default="zh_CN")
 @click.password_option(envvar="SURVEYAPP_PASSWORD", help="Password (prompted when not given).")
-def create_user(email, name, role, organization_name, organization_kind, locale, password) -> None:
-    """Create a user with a role in an organization."""
-    email = email.strip().lower()
-    if len(password) < 10:
-        raise click.UsageError("the password must have at least 10 characters")
+def create_user(
+    email,
+    name,
+    role,
+    organization_name,
+    organization_kind,
+    organization_address,
+    organization_contact,
+    organization_phone,
+    locale,
+    password,
+) -> None:
+    """Create a user with a role in an organization.
+
+    On an empty database this makes the provider and its first administrator without the demo:
+    --role provider_admin --organization-kind provider (with its address, contact and phone).
+    """
     org = db.session.scalar(select(Organization).where(Organization.name == organization_name))
-    if org is None:
-        if organization_kind is None:
-            raise click.UsageError(
-                f"no organization named {organization_name!r}; "
-                "pass --organization-kind to create it"
+    with force_locale("en"):  # messages of the steps, outside a request
+        try:
+            if org is None:
+                if organization_kind is None:
+                    raise click.UsageError(
+                        f"no organization named {organization_name!r}; "
+                        "pass --organization-kind to create it"
+                    )
+                details = ProviderDetails(
+                    organization_name,
+                    organization_address,
+                    organization_contact,
+                    organization_phone,
+                )
+                org = new_organization(db.session, details, OrgKind(organization_kind))
+            user = create_user_step(
+                db.session,
+                email=email,
+                name=name,
+                role=Role(role),
+                organization=org,
+                password=password,
+                locale=locale,
+                actor_label="flask create-user",
             )
-        org = Organization(kind=organization_kind, name=organization_name)
-        db.session.add(org)
-    expected = OrgKind.CLIENT if role == Role.CLIENT_VIEWER else OrgKind.PROVIDER
-    if org.kind != expected:
-        raise click.UsageError(
-            f"role {role} belongs to a {expected} organization, not a {org.kind}"
-        )
-    if db.session.scalar(select(User).where(User.email == email)) is not None:
-        raise click.UsageError(f"a user with e-mail {email} already exists")
-    user = User(email=email, name=name, role=role, organization=org, locale=locale)
-    user.set_password(password)
-    db.session.add(user)
-    db.session.commit()
-    click.echo(f"Created {role} {email} in {org.name}.")
+        except AccountError as exc:
+            db.session.rollback()
+            raise click.UsageError(str(exc)) from exc
+    click.echo(f"Created {role} {user.email} in {org.name}.")
 
 
 COMMANDS = [create_user]

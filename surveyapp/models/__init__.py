@@ -1,5 +1,6 @@
 """Every model, imported here so Alembic and the application see one metadata."""
 
+from .accounts import AccountLink, LinkPurpose
 from .action_items import ActionItem, ActionStatus, Effect, Priority
 from .aggregates import AnswerCount, AnswerPairCount, MonthSummary
 from .audit import AuditEvent
@@ -25,6 +26,7 @@ from .tickets import Ticket, TicketKind
 from .webhooks import DeliveryStatus, OutboxEvent, WebhookDelivery, WebhookEndpoint
 
 __all__ = [
+    "AccountLink",
     "ActionItem",
     "ActionStatus",
     "AlertMode",
@@ -52,6 +54,7 @@ __all__ = [
     "FollowupCase",
     "FollowupRule",
     "ImportMapping",
+    "LinkPurpose",
     "Invitation",
     "MonthSummary",
     "Organization",

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import secrets
 from datetime import datetime
 from enum import StrEnum
+from functools import cache
 
 from flask_login import UserMixin
-from sqlalchemy import Boolean, CheckConstraint, ForeignKey, Integer, String, true
+from sqlalchemy import Boolean, CheckConstraint, ForeignKey, Integer, String, false, true
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
 
@@ -71,6 +73,8 @@ class User(UserMixin, TimestampMixin, Base):
     # Part of the id kept in the session and remember cookie; sign-out raises it, so a copied
     # cookie stops working (surveyapp/security/sessions.py).
     session_version: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    # Invited and not yet through the invitation link: no usable password.
+    invitation_pending: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
 
     organization: Mapped[Organization] = relationship(back_populates="users")
 
@@ -83,6 +87,15 @@ class User(UserMixin, TimestampMixin, Base):
     def check_password(self, password: str) -> bool:
         return check_password_hash(self.password_hash, password)
 
+    @staticmethod
+    def check_no_password(password: str) -> bool:
+        """The work of ``check_password`` for an address without an account: always False.
+
+        Sign-in does it for an unknown address, so its answer takes as long (issue #19, 9).
+        """
+        check_password_hash(_unknown_account_hash(), password)
+        return False
+
     @property
     def is_active(self) -> bool:  # Flask-Login: inactive users cannot sign in
         return self.active
@@ -90,6 +103,12 @@ class User(UserMixin, TimestampMixin, Base):
     @property
     def role_enum(self) -> Role:
         return Role(self.role)
+
+
+@cache
+def _unknown_account_hash() -> str:
+    """A hash made like every user's (same method and cost) of a secret nobody knows."""
+    return generate_password_hash(secrets.token_urlsafe(32))
 
 
 class ApiToken(TimestampMixin, Base):
@@ -103,5 +122,7 @@ class ApiToken(TimestampMixin, Base):
     token_hash: Mapped[str] = mapped_column(String(64), unique=True)
     last_used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # The admin who made it; deactivating that admin revokes it.
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
 
     organization: Mapped[Organization] = relationship()

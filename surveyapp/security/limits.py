@@ -5,7 +5,13 @@ Which requests count, and against which key:
 
 - the public survey (``/s/<token>`` and its pages): every request per token and per address;
   requests for an unknown token (404) per address, much lower, so guessing links stops quickly;
-- sign-in: failed attempts per account and per address (a successful sign-in costs nothing);
+- sign-in: failed attempts per account and address, per address, and per account with a higher
+  ceiling (a successful sign-in costs nothing). A browser that signed in to an account before
+  carries a signed "known device" cookie; its attempts at that account count only against
+  themselves, so failures from strangers never lock the owner out on a device they used.
+  Elsewhere the owner gets in through "forgot password", whose link signs them in;
+- "forgot password" and the first-run set-up page: every POST per address (no mail flood to
+  one inbox, no code guessing);
 - the JSON API: every request per token, and refused tokens (401) per address.
 
 A refused request gets a 429 page (JSON for ``/api``) with ``Retry-After``. Keys are hashes,
@@ -20,6 +26,7 @@ from __future__ import annotations
 
 import hashlib
 import math
+import secrets
 import threading
 import time
 from dataclasses import dataclass
@@ -27,6 +34,7 @@ from functools import cache
 
 from flask import Flask, Response, current_app, g, request
 from flask_babel import gettext as _
+from itsdangerous import BadSignature, URLSafeSerializer
 from limits import RateLimitItem, parse
 from limits.storage import MemoryStorage, storage_from_string
 from limits.strategies import FixedWindowRateLimiter
@@ -36,13 +44,18 @@ DEFAULT_LIMITS = {
     "RATELIMIT_SURVEY_PER_TOKEN": "60 per minute",
     "RATELIMIT_SURVEY_PER_ADDRESS": "300 per minute",
     "RATELIMIT_SURVEY_MISSES_PER_ADDRESS": "20 per 10 minutes",
-    "RATELIMIT_SIGN_IN_PER_ACCOUNT": "10 per 15 minutes",
+    "RATELIMIT_SIGN_IN_PER_ACCOUNT_AND_ADDRESS": "10 per 15 minutes",
+    "RATELIMIT_SIGN_IN_PER_ACCOUNT": "50 per 15 minutes",
     "RATELIMIT_SIGN_IN_PER_ADDRESS": "30 per 15 minutes",
+    "RATELIMIT_ACCOUNT_FORMS_PER_ADDRESS": "10 per hour",
     "RATELIMIT_API_PER_TOKEN": "3000 per minute",
     "RATELIMIT_API_FAILURES_PER_ADDRESS": "60 per minute",
 }
 NOT_FOUND, REFUSED, FAILED_SIGN_IN = frozenset({404}), frozenset({401}), frozenset({400, 401})
 KEY_PREFIX = "surveyapp"  # the first part of every key in a shared store (Redis)
+ACCOUNT_FORMS = {"auth.forgot_password", "auth.setup"}  # mails sent, set-up codes tried
+KNOWN_DEVICE_COOKIE = "known_device"
+KNOWN_DEVICE_DAYS = 365
 SURVEY_ENDPOINTS = {"survey.show", "survey.submit", "survey.thanks", "survey.opt_out_page"}
 
 
@@ -76,10 +89,29 @@ def _rules() -> list[Rule]:
         ]
     if endpoint == "auth.sign_in" and request.method == "POST":
         account = _hashed((request.form.get("email") or "").strip().lower())
+        device = _known_device(account)
+        if device is not None:
+            key = _hashed(account + device)
+            return [
+                Rule(
+                    "RATELIMIT_SIGN_IN_PER_ACCOUNT_AND_ADDRESS",
+                    "sign-in-device",
+                    key,
+                    FAILED_SIGN_IN,
+                )
+            ]
         return [
-            Rule("RATELIMIT_SIGN_IN_PER_ACCOUNT", "sign-in-account", account, FAILED_SIGN_IN),
+            Rule(
+                "RATELIMIT_SIGN_IN_PER_ACCOUNT_AND_ADDRESS",
+                "sign-in-account-address",
+                _hashed(account + _address()),
+                FAILED_SIGN_IN,
+            ),
             Rule("RATELIMIT_SIGN_IN_PER_ADDRESS", "sign-in-address", _address(), FAILED_SIGN_IN),
+            Rule("RATELIMIT_SIGN_IN_PER_ACCOUNT", "sign-in-account", account, FAILED_SIGN_IN),
         ]
+    if endpoint in ACCOUNT_FORMS and request.method == "POST":
+        return [Rule("RATELIMIT_ACCOUNT_FORMS_PER_ADDRESS", "account-form", _address())]
     if request.path.startswith("/api/"):
         rules = [Rule("RATELIMIT_API_FAILURES_PER_ADDRESS", "api-refused", _address(), REFUSED)]
         presented = request.headers.get("Authorization", "").partition(" ")[2].strip()
@@ -87,6 +119,36 @@ def _rules() -> list[Rule]:
             rules.append(Rule("RATELIMIT_API_PER_TOKEN", "api-token", _hashed(presented)))
         return rules
     return []
+
+
+def _device_signer() -> URLSafeSerializer:
+    return URLSafeSerializer(current_app.config["SECRET_KEY"], salt="surveyapp.known-device")
+
+
+def _known_device(account: str) -> str | None:
+    """The nonce of a valid known-device cookie for ``account`` (a hashed e-mail), or None."""
+    value = request.cookies.get(KNOWN_DEVICE_COOKIE)
+    if not value:
+        return None
+    try:
+        hashed, nonce = _device_signer().loads(value)
+    except (BadSignature, ValueError, TypeError):
+        return None
+    return nonce if hashed == account and isinstance(nonce, str) else None
+
+
+def remember_device(response: Response, email: str) -> None:
+    """After a successful sign-in: mark this browser as one the account's owner uses."""
+    account = _hashed(email.strip().lower())
+    value = _device_signer().dumps([account, secrets.token_urlsafe(16)])
+    response.set_cookie(
+        KNOWN_DEVICE_COOKIE,
+        value,
+        max_age=KNOWN_DEVICE_DAYS * 86400,
+        secure=current_app.config.get("SESSION_COOKIE_SECURE", False),
+        httponly=True,
+        samesite="Lax",
+    )
 
 
 @cache

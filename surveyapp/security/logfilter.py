@@ -22,6 +22,7 @@ MOBILE = re.compile(
     r"|(?<![\w+])\+\d{1,3}[\s\-]?\d(?:[\s\-]?\d){6,13}(?!\w)"
 )
 SURVEY_LINK = re.compile(r"(/s/)[A-Za-z0-9_\-]{16,}")
+ACCOUNT_LINK = re.compile(r"(/account/password/)[A-Za-z0-9_\-]{16,}")
 BEARER = re.compile(r"(?i)(bearer\s+)[^\s,;\"']+")
 API_TOKEN = re.compile(r"\bsat_[A-Za-z0-9_\-]{16,}")
 PASSWORD = re.compile(
@@ -31,6 +32,7 @@ PASSWORD = re.compile(
 
 RULES = (
     (SURVEY_LINK, r"\1[token]"),
+    (ACCOUNT_LINK, r"\1[token]"),
     (BEARER, r"\1[token]"),
     (API_TOKEN, "[token]"),
     (PASSWORD, r"\1[hidden]"),
