@@ -220,7 +220,8 @@ def export_links_command(number, month, output) -> None:
     try:
         body = links_csv(db.session, cycle, Links.from_config(current_app.config))
     except MonthClosed as exc:
-        raise click.UsageError(str(exc)) from None
+        with force_locale("en"):
+            raise click.UsageError(str(exc.args[0])) from None
     with open(output, "wb") as handle:
         handle.write(body)
     audit.record(

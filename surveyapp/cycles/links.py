@@ -16,7 +16,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 import segno
-from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -77,7 +77,7 @@ class MonthClosed(Exception):
 
     def __init__(self, cycle: Cycle) -> None:
         super().__init__(
-            _(
+            _l(  # lazy: the page shows it in the reader's language, the CLI in English
                 "Survey month %(month)s is closed: its links no longer take answers, so none are "
                 "handed out.",
                 month=cycle.month,

@@ -177,7 +177,7 @@ def links_download(contract_id: int, month: str):
     try:
         body = links_csv(db.session, cycle, _links())
     except MonthClosed as exc:
-        return render_error(410, str(exc))
+        return render_error(410, str(exc.args[0]))
     audit.record(
         db.session,
         "cycle.links_exported",
@@ -211,7 +211,7 @@ def qr(contract_id: int, month: str, invitation_id: int, fmt: str):
     try:
         require_open(cycle)
     except MonthClosed as exc:
-        return render_error(410, str(exc))
+        return render_error(410, str(exc.args[0]))
     url = _links().survey_url(invitation)
     body, mimetype = (qr_png(url), "image/png") if fmt == "png" else (qr_svg(url), "image/svg+xml")
     return Response(body, mimetype=mimetype, headers={"Cache-Control": "no-store"})
