@@ -67,11 +67,9 @@ def _rates_everywhere(app, session, contract, month, admin, viewer, token) -> di
     staff = _signed_in(app, admin)
     found = {}
     month_page = staff.get(f"/contracts/{contract.id}/cycles/{month}").text
-    found["month page"] = re.search(r'data-figure="response-rate">([^<]*)<', month_page).group(1)
+    found["month page"] = re.search(r"data-rate>([^<]*)<", month_page).group(1)
     portfolio = staff.get(f"/dashboard/?month={month}").text
-    found["portfolio"] = re.search(
-        r'<td data-figure="response-rate"[^>]*>\s*([^<]*?)\s*</td>', portfolio
-    ).group(1)
+    found["portfolio"] = re.search(r"<td data-rate[^>]*>\s*([^<]*?)\s*</td>", portfolio).group(1)
     dashboard = staff.get(f"/dashboard/contracts/{contract.id}?month={month}").text
     found["dashboard"] = re.search(KPI, dashboard).group(1)
     portal = _signed_in(app, viewer).get(f"/portal/contracts/{contract.id}?month={month}").text
