@@ -12,13 +12,13 @@ stored (closed) month from its invitations in one statement, so no ``rebuild-agg
 needed; a month without invitation rows (history import) keeps zero, as before. Then the check
 ``answered <= invited`` is added.
 """
+
 import sqlalchemy as sa
 from alembic import op
 
-
 # revision identifiers, used by Alembic.
-revision = 'a7e4c2d9f310'
-down_revision = '5b0c3a7e9d21'
+revision = "a7e4c2d9f310"
+down_revision = "5b0c3a7e9d21"
 branch_labels = None
 depends_on = None
 
@@ -42,27 +42,27 @@ def _recount(columns):
 
 
 def upgrade():
-    with op.batch_alter_table('month_summaries', schema=None) as batch_op:
-        batch_op.add_column(sa.Column('emailed', sa.Integer(), server_default='0', nullable=False))
+    with op.batch_alter_table("month_summaries", schema=None) as batch_op:
+        batch_op.add_column(sa.Column("emailed", sa.Integer(), server_default="0", nullable=False))
         batch_op.add_column(
-            sa.Column('email_opened', sa.Integer(), server_default='0', nullable=False)
+            sa.Column("email_opened", sa.Integer(), server_default="0", nullable=False)
         )
         batch_op.add_column(
-            sa.Column('email_answered', sa.Integer(), server_default='0', nullable=False)
+            sa.Column("email_answered", sa.Integer(), server_default="0", nullable=False)
         )
     _recount(list(COUNTS))
-    with op.batch_alter_table('month_summaries', schema=None) as batch_op:
+    with op.batch_alter_table("month_summaries", schema=None) as batch_op:
         batch_op.create_check_constraint(
-            'funnel',
+            "funnel",
             "answered <= invited AND emailed >= 0 AND email_opened >= 0 AND email_answered >= 0",
         )
 
 
 def downgrade():
-    with op.batch_alter_table('month_summaries', schema=None) as batch_op:
-        batch_op.drop_constraint(op.f('ck_month_summaries_funnel'), type_='check')
+    with op.batch_alter_table("month_summaries", schema=None) as batch_op:
+        batch_op.drop_constraint(op.f("ck_month_summaries_funnel"), type_="check")
     op.execute(sa.text("UPDATE month_summaries SET invited = emailed"))
-    with op.batch_alter_table('month_summaries', schema=None) as batch_op:
-        batch_op.drop_column('email_answered')
-        batch_op.drop_column('email_opened')
-        batch_op.drop_column('emailed')
+    with op.batch_alter_table("month_summaries", schema=None) as batch_op:
+        batch_op.drop_column("email_answered")
+        batch_op.drop_column("email_opened")
+        batch_op.drop_column("emailed")

@@ -17,8 +17,8 @@ from wtforms import StringField
 from wtforms.validators import DataRequired, Regexp
 
 from .. import audit
-from ..errors import render_error
 from ..access import PROVIDER_STAFF, contract_or_404, requires
+from ..errors import render_error
 from ..extensions import db
 from ..mail import Mailer, SmtpSettings
 from ..models import Contract, Customer, Cycle, Invitation, Role, utcnow
