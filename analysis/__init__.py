@@ -16,7 +16,15 @@ from .load import (
     read_counts,
     read_tickets,
 )
-from .metrics import csat_top2box, dimension_scores, mean_score, nps, nps_scores, response_rate
+from .metrics import (
+    csat_top2box,
+    dimension_scores,
+    mean_score,
+    nps,
+    nps_scores,
+    response_rate,
+    response_rates,
+)
 from .monthly import (
     MonthInputs,
     MonthlyAnalysis,
@@ -85,6 +93,7 @@ __all__ = [
     "read_counts",
     "read_tickets",
     "response_rate",
+    "response_rates",
     "sla_compliance",
     "sla_share_by_contract",
     "suppress_small_groups",

@@ -20,6 +20,10 @@ comments
 scores
     One row per rating or NPS answer of a commenting response: ``response_id, question_code,
     value``.
+funnel
+    One row per month: ``month`` and ``invited, opened, answered`` (invitations issued
+    whatever the channel, and of those opened and answered: the response rate is
+    answered / invited), then the e-mail funnel ``emailed, email_opened, email_answered``.
 pairs
     Joint counts of a dimension rating and the overall rating on the same response:
     ``month, question_code, value, target_value, n``.
@@ -34,6 +38,7 @@ import pandas as pd
 __all__ = [
     "COMMENT_COLUMNS",
     "COUNT_COLUMNS",
+    "FUNNEL_COLUMNS",
     "PAIR_COLUMNS",
     "QUESTION_COLUMNS",
     "SCORE_COLUMNS",
@@ -49,6 +54,7 @@ TARGET_COLUMNS = ("dimension", "clause_ref", "target_mean", "target_csat")
 TICKET_COLUMNS = ("external_id", "kind", "received_at", "first_reply_at", "resolved_at")
 COMMENT_COLUMNS = ("response_id", "month", "question_code", "text")
 SCORE_COLUMNS = ("response_id", "question_code", "value")
+FUNNEL_COLUMNS = ("invited", "opened", "answered", "emailed", "email_opened", "email_answered")
 PAIR_COLUMNS = ("month", "question_code", "value", "target_value", "n")
 
 

@@ -23,6 +23,7 @@ from sqlalchemy.engine import Connection
 from .frames import (
     COMMENT_COLUMNS,
     COUNT_COLUMNS,
+    FUNNEL_COLUMNS,
     PAIR_COLUMNS,
     QUESTION_COLUMNS,
     TARGET_COLUMNS,
@@ -92,7 +93,8 @@ answer_pair_counts = sa.table(
 )  # fmt: skip
 month_summaries = sa.table(
     "month_summaries", _c("contract_id"), _c("month"), _c("invited"), _c("opened"),
-    _c("answered"), _c("comment_themes", sa.JSON()),
+    _c("answered"), _c("emailed"), _c("email_opened"), _c("email_answered"),
+    _c("comment_themes", sa.JSON()),
 )  # fmt: skip
 
 TABLES = (
@@ -455,27 +457,28 @@ def _closed_summaries(conn: Connection, contract_id: int, months: Sequence[str],
 
 
 def read_funnel(conn: Connection, contract_id: int, months: Sequence[str]) -> pd.DataFrame:
-    """Invitations per month: ``month, invited, opened, answered`` (sent, opened, responded).
+    """Invitations per month: ``month`` and :data:`FUNNEL_COLUMNS` (issued whatever the
+    channel, opened, answered; then the e-mail funnel: sent, opened, answered).
 
     A closed cycle's figures come from ``month_summaries`` (stored at cycle close from
     :func:`month_funnel`); other months are counted from the invitations.
     """
-    stored = _closed_summaries(conn, contract_id, months, "invited", "opened", "answered")
+    stored = _closed_summaries(conn, contract_id, months, *FUNNEL_COLUMNS)
     live = sorted(set(months) - {row[0] for row in stored})
     rows = [tuple(row) for row in stored]
     if live:
         rows += [tuple(row) for row in _live_funnel(conn, contract_id, live)]
-    frame = pd.DataFrame(rows, columns=["month", "invited", "opened", "answered"])
+    frame = pd.DataFrame(rows, columns=["month", *FUNNEL_COLUMNS])
     grid = pd.DataFrame({"month": list(months)})
     merged = grid.merge(frame, on="month", how="left")
-    return merged.fillna(0).astype({"invited": "int64", "opened": "int64", "answered": "int64"})
+    return merged.fillna(0).astype(dict.fromkeys(FUNNEL_COLUMNS, "int64"))
 
 
-def month_funnel(conn: Connection, contract_id: int, month: str) -> tuple[int, int, int]:
-    """The month's ``(invited, opened, answered)`` counted from the invitations (what a closing
-    cycle stores in ``month_summaries``)."""
+def month_funnel(conn: Connection, contract_id: int, month: str) -> tuple[int, ...]:
+    """The month's :data:`FUNNEL_COLUMNS` counted from the invitations (what a closing cycle
+    stores in ``month_summaries``)."""
     rows = _live_funnel(conn, contract_id, [month])
-    return (0, 0, 0) if not rows else tuple(int(v) for v in rows[0][1:])
+    return (0,) * len(FUNNEL_COLUMNS) if not rows else tuple(int(v) for v in rows[0][1:])
 
 
 def read_theme_records(
@@ -490,13 +493,20 @@ def read_theme_records(
     }
 
 
+def _if_emailed(column):
+    return sa.case((invitations.c.sent_at.is_not(None), column))
+
+
 def _live_funnel(conn: Connection, contract_id: int, months: Sequence[str]):
     statement = (
         sa.select(
             cycles.c.month,
-            sa.func.count(invitations.c.sent_at),
+            sa.func.count(invitations.c.id),  # issued, whatever the channel
             sa.func.count(invitations.c.opened_at),
             sa.func.count(invitations.c.responded_at),
+            sa.func.count(invitations.c.sent_at),  # the e-mail funnel
+            sa.func.count(_if_emailed(invitations.c.opened_at)),
+            sa.func.count(_if_emailed(invitations.c.responded_at)),
         )
         .select_from(invitations.join(cycles, cycles.c.id == invitations.c.cycle_id))
         .where(cycles.c.contract_id == contract_id, cycles.c.month.in_(list(months)))

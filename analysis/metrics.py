@@ -8,6 +8,8 @@ same vectorised formulas, so a figure on the dashboard and one in a test agree b
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import numpy as np
 import pandas as pd
 from scipy import stats
@@ -23,6 +25,7 @@ __all__ = [
     "nps",
     "nps_scores",
     "response_rate",
+    "response_rates",
 ]
 
 TOP_BOX_MIN = 4
@@ -142,21 +145,36 @@ def nps(counts: pd.Series) -> NpsEstimate:
     )
 
 
-def response_rate(responses: int, invitations: int) -> Estimate:
-    """Response rate: responses / invitations sent, in percent, with a Wilson interval.
+def response_rate(answered: int, issued: int) -> Estimate:
+    """Response rate: answers / invitations issued, in percent, with a Wilson interval.
+
+    The one definition of the product (dashboards, portal, report, exports, API, month page):
+    ``issued`` counts the month's invitations whatever the channel (e-mail, SMS or messaging
+    link, QR code), ``answered`` those that were answered. Each answer belongs to one
+    invitation, so the rate never exceeds 100 %; counts that say otherwise are refused. The
+    e-mail funnel (sent, opened, answered) is a separate figure, not this rate. ``n`` is
+    ``issued``; with none issued the value is NaN (no figure).
 
     Examples
     --------
     >>> response_rate(30, 120).value
     25.0
     """
-    columns = _csat_columns(np.array([float(invitations)]), np.array([float(responses)]))
+    if answered < 0 or issued < 0 or answered > issued:
+        raise ValueError(f"answered ({answered}) must be between 0 and issued ({issued})")
+    columns = _csat_columns(np.array([float(issued)]), np.array([float(answered)]))
     return Estimate(
         float(columns["csat"][0]),
         float(columns["csat_low"][0]),
         float(columns["csat_high"][0]),
-        int(invitations),
+        int(issued),
     )
+
+
+def response_rates(answered: Sequence[int], issued: Sequence[int]) -> list[float]:
+    """:func:`response_rate` of each pair (e.g. a funnel frame's columns), in percent; NaN
+    where nothing was issued."""
+    return [response_rate(int(a), int(i)).value for a, i in zip(answered, issued, strict=True)]
 
 
 def _with_questions(counts: pd.DataFrame, questions: pd.DataFrame, kind: str) -> pd.DataFrame:

@@ -21,7 +21,7 @@ from . import load
 from .action_items import effect_verdict, propose
 from .action_texts import LABELS_ZH, TEXTS_ZH
 from .drivers import dimension_importance, key_drivers
-from .frames import COMMENT_COLUMNS
+from .frames import COMMENT_COLUMNS, FUNNEL_COLUMNS
 from .load import ContractTerms
 from .metrics import dimension_scores, nps_scores, response_rate
 from .privacy import mask_contacts, suppress_small_groups
@@ -255,9 +255,7 @@ def analyse_month(
         detractors=float(this_nps["detractors"]),
     )  # fmt: skip
     funnel_row = inputs.funnel[inputs.funnel["month"] == month].iloc[0]
-    funnel = Funnel(
-        int(funnel_row["invited"]), int(funnel_row["opened"]), int(funnel_row["answered"])
-    )
+    funnel = Funnel(*(int(funnel_row.get(name, 0)) for name in FUNNEL_COLUMNS))
     rate = response_rate(funnel.answered, funnel.invited)
     drivers = key_drivers(dimension_importance(inputs.pairs, questions), scores, targets)
     themes = month_comment_themes(inputs.comments, inputs.comment_scores, questions, names)

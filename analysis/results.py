@@ -68,11 +68,18 @@ class NpsEstimate(Estimate):
 
 @dataclass(frozen=True)
 class Funnel:
-    """Invitations of a month: sent, opened, answered (the response funnel)."""
+    """Invitations of a month. ``invited``: invitations issued whatever the channel (e-mail,
+    SMS or messaging link, QR code); ``opened`` and ``answered`` of those. The e-mail funnel is
+    its own figure: ``emailed`` (e-mails sent), and of those ``email_opened`` and
+    ``email_answered``. The response rate is ``answered / invited``
+    (:func:`analysis.metrics.response_rate`)."""
 
     invited: int
     opened: int
     answered: int
+    emailed: int = 0
+    email_opened: int = 0
+    email_answered: int = 0
 
 
 @dataclass(frozen=True)

@@ -117,12 +117,14 @@ def response_funnel_figure(
     title: str | None = None,
     template: go.layout.Template = TEMPLATE,
 ) -> dict:
-    """Invited -> opened -> answered, with the share of the invited at each step."""
-    steps = [label(labels, key) for key in ("invited", "opened", "answered")]
+    """The e-mail funnel: e-mails sent -> opened -> answered, with the share of the sent at each
+    step. Its own figure beside the response rate (answers / invitations whatever the
+    channel), which links handed out by SMS, messaging or QR code also count in."""
+    steps = [label(labels, key) for key in ("emailed", "opened", "answered")]
     funnel_trace = trace(
         "funnel",
         y=steps,
-        x=[funnel.invited, funnel.opened, funnel.answered],
+        x=[funnel.emailed, funnel.email_opened, funnel.email_answered],
         textinfo="value+percent initial",
         marker={"color": COLORS["primary"]},
     )

@@ -101,7 +101,8 @@ SCHEMAS: dict[str, Any] = {
         "description": (
             "One closed month and dimension, the same figures as the dashboard and the metrics "
             "export. For dimension `nps` the csat fields hold the NPS and its interval; for "
-            "`response_rate`, n is the invitations sent and csat the response rate in percent. "
+            "`response_rate`, n is the invitations issued (any channel) and csat the response "
+            "rate in percent. "
             "A client token gets breakdowns of fewer than 5 answers blanked (null)."
         ),
         "required": ["month", "dimension", "n"],

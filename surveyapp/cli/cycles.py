@@ -21,7 +21,7 @@ from ..customers.names import customer_names
 from ..cycles.aggregates import store_month_aggregates
 from ..cycles.calendar import cycle_window, month_of
 from ..cycles.lifecycle import CycleError, close_cycle, find_cycle, open_cycle
-from ..cycles.links import Links, links_csv
+from ..cycles.links import Links, MonthClosed, links_csv
 from ..cycles.sending import SendSummary, send_invitations, send_reminders
 from ..extensions import db
 from ..mail import Mailer, SmtpSettings
@@ -215,7 +215,11 @@ def export_links_command(number, month, output) -> None:
     cycle = find_cycle(db.session, contract, month)
     if cycle is None:
         raise click.UsageError(f"{contract.number} has no survey month {month}")
-    body = links_csv(db.session, cycle, Links.from_config(current_app.config))
+    try:
+        body = links_csv(db.session, cycle, Links.from_config(current_app.config))
+    except MonthClosed as exc:
+        with force_locale("en"):
+            raise click.UsageError(str(exc.args[0])) from None
     with open(output, "wb") as handle:
         handle.write(body)
     audit.record(

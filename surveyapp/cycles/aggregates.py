@@ -2,8 +2,9 @@
 
 What a closed cycle's dashboards, trends and reports need is stored when it closes, and rebuilt
 after a late correction or a history import: answer counts, rating x overall pair counts, the
-invitation funnel, and the comment keywords and themes (examples masked, known customer names
-included). Only the open month is computed live.
+invitation funnel (invitations issued whatever the channel, opened, answered; and the e-mail
+funnel), and the comment keywords and themes (examples masked, known customer names included).
+Only the open month is computed live.
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ from __future__ import annotations
 from sqlalchemy import delete, func, insert, select
 from sqlalchemy.orm import Session
 
+from analysis.frames import FUNNEL_COLUMNS
 from analysis.load import (
     month_funnel,
     month_pair_counts,
@@ -59,14 +61,12 @@ def store_month_aggregates(
     themes = month_comment_themes(
         comments, read_comment_scores(conn, contract_id, [month], text_codes), questions, names
     )
-    invited, opened, answered = month_funnel(conn, contract_id, month)
+    funnel = dict(zip(FUNNEL_COLUMNS, month_funnel(conn, contract_id, month), strict=True))
     session.add(
         MonthSummary(
             contract_id=contract_id,
             month=month,
-            invited=invited,
-            opened=opened,
-            answered=answered,
+            **funnel,
             comment_themes=themes.to_records(),
             built_at=utcnow(),
         )

@@ -12,9 +12,11 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import func, select, update
+from sqlalchemy import case, func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
+
+import analysis
 
 from .. import audit
 from ..models import (
@@ -202,10 +204,14 @@ class CycleCounts:
     opened: int
     responded: int
     reminders: int
+    email_opened: int = 0  # the e-mail funnel: of the e-mails sent, opened and answered
+    email_answered: int = 0
 
     @property
     def response_rate(self) -> float | None:
-        return self.responded / self.invitations if self.invitations else None
+        """Percent of the invitations answered, whatever the channel (None before any)."""
+        rate = analysis.response_rate(self.responded, self.invitations)
+        return None if rate.empty else rate.value
 
 
 def cycle_counts(session: Session, cycle: Cycle) -> CycleCounts:
@@ -217,6 +223,8 @@ def cycle_counts(session: Session, cycle: Cycle) -> CycleCounts:
             func.count(Invitation.opened_at),
             func.count(Invitation.responded_at),
             func.coalesce(func.sum(Invitation.reminders_sent), 0),
+            func.count(case((Invitation.sent_at.is_not(None), Invitation.opened_at))),
+            func.count(case((Invitation.sent_at.is_not(None), Invitation.responded_at))),
         ).where(Invitation.cycle_id == cycle.id)
     ).one()
     return CycleCounts(*(int(v) for v in row))

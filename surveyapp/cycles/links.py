@@ -16,10 +16,11 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 import segno
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from ..models import Customer, Cycle, Invitation
+from ..models import Customer, Cycle, CycleStatus, Invitation
 from ..survey.tokens import link_token, token_hash
 
 CSV_COLUMNS = ["customer_ref", "language", "survey_link", "opt_out_link", "closes_at"]
@@ -71,7 +72,28 @@ def _cell(value: str) -> str:
     return "'" + value if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
 
 
+class MonthClosed(Exception):
+    """The cycle is closed: its links no longer take answers, so none are handed out."""
+
+    def __init__(self, cycle: Cycle) -> None:
+        super().__init__(
+            _l(  # lazy: the page shows it in the reader's language, the CLI in English
+                "Survey month %(month)s is closed: its links no longer take answers, so none are "
+                "handed out.",
+                month=cycle.month,
+            )
+        )
+
+
+def require_open(cycle: Cycle) -> None:
+    """Refuse to hand out a closed cycle's links (CSV or QR code): raise :class:`MonthClosed`."""
+    if cycle.status == CycleStatus.CLOSED:
+        raise MonthClosed(cycle)
+
+
 def links_csv(session: Session, cycle: Cycle, links: Links) -> bytes:
+    """The links of the customers who have not answered; :class:`MonthClosed` once closed."""
+    require_open(cycle)
     zone = ZoneInfo(cycle.contract.timezone)
     out = io.StringIO(newline="")
     writer = csv.writer(out, lineterminator="\r\n")

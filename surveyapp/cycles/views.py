@@ -18,12 +18,13 @@ from wtforms.validators import DataRequired, Regexp
 
 from .. import audit
 from ..access import PROVIDER_STAFF, contract_or_404, requires
+from ..errors import render_error
 from ..extensions import db
 from ..mail import Mailer, SmtpSettings
 from ..models import Contract, Customer, Cycle, Invitation, Role, utcnow
 from .calendar import MONTH_RE, month_of
 from .lifecycle import CycleError, close_cycle, cycle_counts, find_cycle, open_cycle
-from .links import Links, links_csv, qr_png, qr_svg
+from .links import Links, MonthClosed, links_csv, qr_png, qr_svg, require_open
 from .sending import SendSummary, send_invitations, send_reminders
 
 bp = Blueprint("cycles", __name__, url_prefix="/contracts/<int:contract_id>/cycles")
@@ -173,7 +174,10 @@ def close(contract_id: int, month: str):
 def links_download(contract_id: int, month: str):
     contract = contract_or_404(contract_id, current_user)
     cycle = _cycle_or_404(contract, month)
-    body = links_csv(db.session, cycle, _links())
+    try:
+        body = links_csv(db.session, cycle, _links())
+    except MonthClosed as exc:
+        return render_error(410, str(exc.args[0]))
     audit.record(
         db.session,
         "cycle.links_exported",
@@ -204,6 +208,10 @@ def qr(contract_id: int, month: str, invitation_id: int, fmt: str):
     )
     if invitation is None or fmt not in ("png", "svg"):
         abort(404)
+    try:
+        require_open(cycle)
+    except MonthClosed as exc:
+        return render_error(410, str(exc.args[0]))
     url = _links().survey_url(invitation)
     body, mimetype = (qr_png(url), "image/png") if fmt == "png" else (qr_svg(url), "image/svg+xml")
     return Response(body, mimetype=mimetype, headers={"Cache-Control": "no-store"})

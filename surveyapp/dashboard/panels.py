@@ -258,9 +258,9 @@ def _below(value: Any, target: Any) -> bool:
 
 
 def _rate(funnel_row: pd.Series | None) -> float | None:
-    if funnel_row is None or not funnel_row["invited"]:
+    if funnel_row is None:
         return None
-    return 100.0 * float(funnel_row["answered"]) / float(funnel_row["invited"])
+    return _num(analysis.response_rates([funnel_row["answered"]], [funnel_row["invited"]])[0])
 
 
 DIMENSION_ORDER = [
@@ -282,6 +282,10 @@ def _dimension_order(column: pd.Series) -> pd.Series:
 
 @dataclass
 class PortfolioRow:
+    """One contract in the portfolio. Figures only when ``status`` is closed (the contract
+    closed the selected month); an open (or draft) month shows ``answers_so_far`` instead, and
+    ``status`` None means the contract has no survey that month."""
+
     contract: Contract
     csat: float | None
     csat_target: float | None
@@ -291,6 +295,12 @@ class PortfolioRow:
     spark: str
     open_items: int
     overdue_items: int
+    status: str | None = None
+    answers_so_far: int = 0
+
+    @property
+    def closed(self) -> bool:
+        return self.status == CycleStatus.CLOSED
 
     def value(self, key: str) -> Any:
         return self.contract.number if key == "number" else getattr(self, key)
@@ -316,13 +326,16 @@ def portfolio(
             for c in contracts
         ], None
     months = [shift_month(month, -i) for i in range(TREND_MONTHS - 1, -1, -1)]
+    states = _month_states(session, ids, month)
+    closed = [cid for cid in ids if states.get(cid, (None, 0))[0] == CycleStatus.CLOSED]
+    closed_pairs = _closed_months(session, ids, months)
     questions = _questions(session, ids)
     overall_codes = questions.loc[
         (questions["kind"] == "rating") & (questions["dimension"] == "overall"), "question_code"
     ].tolist()
     counts = pd.concat(  # every question for the month, only the overall rating before it
         [
-            analysis.read_counts(conn, [month], ids),
+            analysis.read_counts(conn, [month], closed) if closed else None,
             analysis.read_counts(conn, months[:-1], ids, question_codes=overall_codes),
         ],
         ignore_index=True,
@@ -330,8 +343,8 @@ def portfolio(
     scores = analysis.dimension_scores(counts, questions, by=("contract_id", "month"))
     nps = analysis.nps_scores(counts, questions, by=("contract_id", "month"))
     overall = scores[scores["dimension"] == "overall"]
-    rates = _response_rates(session, ids, month)
-    slas = _sla_shares(session, contracts, month, now)
+    rates = _response_rates(session, closed, month) if closed else {}
+    slas = _sla_shares(session, [c for c in contracts if c.id in closed], month, now)
     targets = {
         (t.contract_id, t.dimension): float(t.target_csat) for c in contracts for t in c.targets
     }
@@ -340,11 +353,20 @@ def portfolio(
         for c, m, value in zip(
             overall["contract_id"], overall["month"], overall["csat"], strict=True
         )
+        if (int(c), str(m)) in closed_pairs  # an open month shows no figure, not a live one
     }  # one pass, not a frame filter per contract
     month_nps = nps[nps["month"] == month]
     nps_now = dict(zip(month_nps["contract_id"].astype(int), month_nps["nps"], strict=True))
     rows = []
     for contract in contracts:
+        status, answers = states.get(contract.id, (None, 0))
+        items_open, items_overdue = items.get(contract.id, (0, 0))
+        if status != CycleStatus.CLOSED:
+            rows.append(
+                PortfolioRow(contract, None, targets.get((contract.id, "overall")), None, None,
+                             None, "", items_open, items_overdue, status, answers)
+            )  # fmt: skip
+            continue
         series = [_num(csat.get((contract.id, m))) for m in months]
         rows.append(
             PortfolioRow(
@@ -355,12 +377,14 @@ def portfolio(
                 response_rate=rates.get(contract.id),
                 sla=slas.get(contract.id),
                 spark=sparkline_points(series),
-                open_items=items.get(contract.id, (0, 0))[0],
-                overdue_items=items.get(contract.id, (0, 0))[1],
+                open_items=items_open,
+                overdue_items=items_overdue,
+                status=status,
+                answers_so_far=answers,
             )
         )
     labels, _ = labels_for(locale)
-    month_scores = scores[scores["month"] == month]
+    month_scores = scores[(scores["month"] == month) & scores["contract_id"].isin(closed)]
     heatmap = None
     if not month_scores.empty:
         title = (
@@ -387,9 +411,36 @@ def _questions(session: Session, contract_ids: Sequence[int]) -> pd.DataFrame:
     return frame.drop_duplicates("question_code", keep="last").reset_index(drop=True)
 
 
+def _month_states(
+    session: Session, contract_ids: Sequence[int], month: str
+) -> dict[int, tuple[str, int]]:
+    """Each contract's cycle of ``month``: its status and the answers it has so far."""
+    rows = session.execute(
+        select(Cycle.contract_id, Cycle.status, func.count(Invitation.responded_at))
+        .outerjoin(Invitation, Invitation.cycle_id == Cycle.id)
+        .where(Cycle.contract_id.in_(contract_ids), Cycle.month == month)
+        .group_by(Cycle.contract_id, Cycle.status)
+    ).all()
+    return {int(cid): (str(status), int(answers)) for cid, status, answers in rows}
+
+
+def _closed_months(
+    session: Session, contract_ids: Sequence[int], months: Sequence[str]
+) -> set[tuple[int, str]]:
+    """The (contract, month) pairs among ``months`` whose cycle is closed."""
+    rows = session.execute(
+        select(Cycle.contract_id, Cycle.month).where(
+            Cycle.contract_id.in_(contract_ids),
+            Cycle.month.in_(list(months)),
+            Cycle.status == CycleStatus.CLOSED,
+        )
+    ).all()
+    return {(int(cid), str(m)) for cid, m in rows}
+
+
 def _response_rates(session: Session, contract_ids: Sequence[int], month: str) -> dict[int, float]:
-    """Answered / invited of each contract's month: stored for closed cycles, counted from the
-    invitations for the others (an open month, or a closed one not yet summarised)."""
+    """:func:`analysis.response_rate` of each contract's closed month: stored with the closed
+    month, counted from the invitations for a closed one not yet summarised."""
     rows = session.execute(
         select(MonthSummary.contract_id, MonthSummary.invited, MonthSummary.answered)
         .join(
@@ -406,15 +457,24 @@ def _response_rates(session: Session, contract_ids: Sequence[int], month: str) -
     if live:
         rows += session.execute(
             select(
-                Cycle.contract_id,
-                func.count(Invitation.sent_at),
-                func.count(Invitation.responded_at),
+                Cycle.contract_id, func.count(Invitation.id), func.count(Invitation.responded_at)
             )
             .join(Invitation, Invitation.cycle_id == Cycle.id)
-            .where(Cycle.contract_id.in_(live), Cycle.month == month)
+            .where(
+                Cycle.contract_id.in_(live),
+                Cycle.month == month,
+                Cycle.status == CycleStatus.CLOSED,
+            )
             .group_by(Cycle.contract_id)
         ).all()
-    return {cid: 100.0 * answered / sent for cid, sent, answered in rows if sent}
+    rates = dict(
+        zip(
+            [row[0] for row in rows],
+            analysis.response_rates([row[2] for row in rows], [row[1] for row in rows]),
+            strict=True,
+        )
+    )
+    return {cid: rate for cid, rate in rates.items() if _num(rate) is not None}
 
 
 def _item_counts(

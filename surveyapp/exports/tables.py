@@ -65,8 +65,8 @@ def metrics_table(
             ]
         )
     funnel = read_funnel(conn, contract.id, months)
-    for r in funnel.itertuples(index=False):
-        rate = 100.0 * r.answered / r.invited if r.invited else None
+    rates = analysis.response_rates(funnel["answered"], funnel["invited"])
+    for r, rate in zip(funnel.itertuples(index=False), rates, strict=True):
         rows.append(
             [
                 r.month,

@@ -6,8 +6,9 @@ stored when the cycle closes (and rebuilt after a late correction or a history i
 * ``answer_counts``: counts per question and value (scores, CSAT, NPS, trends);
 * ``answer_pair_counts``: joint counts of each rating with the overall rating on the same
   response (key drivers);
-* ``month_summaries``: the invitation funnel (invited, opened, answered) and the comment
-  keywords, themes and masked examples of the month.
+* ``month_summaries``: the invitation funnel (invited whatever the channel, opened, answered;
+  the response rate is answered / invited), the e-mail funnel (sent, opened, answered) and
+  the comment keywords, themes and masked examples of the month.
 
 Dashboards then read a few thousand rows instead of the answer and invitation tables; only the
 open month is computed live.
@@ -59,12 +60,19 @@ class MonthSummary(Base):
     __tablename__ = "month_summaries"
     __table_args__ = (
         CheckConstraint("invited >= 0 AND opened >= 0 AND answered >= 0", name="counts"),
+        CheckConstraint(
+            "answered <= invited AND emailed >= 0 AND email_opened >= 0 AND email_answered >= 0",
+            name="funnel",
+        ),
     )
 
     contract_id: Mapped[int] = mapped_column(ForeignKey("contracts.id"), primary_key=True)
     month: Mapped[str] = mapped_column(String(7), primary_key=True)
-    invited: Mapped[int] = mapped_column(Integer)
+    invited: Mapped[int] = mapped_column(Integer)  # invitations issued, whatever the channel
     opened: Mapped[int] = mapped_column(Integer)
     answered: Mapped[int] = mapped_column(Integer)
+    emailed: Mapped[int] = mapped_column(Integer, server_default="0")  # the e-mail funnel
+    email_opened: Mapped[int] = mapped_column(Integer, server_default="0")
+    email_answered: Mapped[int] = mapped_column(Integer, server_default="0")
     comment_themes: Mapped[dict[str, Any]] = mapped_column(JSON)
     built_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

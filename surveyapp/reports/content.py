@@ -19,7 +19,7 @@ from babel.dates import format_skeleton
 from flask_babel import gettext as _
 from markupsafe import Markup
 
-from analysis import MonthlyAnalysis
+from analysis import MonthlyAnalysis, response_rates
 from analysis.figures import monthly_figures
 from analysis.privacy import MIN_GROUP_SIZE
 
@@ -172,9 +172,7 @@ def headlines(analysis: MonthlyAnalysis) -> list[Headline]:
         nps=analysis.nps_trend["nps"].where(analysis.nps_trend["n"].fillna(0) >= MIN_GROUP_SIZE)
     )
     funnel = analysis.funnel_trend
-    rate = funnel.assign(
-        rate=funnel["answered"] / funnel["invited"].where(funnel["invited"] > 0) * 100
-    )
+    rate = funnel.assign(rate=response_rates(funnel["answered"], funnel["invited"]))
     sla = analysis.sla.table
     lines = [
         _headline("csat", _("CSAT (overall satisfaction)"), _at(scores, "csat", dimension=OVERALL),

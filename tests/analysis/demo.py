@@ -286,6 +286,9 @@ def inputs_from_rows(
                 "invited": invited,
                 "opened": OPENED_PER_MONTH,
                 "answered": answered,
+                "emailed": invited,  # every demo invitation went by e-mail
+                "email_opened": OPENED_PER_MONTH,
+                "email_answered": answered,
             }
         ),
     )

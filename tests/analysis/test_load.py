@@ -119,8 +119,9 @@ def test_comments_scores_tickets_and_funnel(demo_engine):
     assert set(scores["response_id"]) == set(comments["response_id"])
     assert len(tickets) == 14 and str(tickets["received_at"].dt.tz) == "UTC"
     assert tickets["received_at"].min() == pd.Timestamp("2026-11-10 02:00", tz="UTC")
-    assert funnel.set_index("month").loc["2026-11"].tolist() == [100, 60, 40]
-    assert funnel.set_index("month").loc["2026-12"].tolist() == [0, 0, 0]
+    # issued (any channel), opened, answered; then the e-mail funnel (all demo links e-mailed)
+    assert funnel.set_index("month").loc["2026-11"].tolist() == [100, 60, 40, 100, 60, 40]
+    assert funnel.set_index("month").loc["2026-12"].tolist() == [0] * 6
 
 
 def test_questions_targets_and_terms(demo_engine):

@@ -8,6 +8,7 @@ import pytest
 import sqlalchemy as sa
 
 from analysis import ThemeSummary, load, monthly
+from analysis.frames import FUNNEL_COLUMNS
 from surveyapp.models import Base
 
 from . import demo
@@ -96,7 +97,7 @@ def test_stored_funnel_is_read_for_a_closed_month_and_the_open_month_counted_liv
     with demo_engine.connect() as conn:
         live = load.read_funnel(conn, demo.CONTRACT_ID, list(demo.MONTHS))
         assert load.month_funnel(conn, demo.CONTRACT_ID, "2026-10") == tuple(
-            live[live["month"] == "2026-10"][["invited", "opened", "answered"]].iloc[0].tolist()
+            live[live["month"] == "2026-10"][list(FUNNEL_COLUMNS)].iloc[0].tolist()
         )
     empty = ThemeSummary.from_records([]).to_records()
     with demo_engine.begin() as conn:

@@ -143,7 +143,8 @@ def test_closing_stores_the_funnel_and_comment_themes_with_names_masked(session,
     close_cycle(session, cycle, now=NOW + timedelta(days=2))
     session.commit()
     summary = session.get(MonthSummary, (contract.id, "2026-12"))
-    assert (summary.invited, summary.opened, summary.answered) == (2, 1, 1)
+    assert (summary.invited, summary.opened, summary.answered) == (3, 1, 1)  # any channel
+    assert (summary.emailed, summary.email_opened, summary.email_answered) == (2, 1, 1)
     themes = ThemeSummary.from_records([summary.comment_themes])
     assert {"回复", "慢", "处理"} <= set(themes.keywords["keyword"])
     assert set(themes.comments["group"]) >= {"all", "low_scorers"}
