@@ -58,7 +58,7 @@ def update_settings(
             "contract.update",
             actor=actor,
             subject=contract,
-            organization_id=contract.client_id,
+            organization_id=contract.provider_id,
             details=diff,
         )
     return diff
@@ -97,7 +97,7 @@ def update_targets(
             "contract.targets",
             actor=actor,
             subject=contract,
-            organization_id=contract.client_id,
+            organization_id=contract.provider_id,
             details=diff,
         )
     return diff
@@ -134,7 +134,7 @@ def save_clause(session: Session, contract: Contract, text: ClauseText, actor: U
         action,
         actor=actor,
         subject=contract,
-        organization_id=contract.client_id,
+        organization_id=contract.provider_id,
         details={"ref": ref, "before": before},
     )
     return clause

@@ -20,7 +20,7 @@ def _download(contract, kind: str, header, rows, fmt: str, name: str) -> Respons
         "export",
         actor=current_user,
         subject=contract,
-        organization_id=current_user.organization_id,
+        organization_id=contract.provider_id,
         details={"kind": kind, "format": fmt, "rows": len(rows)},
     )
     db.session.commit()
