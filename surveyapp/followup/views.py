@@ -7,8 +7,11 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 
+from analysis import contact_pattern, mask_text
+
 from .. import audit
 from ..access import PROVIDER_STAFF, contract_or_404, contracts_visible_to, requires
+from ..customers.names import customer_names
 from ..extensions import db
 from ..models import (
     AlertMode,
@@ -95,13 +98,19 @@ def board():
     )
 
 
-def _answers(case: FollowupCase) -> list[tuple[Question, Answer]]:
-    return db.session.execute(
+def _answers(case: FollowupCase) -> list[tuple[Question, Answer, str | None]]:
+    """The case's answers, each with its free text masked (``analysis.mask_text``): contact
+    data reaches staff only through the consented, audited contact reveal."""
+    rows = db.session.execute(
         select(Question, Answer)
         .join(Answer, Answer.question_id == Question.id)
         .where(Answer.response_id == case.response_id)
         .order_by(Question.position, Answer.seq)
     ).all()
+    pattern = None
+    if any(a.text_value for _q, a in rows):
+        pattern = contact_pattern(customer_names(db.session, case.contract_id))
+    return [(q, a, mask_text(a.text_value, pattern) if a.text_value else None) for q, a in rows]
 
 
 @bp.route("/cases/<int:case_id>", methods=["GET", "POST"])

@@ -25,7 +25,7 @@ from ..factories import (
 MONTH = "2026-10"
 
 
-def closed_month(session, n: int, comment: str = "回复很慢"):
+def closed_month(session, n: int, comment: str = "回复很慢", overall: int | None = None):
     """A contract whose month 2026-10 is closed (aggregates stored) with ``n`` responses, the
     month before with 6, so trends and month-over-month figures have a neighbour."""
     contract = make_contract(session)
@@ -43,7 +43,9 @@ def closed_month(session, n: int, comment: str = "回复很慢"):
         for i in range(count):
             invitation, _ = make_invitation(session, cycle)
             response = make_response(
-                session, invitation, values={"RESP": 1 + i % 5, "OVERALL": 5 - i % 3, "NPS": i}
+                session,
+                invitation,
+                values={"RESP": 1 + i % 5, "OVERALL": overall or 5 - i % 3, "NPS": i},
             )
             response.answers.append(
                 Answer(question_id=comment_q.id, contract_id=contract.id, month=month,
