@@ -101,6 +101,8 @@ def test_the_contract_dashboard_headlines_equal_the_analysis(admin, demo_app, co
 
 
 def test_comment_examples_never_show_phone_numbers_or_e_mail_addresses(admin, contract_ids):
+    # The demo's examples need not include its e-mail comment, so the proof that removing
+    # either half of the masking goes red is tests/security/test_masking.py (planted comment).
     for month in ("2026-08", "2026-09", MONTH):
         for contract_id in contract_ids.values():
             page = admin.get(f"/dashboard/contracts/{contract_id}?month={month}").text
