@@ -19,6 +19,7 @@ from sqlalchemy import Select, func, or_, select
 from ..access import requires
 from ..extensions import db
 from ..models import AuditEvent, Role, User
+from ..security.inputs import number_arg
 from .subjects import describe_subjects
 
 bp = Blueprint("audit_log", __name__, url_prefix="/audit")
@@ -76,10 +77,7 @@ def index():
         query = query.where(AuditEvent.at >= _start_of(since))
     if until:
         query = query.where(AuditEvent.at < _start_of(until + timedelta(days=1)))
-    page = request.args.get("page", "1")
-    if not page.isdigit() or not 1 <= int(page) <= PAGE_MAX:
-        abort(400)
-    page = int(page)
+    page = number_arg("page", high=PAGE_MAX) or 1
     total = db.session.scalar(select(func.count()).select_from(query.subquery()))
     events = db.session.scalars(
         query.order_by(AuditEvent.at.desc(), AuditEvent.id.desc())

@@ -26,6 +26,7 @@ from ..models import (
     User,
     utcnow,
 )
+from ..security.inputs import parse_number
 from .cases import InvalidChange, local_due, reveal_contact, rules_for, update_case
 from .metrics import CaseCounts, FollowupEffect, case_counts, case_counts_by_month, followup_effect
 
@@ -75,14 +76,15 @@ def board():
         n: request.args.get(n, "").strip() for n in ("contract", "status", "owner", "overdue")
     }
     query = _visible_cases()
-    if filters["contract"].isdigit():
-        query = query.where(FollowupCase.contract_id == int(filters["contract"]))
+    contract_id = parse_number(filters["contract"], name="contract")
+    if contract_id is not None:
+        query = query.where(FollowupCase.contract_id == contract_id)
     if filters["status"] in set(CaseStatus):
         query = query.where(FollowupCase.status == filters["status"])
     if filters["owner"] == "none":
         query = query.where(FollowupCase.owner_id.is_(None))
-    elif filters["owner"].isdigit():
-        query = query.where(FollowupCase.owner_id == int(filters["owner"]))
+    elif (owner_id := parse_number(filters["owner"], name="owner")) is not None:
+        query = query.where(FollowupCase.owner_id == owner_id)
     if filters["overdue"]:
         query = query.where(FollowupCase.followed_up_at.is_(None), FollowupCase.due_at < now)
     cases = db.session.scalars(query.order_by(FollowupCase.due_at).limit(500)).all()
@@ -124,7 +126,7 @@ def case(case_id: int):
         owner = request.form.get("owner_id", "")
         changes = {
             "status": request.form.get("status", found.status),
-            "owner_id": int(owner) if owner.isdigit() else None,
+            "owner_id": parse_number(owner, name="owner_id", low=0) or None,
             "notes": request.form.get("notes", "")[:5000],
         }
         try:
@@ -161,8 +163,8 @@ def rules(contract_id: int):
         form = request.form
 
         def threshold(name: str, low: int, high: int) -> int | None:
-            value = form.get(name, "").strip()
-            return min(high, max(low, int(value))) if value.isdigit() else None
+            value = parse_number(form.get(name), name=name, low=0)
+            return None if value is None else min(high, max(low, value))
 
         row = db.session.scalar(select(FollowupRule).where(FollowupRule.contract_id == contract.id))
         if row is None:
