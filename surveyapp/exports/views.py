@@ -27,7 +27,7 @@ def _download(contract, kind: str, header, rows, fmt: str, name: str) -> Respons
     body = write_table(header, rows, fmt, sheet=kind)
     return Response(
         body,
-        mimetype=FORMATS[fmt],
+        content_type=FORMATS[fmt],
         headers={"Content-Disposition": f'attachment; filename="{name}.{fmt}"'},
     )
 
