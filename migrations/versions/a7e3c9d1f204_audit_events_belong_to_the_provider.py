@@ -15,7 +15,6 @@ they are (the old owner is not recorded).
 import sqlalchemy as sa
 from alembic import op
 
-
 # revision identifiers, used by Alembic.
 revision = 'a7e3c9d1f204'
 down_revision = '5b0c3a7e9d21'
