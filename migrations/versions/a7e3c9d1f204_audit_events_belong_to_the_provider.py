@@ -53,9 +53,12 @@ def _provider_of(subject_type):
         )
         contract_id = (
             sa.select(owner.c.contract_id).where(owner.c.id == events.c.subject_id)
-            .scalar_subquery()
+            .correlate(events).scalar_subquery()
         )
-    return sa.select(contracts.c.provider_id).where(contracts.c.id == contract_id).scalar_subquery()
+    return (
+        sa.select(contracts.c.provider_id).where(contracts.c.id == contract_id)
+        .correlate(events).scalar_subquery()
+    )
 
 
 def upgrade():
