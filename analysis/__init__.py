@@ -34,7 +34,7 @@ from .monthly import (
     monthly_analysis,
     portfolio_scores,
 )
-from .privacy import mask_contacts, suppress_small_groups
+from .privacy import contact_pattern, mask_contacts, mask_text, suppress_small_groups
 from .proportions import two_proportion_test, wilson_interval
 from .results import (
     ActionItemProposal,
@@ -70,6 +70,7 @@ __all__ = [
     "analyse_month",
     "comment_groups",
     "comment_themes",
+    "contact_pattern",
     "csat_top2box",
     "dimension_importance",
     "dimension_scores",
@@ -80,6 +81,7 @@ __all__ = [
     "live_counts",
     "load_month_inputs",
     "mask_contacts",
+    "mask_text",
     "mean_score",
     "month_answer_counts",
     "month_over_month",

@@ -13,7 +13,7 @@ from collections.abc import Iterable
 import numpy as np
 import pandas as pd
 
-__all__ = ["MASK", "MIN_GROUP_SIZE", "mask_contacts", "suppress_small_groups"]
+__all__ = ["MASK", "MIN_GROUP_SIZE", "mask_contacts", "mask_text", "suppress_small_groups"]
 
 MIN_GROUP_SIZE = 5
 MASK = "***"
@@ -42,6 +42,15 @@ _PATTERN = re.compile(
 )
 
 
+def contact_pattern(names: Iterable[str] = ()) -> re.Pattern[str]:
+    """The one pattern of what identifies a customer in free text (plus ``names``, longest
+    first); every path out masks with it, through :func:`mask_contacts` or :func:`mask_text`."""
+    known = sorted({name for name in names if name and name.strip()}, key=len, reverse=True)
+    if not known:
+        return _PATTERN
+    return re.compile("|".join([*map(re.escape, known), _PATTERN.pattern]))
+
+
 def mask_contacts(texts: pd.Series, names: Iterable[str] = ()) -> pd.Series:
     """Mask what identifies a customer in free text: e-mails, phone and ID numbers, names.
 
@@ -55,11 +64,20 @@ def mask_contacts(texts: pd.Series, names: Iterable[str] = ()) -> pd.Series:
     >>> mask_contacts(pd.Series(["王先生电话13812345678，邮箱 a.b@example.com"])).iloc[0]
     '***先生电话***，邮箱 ***'
     """
-    known = sorted({name for name in names if name and name.strip()}, key=len, reverse=True)
-    pattern = _PATTERN
-    if known:
-        pattern = re.compile("|".join([*map(re.escape, known), _PATTERN.pattern]))
-    return texts.astype("string").str.replace(pattern, MASK, regex=True)
+    return texts.astype("string").str.replace(contact_pattern(names), MASK, regex=True)
+
+
+def mask_text(text: str | None, names: Iterable[str] | re.Pattern[str] = ()) -> str | None:
+    """:func:`mask_contacts` for one text (a page cell, an export cell); None stays None.
+    ``names`` may be a pattern already built by :func:`contact_pattern` (one per table).
+
+    >>> mask_text("请回电 13812345678")
+    '请回电 ***'
+    """
+    if text is None:
+        return None
+    pattern = names if isinstance(names, re.Pattern) else contact_pattern(names)
+    return pattern.sub(MASK, text)
 
 
 def suppress_small_groups(

@@ -9,7 +9,16 @@ import pytest
 
 from surveyapp.models import Role
 
-from .factories import make_action_item, make_contract, make_organization, make_user
+from .factories import (
+    make_action_item,
+    make_contract,
+    make_cycle,
+    make_invitation,
+    make_organization,
+    make_response,
+    make_survey_version,
+    make_user,
+)
 
 STAFF = {Role.PROVIDER_ADMIN, Role.PROVIDER_ANALYST}
 ADMIN = {Role.PROVIDER_ADMIN}
@@ -122,48 +131,235 @@ def test_every_endpoint_is_marked_and_listed(app):
         )
 
 
+# URL parameter -> the kind of row (a key of Tenant.rows) whose id it takes, or ("literal", value)
+# for a parameter that is no id. A new endpoint needs one entry here for a new parameter name; a
+# parameter without an entry fails the tests (no fallback id).
+PARAMS = {
+    "contract_id": "contract",
+    "month": "month",
+    "item_id": "action_item",
+    "report_id": "report",
+    "token_id": "api_token",
+    "case_id": "case",
+    "endpoint_id": "webhook_endpoint",
+    "delivery_id": "webhook_delivery",
+    "invitation_id": "invitation",
+    "survey_id": "survey",
+    "number": "survey_version_number",
+    "upload_id": "upload",
+    "fmt": ("literal", "csv"),
+    "code": ("literal", "en"),
+    "token": ("literal", "x" * 43),
+    "filename": ("literal", "css/app.css"),
+}
+LITERAL_OVERRIDES = {("cycles.qr", "fmt"): "svg"}
+MONTH = "2026-10"
+
+
+class Tenant:
+    """One provider-client pair with a real row of every kind (provider-level rows, such as API
+    tokens and webhook endpoints, belong to its provider)."""
+
+    def __init__(self, session, app, provider, client, number):
+        from datetime import UTC, datetime, timedelta
+        from hashlib import sha256
+
+        from surveyapp.api_tokens.service import create_token
+        from surveyapp.history import uploads
+        from surveyapp.models import (
+            DeliveryStatus,
+            FollowupCase,
+            OutboxEvent,
+            Report,
+            WebhookDelivery,
+            WebhookEndpoint,
+        )
+
+        contract = make_contract(session, provider=provider, client=client, number=number)
+        version = make_survey_version(session, provider)
+        contract.survey_id = version.survey_id
+        cycle = make_cycle(session, contract, version, month=MONTH, status="closed")
+        invitation, _ = make_invitation(session, cycle)
+        response = make_response(session, invitation, values={"RESP": 1, "NPS": 2})
+        self.admin = make_user(session, "provider_admin", provider)
+        self.analyst = make_user(session, "provider_analyst", provider)
+        self.client_user = make_user(session, "client_viewer", client)
+        now = datetime(2026, 11, 2, tzinfo=UTC)
+        report = Report(
+            cycle_id=cycle.id, contract_id=contract.id, month=MONTH, locale="zh_CN", version=1,
+            sha256=sha256(b"%PDF").hexdigest(), size_bytes=4, inputs_version="x", content=b"%PDF",
+            created_at=now,
+        )  # fmt: skip
+        case = FollowupCase(
+            contract_id=contract.id, response_id=response.id, customer_id=invitation.customer_id,
+            month=MONTH, triggers=[], opened_at=now, due_at=now + timedelta(hours=24),
+        )  # fmt: skip
+        endpoint = WebhookEndpoint(
+            organization_id=provider.id, url="https://hooks.example.com/in", events="case.opened"
+        )
+        endpoint.set_secret("whsec_test")
+        event = OutboxEvent(
+            event_id=f"00000000-0000-0000-0000-{number.encode().hex()[:12]:0>12}",
+            organization_id=provider.id, type="case.opened", payload={"case_id": 1},
+            created_at=now,
+        )  # fmt: skip
+        session.add_all([report, case, endpoint, event])
+        session.flush()
+        delivery = WebhookDelivery(
+            event_id=event.id, endpoint_id=endpoint.id, status=DeliveryStatus.FAILED,
+            next_attempt_at=now,
+        )  # fmt: skip
+        session.add(delivery)
+        session.commit()
+        token, _secret = create_token(session, provider, f"token {number}")
+        self.api_secret = create_token(session, provider, f"api {number}")[1]
+        self.client_api_secret = create_token(session, client, f"client api {number}")[1]
+        upload = uploads.save(
+            app.instance_path, b"a,b\n1,2\n", contract_id=contract.id, user_id=self.admin.id,
+            filename="h.csv", preset="generic", encoding="utf-8", version_id=version.id,
+        )  # fmt: skip
+        self.contract = contract
+        self.rows = {
+            "contract": contract.id,
+            "month": MONTH,
+            "action_item": make_action_item(session, contract).id,
+            "report": report.id,
+            "api_token": token.id,
+            "case": case.id,
+            "webhook_endpoint": endpoint.id,
+            "webhook_delivery": delivery.id,
+            "invitation": invitation.id,
+            "survey": version.survey_id,
+            "survey_version_number": version.number,
+            "upload": upload.id,
+        }
+
+
+@pytest.fixture(autouse=True)
+def cheap_work(monkeypatch):
+    """Cheap password hashing for the many users here, and no PDF rendering for the own-row
+    report build the route walk makes."""
+    from functools import partial
+
+    from werkzeug.security import generate_password_hash
+
+    cheap = partial(generate_password_hash, method="pbkdf2:sha256:1000")
+    monkeypatch.setattr("surveyapp.models.organizations.generate_password_hash", cheap)
+    monkeypatch.setattr("surveyapp.reports.building.render_pdf", lambda html: b"%PDF-1.7")
+
+
 @pytest.fixture
-def world(session):
+def world(session, app):
     provider = make_organization(session, "provider")
     other_provider = make_organization(session, "provider")
     client_a, client_b = make_organization(session), make_organization(session)
-    a = make_contract(session, provider=provider, client=client_a, number="A-1")
-    b = make_contract(session, provider=provider, client=client_b, number="B-1")
-    foreign = make_contract(
-        session, provider=other_provider, client=make_organization(session), number="F-1"
-    )
+    tenants = {
+        "a": Tenant(session, app, provider, client_a, "A-1"),
+        "b": Tenant(session, app, provider, client_b, "B-1"),
+        "foreign": Tenant(session, app, other_provider, make_organization(session), "F-1"),
+    }
+    a, b, foreign = (tenants[k].contract for k in ("a", "b", "foreign"))
     return {
+        "tenants": tenants,
         "a": a,
         "b": b,
         "foreign": foreign,
         "item_a": make_action_item(session, a),
         "item_foreign": make_action_item(session, foreign),
-        "admin": make_user(session, "provider_admin", provider),
-        "analyst": make_user(session, "provider_analyst", provider),
-        "client_a": make_user(session, "client_viewer", client_a),
-        "other_admin": make_user(session, "provider_admin", other_provider),
+        "admin": tenants["a"].admin,
+        "analyst": tenants["a"].analyst,
+        "client_a": tenants["a"].client_user,
+        "other_admin": tenants["foreign"].admin,
     }
 
 
-def _args(rule, world) -> dict:
-    known = {
-        "contract_id": world["a"].id,
-        "item_id": world["item_a"].id,
-        "fmt": "csv",
-        "code": "en",
-        "token": "x" * 43,
-    }
-    return {name: known.get(name, 1) for name in rule.arguments}
+def _args(rule, tenant: Tenant, other: Tenant | None = None, swap: str | None = None) -> dict:
+    """The rule's arguments from ``tenant``'s rows; ``swap`` (a parameter name, or "*" for all)
+    takes ``other``'s row instead. A parameter without an entry in PARAMS fails the test."""
+    args = {}
+    for name in sorted(rule.arguments):
+        if name not in PARAMS:
+            pytest.fail(f"{rule.endpoint} ({rule.rule}): add URL parameter {name!r} to PARAMS")
+        kind = PARAMS[name]
+        if isinstance(kind, tuple):
+            args[name] = LITERAL_OVERRIDES.get((rule.endpoint, name), kind[1])
+        else:
+            source = other if swap in ("*", name) else tenant
+            args[name] = source.rows[kind]
+    return args
+
+
+def _id_params(rule) -> list[str]:
+    return [n for n in sorted(rule.arguments) if not isinstance(PARAMS.get(n), tuple)]
 
 
 def _url_for_each_rule(app, world):
-    """One concrete URL per signed-in GET rule, with ids of contract A."""
+    """One concrete URL per signed-in GET rule, with the ids of tenant A."""
     urls = []
     for rule in app.url_map.iter_rules():
         if ACCESS.get(rule.endpoint) is None or "GET" not in rule.methods:
             continue
-        urls.append((rule.endpoint, rule.build(_args(rule, world))[1]))
+        urls.append((rule.endpoint, rule.build(_args(rule, world["tenants"]["a"]))[1]))
     return urls
+
+
+# who -> the tenants whose rows must be 404 for them
+OTHERS = {"admin": ("foreign",), "analyst": ("foreign",), "client_a": ("b", "foreign")}
+
+
+def _call(client, method: str, url: str, headers=None):
+    return client.open(url, method=method, headers=headers or {}, data={})
+
+
+@pytest.mark.parametrize("who", sorted(OTHERS))
+def test_every_id_of_another_tenant_is_404_on_every_route(app, client, world, sign_in, who):
+    """Each route, each of its id parameters in turn (and all of them at once) taken from
+    another tenant's real row, the rest from the user's own: 404. The user's own ids: no 404
+    (so the rows are real and the 404s mean something)."""
+    user, own = world[who], world["tenants"]["a"]
+    sign_in(user)
+    checked = 0
+    rules = [
+        r for r in app.url_map.iter_rules()
+        if ACCESS.get(r.endpoint) is not None and user.role_enum in ACCESS[r.endpoint]
+        and _id_params(r)
+    ]  # fmt: skip
+    for rule in rules:
+        for method in sorted(rule.methods - {"HEAD", "OPTIONS"}):
+            for other in (world["tenants"][k] for k in OTHERS[who]):
+                for swap in ["*", *_id_params(rule)]:
+                    url = rule.build(_args(rule, own, other, swap))[1]
+                    if url == rule.build(_args(rule, own))[1]:
+                        continue  # the same row (a provider-level row shared by A and B)
+                    status = _call(client, method, url).status_code
+                    assert status == 404, f"{who} {method} {url} ({rule.endpoint}) -> {status}"
+                    checked += 1
+    for rule in rules:  # own ids after the others: a POST may change its own row
+        for method in sorted(rule.methods - {"HEAD", "OPTIONS"}):
+            url = rule.build(_args(rule, own))[1]
+            status = _call(client, method, url).status_code
+            assert status != 404, f"{who} {method} {url} ({rule.endpoint}): own row is 404"
+    assert checked > 10
+
+
+@pytest.mark.parametrize("who", ["provider", "client"])
+def test_every_api_route_answers_404_for_another_tenants_ids(app, client, world, who):
+    own, others = world["tenants"]["a"], [world["tenants"]["b"], world["tenants"]["foreign"]]
+    secret = own.api_secret if who == "provider" else own.client_api_secret
+    if who == "provider":
+        others = others[1:]
+    headers = {"Authorization": f"Bearer {secret}"}
+    checked = 0
+    for rule in app.url_map.iter_rules():
+        if not rule.endpoint.startswith("api.") or not _id_params(rule):
+            continue
+        for other in others:
+            url = rule.build(_args(rule, own, other, "*"))[1]
+            status = _call(client, "GET", url, headers).status_code
+            assert status == 404, f"{who} {url} -> {status}"
+            checked += 1
+        assert _call(client, "GET", rule.build(_args(rule, own))[1], headers).status_code != 404
+    assert checked >= 6
 
 
 def test_anonymous_visitors_are_sent_to_sign_in_on_every_protected_page(app, client, world):

@@ -10,6 +10,7 @@ from sqlalchemy import select
 from ..access import PROVIDER_STAFF, contracts_visible_to, requires
 from ..extensions import db
 from ..models import ActionItem, ActionStatus, Contract, User, utcnow
+from ..security.inputs import parse_number
 from .board import InvalidChange, update_item
 from .forms import ActionItemForm
 
@@ -43,8 +44,9 @@ def board():
         name: request.args.get(name, "").strip()
         for name in ("contract", "status", "owner", "clause")
     }
-    if filters["contract"].isdigit():
-        query = query.where(ActionItem.contract_id == int(filters["contract"]))
+    contract_id = parse_number(filters["contract"], name="contract")
+    if contract_id is not None:
+        query = query.where(ActionItem.contract_id == contract_id)
     if filters["status"] == "active":
         query = query.where(
             ActionItem.status.in_(
@@ -55,8 +57,8 @@ def board():
         query = query.where(ActionItem.status == filters["status"])
     if filters["owner"] == "none":
         query = query.where(ActionItem.owner_id.is_(None))
-    elif filters["owner"].isdigit():
-        query = query.where(ActionItem.owner_id == int(filters["owner"]))
+    elif (owner_id := parse_number(filters["owner"], name="owner")) is not None:
+        query = query.where(ActionItem.owner_id == owner_id)
     if filters["clause"]:
         query = query.where(ActionItem.clause_ref == filters["clause"][:20])
     items = db.session.scalars(

@@ -11,7 +11,6 @@ from . import (
     actor_label,
     bp,
     contract_or_404,
-    current_organization,
     is_client,
     month_arg,
     paginate_list,
@@ -44,7 +43,7 @@ def list_metrics(contract_id: int):
         "export",
         actor_label=actor_label(),
         subject=contract,
-        organization_id=current_organization().id,
+        organization_id=contract.provider_id,
         details={"kind": "metrics", "format": "api", "rows": len(body["data"])},
     )
     db.session.commit()

@@ -14,7 +14,6 @@ from . import (
     actor_label,
     bp,
     contract_or_404,
-    current_organization,
     is_client,
     month_arg,
     paginate_list,
@@ -67,7 +66,7 @@ def list_responses(contract_id: int):
         "export",
         actor_label=actor_label(),
         subject=contract,
-        organization_id=current_organization().id,
+        organization_id=contract.provider_id,
         details={"kind": "responses", "format": "api", "month": month, "rows": len(body["data"])},
     )
     db.session.commit()

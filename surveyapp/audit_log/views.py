@@ -1,8 +1,10 @@
 """The audit log for provider administrators (``/audit/``): sign-ins and failed attempts,
 exports, report builds and downloads, views of contact data, administrative changes.
 
-An administrator sees the events of their own organization and of its clients, and failed
-sign-ins aimed at those organizations' accounts; analysts and client users get 403.
+An administrator sees the events that belong to their organization: every event about a contract
+is recorded under the provider that owns the contract (a client user's export or download too),
+so a client working with two providers shows each provider only its own contracts' events; and
+failed sign-ins aimed at the provider's own accounts. Analysts and client users get 403.
 """
 
 from __future__ import annotations
@@ -16,7 +18,8 @@ from sqlalchemy import Select, func, or_, select
 
 from ..access import requires
 from ..extensions import db
-from ..models import AuditEvent, Contract, Role, User
+from ..models import AuditEvent, Role, User
+from ..security.inputs import number_arg
 from .subjects import describe_subjects
 
 bp = Blueprint("audit_log", __name__, url_prefix="/audit")
@@ -25,18 +28,15 @@ PAGE_MAX = 100_000
 
 
 def _scope() -> Select:
+    """One rule: an event belongs to the provider that owns its contract
+    (``AuditEvent.organization_id``), so a client's actions on another provider's contract
+    never show here; plus failed sign-ins aimed at this provider's own accounts."""
     provider_id = current_user.organization_id
-    clients = db.session.scalars(
-        select(Contract.client_id).where(Contract.provider_id == provider_id).distinct()
-    )
-    organizations = [provider_id, *clients]
-    members = select(User.id).where(User.organization_id.in_(organizations))
-    emails = select(User.email).where(User.organization_id.in_(organizations))
+    staff_emails = select(User.email).where(User.organization_id == provider_id)
     return select(AuditEvent).where(
         or_(
-            AuditEvent.organization_id.in_(organizations),
-            AuditEvent.actor_id.in_(members),
-            (AuditEvent.action == "sign_in.failed") & AuditEvent.actor_label.in_(emails),
+            AuditEvent.organization_id == provider_id,
+            (AuditEvent.action == "sign_in.failed") & AuditEvent.actor_label.in_(staff_emails),
         )
     )
 
@@ -77,10 +77,7 @@ def index():
         query = query.where(AuditEvent.at >= _start_of(since))
     if until:
         query = query.where(AuditEvent.at < _start_of(until + timedelta(days=1)))
-    page = request.args.get("page", "1")
-    if not page.isdigit() or not 1 <= int(page) <= PAGE_MAX:
-        abort(400)
-    page = int(page)
+    page = number_arg("page", high=PAGE_MAX) or 1
     total = db.session.scalar(select(func.count()).select_from(query.subquery()))
     events = db.session.scalars(
         query.order_by(AuditEvent.at.desc(), AuditEvent.id.desc())

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from functools import partial
 
-from flask import Blueprint, render_template, request
+from flask import Blueprint, render_template
 from flask_login import current_user
 from sqlalchemy import func, select
 
@@ -17,17 +17,19 @@ from ..access import contract_or_404, requires
 from ..csv_upload import ImportForm, run_upload
 from ..extensions import db
 from ..models import Customer, Role
+from ..security.inputs import number_arg
 from .importing import COLUMNS, import_customers
 
 bp = Blueprint("customers", __name__, url_prefix="/contracts/<int:contract_id>/customers")
 PAGE_SIZE = 100
+PAGE_MAX = 100_000
 
 
 @bp.get("/")
 @requires(Role.PROVIDER_ADMIN)
 def index(contract_id: int):
     contract = contract_or_404(contract_id, current_user)
-    page = max(1, request.args.get("page", 1, type=int))
+    page = number_arg("page", high=PAGE_MAX) or 1
     total = db.session.scalar(
         select(func.count()).select_from(Customer).where(Customer.contract_id == contract.id)
     )

@@ -190,7 +190,7 @@ def links_download(contract_id: int, month: str):
     filename = f"survey-links-{contract.number}-{month}.csv"
     return Response(
         body,
-        mimetype="text/csv; charset=utf-8",
+        content_type="text/csv; charset=utf-8",
         headers={
             "Content-Disposition": f'attachment; filename="{filename}"',
             "Cache-Control": "no-store",

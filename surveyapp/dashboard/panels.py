@@ -114,6 +114,12 @@ def _num(value: Any) -> float | None:
     return float(value)
 
 
+def _count(value: Any) -> int | None:
+    """A plain int, or None for a missing or suppressed (NA) count: a client-facing group of
+    fewer than 5 answers has no count to convert."""
+    return None if value is None or pd.isna(value) else int(value)
+
+
 def _row(frame: pd.DataFrame, **where: Any) -> pd.Series | None:
     """The first row whose columns equal ``where`` (numpy masks: a pandas mask per lookup cost
     more than the page's queries)."""
@@ -156,7 +162,7 @@ def contract_month_panels(
             _num(overall_before["csat"]) if overall_before is not None else None,
             _num(overall_target["target_csat"]) if overall_target is not None else None,
             "%",
-            n=int(overall_now["n"]) if overall_now is not None else 0,
+            n=_count(overall_now["n"]) if overall_now is not None else 0,
         ),
         Headline(
             "nps",
@@ -186,7 +192,7 @@ def contract_month_panels(
                 _num(before_row["compliance"]) if before_row is not None else None,
                 100.0,
                 "%",
-                n=int(now_row["n"]) if now_row is not None else 0,
+                n=_count(now_row["n"]) if now_row is not None else 0,
             )
         )
         if now_row is not None:
@@ -228,7 +234,7 @@ def contract_month_panels(
         (themes.examples["month"] == month) & (themes.examples["group"] == group)
     ]
     comment_count = _row(themes.comments, month=month, group=group)
-    enough = comment_count is not None and int(comment_count["n"]) >= 5
+    enough = comment_count is not None and (_count(comment_count["n"]) or 0) >= 5
     panels = ContractPanels(
         month=month,
         result=result,

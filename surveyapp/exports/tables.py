@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 import analysis
 from analysis.load import read_funnel, read_questions
 
+from ..customers.names import customer_names
 from ..dashboard.panels import contract_months
 from ..models import Answer, Contract, Customer, Cycle, Invitation, QuestionOption, Response
 
@@ -96,7 +97,11 @@ def _cell(value: Any) -> Any:
 def responses_table(
     session: Session, contract: Contract, month: str
 ) -> tuple[list[str], list[list[Any]]]:
-    """One row per response, one column per question code; customer reference ids only."""
+    """One row per response, one column per question code; customer reference ids only.
+
+    Free text is masked (``analysis.mask_text``: e-mails, phone and ID numbers, names, the
+    contract's known customer names), so the CSV, XLSX and API answers built from this table
+    never carry contact data typed into a comment."""
     cycle = session.scalar(
         select(Cycle).where(Cycle.contract_id == contract.id, Cycle.month == month)
     )
@@ -130,7 +135,12 @@ def responses_table(
         .where(Answer.contract_id == contract.id, Answer.month == month)
         .order_by(Answer.response_id, Answer.question_code, Answer.seq)
     )
+    pattern = None
     for response_id, code, value, option, text in rows:
+        if text:
+            if pattern is None:
+                pattern = analysis.contact_pattern(customer_names(session, contract.id))
+            text = analysis.mask_text(text, pattern)
         answers[response_id][code].append(
             str(value) if value is not None else option if option else text or ""
         )

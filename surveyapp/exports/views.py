@@ -20,14 +20,14 @@ def _download(contract, kind: str, header, rows, fmt: str, name: str) -> Respons
         "export",
         actor=current_user,
         subject=contract,
-        organization_id=current_user.organization_id,
+        organization_id=contract.provider_id,
         details={"kind": kind, "format": fmt, "rows": len(rows)},
     )
     db.session.commit()
     body = write_table(header, rows, fmt, sheet=kind)
     return Response(
         body,
-        mimetype=FORMATS[fmt],
+        content_type=FORMATS[fmt],
         headers={"Content-Disposition": f'attachment; filename="{name}.{fmt}"'},
     )
 

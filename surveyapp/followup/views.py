@@ -7,8 +7,11 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 
+from analysis import contact_pattern, mask_text
+
 from .. import audit
 from ..access import PROVIDER_STAFF, contract_or_404, contracts_visible_to, requires
+from ..customers.names import customer_names
 from ..extensions import db
 from ..models import (
     AlertMode,
@@ -23,6 +26,7 @@ from ..models import (
     User,
     utcnow,
 )
+from ..security.inputs import parse_number
 from .cases import InvalidChange, local_due, reveal_contact, rules_for, update_case
 from .metrics import CaseCounts, FollowupEffect, case_counts, case_counts_by_month, followup_effect
 
@@ -72,14 +76,15 @@ def board():
         n: request.args.get(n, "").strip() for n in ("contract", "status", "owner", "overdue")
     }
     query = _visible_cases()
-    if filters["contract"].isdigit():
-        query = query.where(FollowupCase.contract_id == int(filters["contract"]))
+    contract_id = parse_number(filters["contract"], name="contract")
+    if contract_id is not None:
+        query = query.where(FollowupCase.contract_id == contract_id)
     if filters["status"] in set(CaseStatus):
         query = query.where(FollowupCase.status == filters["status"])
     if filters["owner"] == "none":
         query = query.where(FollowupCase.owner_id.is_(None))
-    elif filters["owner"].isdigit():
-        query = query.where(FollowupCase.owner_id == int(filters["owner"]))
+    elif (owner_id := parse_number(filters["owner"], name="owner")) is not None:
+        query = query.where(FollowupCase.owner_id == owner_id)
     if filters["overdue"]:
         query = query.where(FollowupCase.followed_up_at.is_(None), FollowupCase.due_at < now)
     cases = db.session.scalars(query.order_by(FollowupCase.due_at).limit(500)).all()
@@ -95,13 +100,19 @@ def board():
     )
 
 
-def _answers(case: FollowupCase) -> list[tuple[Question, Answer]]:
-    return db.session.execute(
+def _answers(case: FollowupCase) -> list[tuple[Question, Answer, str | None]]:
+    """The case's answers, each with its free text masked (``analysis.mask_text``): contact
+    data reaches staff only through the consented, audited contact reveal."""
+    rows = db.session.execute(
         select(Question, Answer)
         .join(Answer, Answer.question_id == Question.id)
         .where(Answer.response_id == case.response_id)
         .order_by(Question.position, Answer.seq)
     ).all()
+    pattern = None
+    if any(a.text_value for _q, a in rows):
+        pattern = contact_pattern(customer_names(db.session, case.contract_id))
+    return [(q, a, mask_text(a.text_value, pattern) if a.text_value else None) for q, a in rows]
 
 
 @bp.route("/cases/<int:case_id>", methods=["GET", "POST"])
@@ -115,7 +126,7 @@ def case(case_id: int):
         owner = request.form.get("owner_id", "")
         changes = {
             "status": request.form.get("status", found.status),
-            "owner_id": int(owner) if owner.isdigit() else None,
+            "owner_id": parse_number(owner, name="owner_id", low=0) or None,
             "notes": request.form.get("notes", "")[:5000],
         }
         try:
@@ -152,8 +163,8 @@ def rules(contract_id: int):
         form = request.form
 
         def threshold(name: str, low: int, high: int) -> int | None:
-            value = form.get(name, "").strip()
-            return min(high, max(low, int(value))) if value.isdigit() else None
+            value = parse_number(form.get(name), name=name, low=0)
+            return None if value is None else min(high, max(low, value))
 
         row = db.session.scalar(select(FollowupRule).where(FollowupRule.contract_id == contract.id))
         if row is None:

@@ -63,7 +63,7 @@ def download(contract_id: int, report_id: int):
         abort(404)
     audit.record(
         db.session, "report.download", actor=current_user, subject=report,
-        organization_id=current_user.organization_id,
+        organization_id=contract.provider_id,
         details={"contract": contract.number, "month": report.month, "locale": report.locale,
                  "version": report.version, "sha256": report.sha256},
     )  # fmt: skip

@@ -29,7 +29,7 @@ def opt_out(session: Session, invitation: Invitation, *, now: datetime) -> bool:
             "customer.opted_out",
             actor_label="customer",
             subject=invitation.customer,
-            organization_id=invitation.cycle.contract.client_id,
+            organization_id=invitation.cycle.contract.provider_id,
             details={"invitation_id": invitation.id},
         )
     session.commit()

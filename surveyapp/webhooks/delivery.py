@@ -64,13 +64,49 @@ class Target:
     address: str
 
 
+NAT64 = ipaddress.ip_network("64:ff9b::/96")
+
+
+def embedded_ipv4(ip: ipaddress.IPv6Address) -> list[ipaddress.IPv4Address]:
+    """The IPv4 addresses an IPv6 address carries: IPv4-mapped ``::ffff:0:0/96``, 6to4
+    ``2002::/16``, NAT64 ``64:ff9b::/96`` and Teredo ``2001::/32`` (server and client)."""
+    found = []
+    if ip.ipv4_mapped is not None:
+        found.append(ip.ipv4_mapped)
+    if ip.sixtofour is not None:
+        found.append(ip.sixtofour)
+    if ip in NAT64:
+        found.append(ipaddress.IPv4Address(int(ip) & 0xFFFFFFFF))
+    if ip.teredo is not None:
+        found.extend(ip.teredo)
+    return found
+
+
+def _public(ip: ipaddress.IPv4Address | ipaddress.IPv6Address) -> bool:
+    return ip.is_global and not (ip.is_multicast or ip.is_reserved or ip.is_unspecified)
+
+
 def address_allowed(address: str, allow_loopback: bool) -> bool:
+    """A public address; an IPv6 address that embeds an IPv4 one is judged by that too, so
+    ``2002:7f00:1::`` (6to4 of 127.0.0.1) or ``64:ff9b::a00:1`` (NAT64 of 10.0.0.1) is refused."""
     ip = ipaddress.ip_address(address.split("%", 1)[0])
     if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is not None:
         ip = ip.ipv4_mapped
     if allow_loopback and ip in LOOPBACK:
         return True
-    return ip.is_global and not (ip.is_multicast or ip.is_reserved or ip.is_unspecified)
+    if isinstance(ip, ipaddress.IPv6Address) and not all(map(_public, embedded_ipv4(ip))):
+        return False
+    return _public(ip)
+
+
+def check_destination(url: str, allow_loopback: bool) -> None:
+    """The check made when an endpoint is saved: the URL's form, and every address its host
+    has (an address literal, or the name's addresses when it resolves now) must be public.
+    A name that does not resolve yet is accepted; delivery resolves and checks it again."""
+    try:
+        resolve(url, allow_loopback)
+    except OSError:
+        return
 
 
 def check_url(url: str, allow_loopback: bool) -> tuple[str, str, int, str]:

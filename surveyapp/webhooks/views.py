@@ -12,7 +12,7 @@ from ..access import requires
 from ..extensions import db
 from ..models import OutboxEvent, Role, WebhookDelivery, WebhookEndpoint, utcnow
 from ..models.webhooks import EVENT_TYPES
-from .delivery import Refused, check_url, replay
+from .delivery import Refused, check_destination, replay
 from .signing import new_secret
 
 bp = Blueprint("webhooks", __name__, url_prefix="/webhooks")
@@ -32,7 +32,7 @@ def index():
         url = request.form.get("url", "").strip()[:500]
         events = [e for e in request.form.getlist("events") if e in EVENT_TYPES]
         try:
-            check_url(url, current_app.config.get("WEBHOOK_ALLOW_LOOPBACK", False))
+            check_destination(url, current_app.config.get("WEBHOOK_ALLOW_LOOPBACK", False))
         except Refused:
             error = _("Enter an https:// address of a public server.")
         if not events:

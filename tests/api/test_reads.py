@@ -90,7 +90,7 @@ def test_exports_through_the_api_are_audited(api, world, answered, session):
     events = session.scalars(select(AuditEvent).where(AuditEvent.action == "export")).all()
     assert [(e.details["kind"], e.organization_id) for e in events] == [
         ("responses", world.provider.id),
-        ("metrics", world.client_a.id),
+        ("metrics", world.provider.id),  # the provider that owns the contract (issue 19)
     ]
     assert events[0].actor_label.startswith("api-token:")
 

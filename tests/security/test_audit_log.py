@@ -1,4 +1,4 @@
-"""The audit-log page: provider admins only, scoped to their organization and its clients,
+"""The audit-log page: provider admins only, scoped to the events of their contracts,
 filtered by action, actor and date, paginated."""
 
 from __future__ import annotations
@@ -23,7 +23,7 @@ def setting(session):
     other = make_user(session, "provider_admin", make_organization(session, "provider"))
     for when, action, actor, org in [
         (datetime(2026, 11, 3, 2, tzinfo=UTC), "export.metrics", analyst, provider.id),
-        (datetime(2026, 11, 10, 2, tzinfo=UTC), "report.downloaded", client, contract.client_id),
+        (datetime(2026, 11, 10, 2, tzinfo=UTC), "report.downloaded", client, provider.id),
         (datetime(2026, 11, 12, 2, tzinfo=UTC), "contract.updated", admin, provider.id),
         (
             datetime(2026, 11, 12, 3, tzinfo=UTC),
