@@ -113,8 +113,7 @@ def _valid_data_keys(value: str) -> bool:
     parts = [part.strip() for part in value.split(",") if part.strip()]
     try:
         keys = [
-            base64.b64decode(p + "=" * (-len(p) % 4), altchars=b"-_", validate=True)
-            for p in parts
+            base64.b64decode(p + "=" * (-len(p) % 4), altchars=b"-_", validate=True) for p in parts
         ]
     except ValueError:
         return False
@@ -137,12 +136,12 @@ def check_settings(config: Mapping[str, Any]) -> None:
             "DATA_KEY must be url-safe base64 of 32 random bytes, comma-separated when several"
         )
     storage = str(config.get("RATELIMIT_STORAGE_URI") or "memory://")
-    if production and config.get("RATELIMIT_ENABLED", True):
-        if not storage.startswith(SHARED_RATELIMIT_STORES):
-            raise ConfigError(
-                "RATELIMIT_STORAGE_URI must name a shared store in production "
-                "(redis://host:6379/0): in memory:// every worker counts alone"
-            )
+    shared = storage.startswith(SHARED_RATELIMIT_STORES)
+    if production and config.get("RATELIMIT_ENABLED", True) and not shared:
+        raise ConfigError(
+            "RATELIMIT_STORAGE_URI must name a shared store in production "
+            "(redis://host:6379/0): in memory:// every worker counts alone"
+        )
     try:
         ZoneInfo(str(config.get("TIMEZONE")))
     except (ZoneInfoNotFoundError, ValueError) as exc:
