@@ -5,7 +5,8 @@ half-sent connection per worker stopped every page until the worker timed out (i
 gthread workers wait for a new connection's first bytes outside their threads (a connection that
 sends nothing is parked after 5 s) and serve THREADS requests at once, so a few slow clients
 take a few threads, not the site. A request that stops half-way through its headers still holds
-its thread, so the reverse proxy must buffer requests and responses (README: Deployment).
+its thread until the client goes (gunicorn has no header timeout), so the reverse proxy must
+buffer requests and responses (README: Deployment).
 ``bench/slow-clients`` measures the sign-in page with more such connections than workers.
 
 Every setting can be changed by the environment variable named beside it.
@@ -19,7 +20,9 @@ bind = os.environ.get("GUNICORN_BIND", "127.0.0.1:8000")
 
 worker_class = "gthread"
 workers = int(os.environ.get("WEB_CONCURRENCY", "4"))
-threads = int(os.environ.get("GUNICORN_THREADS", "8"))  # requests served at once per worker
+# Requests served at once per worker. Threads waiting on a slow client cost little; one worker
+# may accept most of a burst of slow connections, so it needs more threads than that burst.
+threads = int(os.environ.get("GUNICORN_THREADS", "16"))
 
 timeout = int(os.environ.get("GUNICORN_TIMEOUT", "60"))  # a worker silent this long is restarted
 graceful_timeout = 30  # seconds a stopping worker has to finish its requests
