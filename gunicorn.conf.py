@@ -34,6 +34,10 @@ limit_request_line = 4094
 limit_request_fields = 50
 limit_request_field_size = 8190
 
+# gunicorn's control socket (gunicornc) sits at one path per user, shared by every instance on
+# the machine; nothing here uses it.
+control_socket_disable = True
+
 accesslog = os.environ.get("GUNICORN_ACCESS_LOG", "-")
 errorlog = "-"
 
