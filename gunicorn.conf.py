@@ -38,7 +38,9 @@ limit_request_field_size = 8190
 # the machine; nothing here uses it.
 control_socket_disable = True
 
-accesslog = os.environ.get("GUNICORN_ACCESS_LOG", "-")
+# No access log by default: its lines carry raw paths, and a survey path is the customer's
+# personal link token (SECURITY.md: logs never carry them). GUNICORN_ACCESS_LOG=- turns it on.
+accesslog = os.environ.get("GUNICORN_ACCESS_LOG") or None
 errorlog = "-"
 
 
