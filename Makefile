@@ -6,11 +6,11 @@ PORT   ?= 5000
 SEED   ?= 42
 FLASK  := $(BIN)/flask --app surveyapp
 
-.PHONY: run test setup system-deps translations lint clean
+.PHONY: run serve-prod test setup system-deps translations lint clean
 
 $(VENV)/.installed: pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet --upgrade pip setuptools
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
 	touch $@
 
@@ -23,6 +23,12 @@ run: setup
 	$(FLASK) build-reports --month $$($(BIN)/python -c "import datetime as d; t = d.date.today().replace(day=1) - d.timedelta(days=1); print(t.strftime('%Y-%m'))") \
 	  || echo "Note: the demo's PDF reports need Chromium (apt-get install chromium fonts-wqy-microhei)."
 	$(FLASK) run --host 127.0.0.1 --port $(PORT)
+
+## serve-prod: like run, but served by gunicorn with the shipped gunicorn.conf.py (gthread workers,
+## timeouts, header limits) on http://127.0.0.1:$(PORT); SURVEYAPP_ENV=production applies its checks
+serve-prod: setup
+	$(FLASK) init-db
+	$(BIN)/gunicorn -c gunicorn.conf.py --bind 127.0.0.1:$(PORT)
 
 ## test: set up (Python packages, and chromium/fonts/poppler when root) and run the whole suite
 test: setup system-deps

@@ -1,7 +1,10 @@
 """Settings from the environment (and an optional mapping passed to ``create_app``).
 
 Every variable is documented in the README. Production (``SURVEYAPP_ENV=production``) refuses
-to start with the development secret key or without a data-encryption key.
+to start with the development secret key, without a data-encryption key, or with rate-limit
+counters kept in each process's memory. A refusal is a ``ConfigError``: a click error, so the
+``flask`` commands print its one line and exit with status 1 (no traceback), and
+``gunicorn.conf.py`` checks the same settings in the master before any worker starts.
 """
 
 from __future__ import annotations
@@ -13,6 +16,8 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+import click
+
 DEV_SECRET_KEY = "dev-insecure-secret-key-change-me"
 # A fixed key so development and demo data survive restarts; never valid in production.
 DEV_DATA_KEY = base64.urlsafe_b64encode(
@@ -20,8 +25,32 @@ DEV_DATA_KEY = base64.urlsafe_b64encode(
 ).decode()
 
 
-class ConfigError(RuntimeError):
-    """The configuration is unsafe or invalid; the message says which variable to fix."""
+# Rate-limit stores that every worker and machine share (the ``limits`` library's schemes).
+SHARED_RATELIMIT_STORES = (
+    "redis://",
+    "rediss://",
+    "redis+unix://",
+    "redis+sentinel://",
+    "redis+cluster://",
+    "memcached://",
+    "mongodb://",
+    "mongodb+srv://",
+)
+
+
+class ConfigError(click.ClickException):
+    """The configuration is unsafe or invalid; the message says which variable to fix.
+
+    A click error: ``flask`` prints ``Error: <message>`` on stderr and exits with status 1."""
+
+
+def refusal(environ: Mapping[str, str]) -> str | None:
+    """The one-line reason this environment cannot start, or None (gunicorn's master)."""
+    try:
+        check_settings(settings_from_env(environ, "instance"))
+    except ConfigError as exc:
+        return exc.message
+    return None
 
 
 def _bool(value: str | None, default: bool) -> bool:
@@ -79,6 +108,18 @@ def normalise_database_url(url: str) -> str:
     return url
 
 
+def _valid_data_keys(value: str) -> bool:
+    """Each comma-separated part decodes (strictly) to 32 bytes: catches a pasted placeholder."""
+    parts = [part.strip() for part in value.split(",") if part.strip()]
+    try:
+        keys = [
+            base64.b64decode(p + "=" * (-len(p) % 4), altchars=b"-_", validate=True) for p in parts
+        ]
+    except ValueError:
+        return False
+    return bool(keys) and all(len(key) == 32 for key in keys)
+
+
 def check_settings(config: Mapping[str, Any]) -> None:
     """Refuse configurations that would be unsafe or cannot work."""
     production = config.get("ENV_NAME") == "production"
@@ -90,6 +131,17 @@ def check_settings(config: Mapping[str, Any]) -> None:
         raise ConfigError("WEBHOOK_ALLOW_LOOPBACK is for tests only; unset it in production")
     if production and config.get("DATA_KEY") in (None, "", DEV_DATA_KEY):
         raise ConfigError("DATA_KEY must be set in production (see README: Configuration)")
+    if config.get("DATA_KEY") and not _valid_data_keys(str(config["DATA_KEY"])):
+        raise ConfigError(
+            "DATA_KEY must be url-safe base64 of 32 random bytes, comma-separated when several"
+        )
+    storage = str(config.get("RATELIMIT_STORAGE_URI") or "memory://")
+    shared = storage.startswith(SHARED_RATELIMIT_STORES)
+    if production and config.get("RATELIMIT_ENABLED", True) and not shared:
+        raise ConfigError(
+            "RATELIMIT_STORAGE_URI must name a shared store in production "
+            "(redis://host:6379/0): in memory:// every worker counts alone"
+        )
     try:
         ZoneInfo(str(config.get("TIMEZONE")))
     except (ZoneInfoNotFoundError, ValueError) as exc:

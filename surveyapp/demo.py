@@ -45,6 +45,9 @@ from .models import (
 from .survey_versions import standard
 from .survey_versions.versioning import VersionTexts, build_version
 
+# The password ``build_demo`` gives the demo users when none is passed: tests sign in with it.
+# ``flask demo`` always passes a random one and prints it once, so no deployed demo has a
+# password anybody can read in the repository.
 DEMO_PASSWORD = "demo-password-2026"
 PROVIDER_USERS = [
     ("admin@huaxin.example", "周明", "provider_admin"),
@@ -68,9 +71,15 @@ class DemoSummary:
 
 
 def build_demo(
-    session: Session, *, seed: int, today: date, progress: Callable[[str], None] = lambda _: None
+    session: Session,
+    *,
+    seed: int,
+    today: date,
+    progress: Callable[[str], None] = lambda _: None,
+    password: str = DEMO_PASSWORD,
 ) -> DemoSummary:
-    """Load the demo in one transaction; raises DemoExists when it is already there."""
+    """Load the demo in one transaction; raises DemoExists when it is already there.
+    Every demo user signs in with ``password``."""
     if session.scalar(select(Organization).where(Organization.name == content.PROVIDER["name"])):
         raise DemoExists()
     rng = random.Random(seed)
@@ -78,7 +87,7 @@ def build_demo(
     provider = Organization(kind="provider", **content.PROVIDER)
     session.add(provider)
     session.flush()
-    password_hash = _password_hash()
+    password_hash = _password_hash(password)
     for email, name, role in PROVIDER_USERS:
         session.add(
             User(
@@ -161,9 +170,26 @@ def build_demo(
     return summary
 
 
-def _password_hash() -> str:
+def demo_user_emails() -> list[str]:
+    return [email for email, _name, _role in PROVIDER_USERS] + [
+        spec["user"] for spec in content.CLIENTS
+    ]
+
+
+def reset_demo_passwords(session: Session, password: str) -> list[str]:
+    """Give every demo user ``password``; returns their e-mails (none when no demo is loaded)."""
+    users = session.scalars(select(User).where(User.email.in_(demo_user_emails()))).all()
+    password_hash = _password_hash(password)
+    for user in users:
+        user.password_hash = password_hash
+        user.session_version = (user.session_version or 0) + 1  # signs out the old sessions
+    session.commit()
+    return sorted(user.email for user in users)
+
+
+def _password_hash(password: str) -> str:
     probe = User()
-    probe.set_password(DEMO_PASSWORD)
+    probe.set_password(password)
     return probe.password_hash
 
 

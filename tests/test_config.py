@@ -8,7 +8,13 @@ KEY = "MDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3ODlhYmNkZWY="
 
 
 def production(**env):
-    return {"SURVEYAPP_ENV": "production", "SECRET_KEY": STRONG, "DATA_KEY": KEY, **env}
+    return {
+        "SURVEYAPP_ENV": "production",
+        "SECRET_KEY": STRONG,
+        "DATA_KEY": KEY,
+        "RATELIMIT_STORAGE_URI": "redis://127.0.0.1:6379/0",
+        **env,
+    }
 
 
 def test_production_refuses_the_development_secret(monkeypatch, tmp_path):
@@ -103,3 +109,78 @@ def test_config_mapping_overrides_the_environment(tmp_path, monkeypatch):
         {"SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path}/x.db", "TIMEZONE": "Asia/Tokyo"}
     )
     assert app.config["TIMEZONE"] == "Asia/Tokyo"
+
+
+def test_production_refuses_rate_limit_counters_in_each_workers_memory(monkeypatch, tmp_path):
+    for name, value in production().items():
+        monkeypatch.setenv(name, value)
+    monkeypatch.delenv("RATELIMIT_STORAGE_URI")
+    with pytest.raises(ConfigError, match="RATELIMIT_STORAGE_URI must name a shared store"):
+        create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path}/x.db"})
+    monkeypatch.setenv("RATELIMIT_STORAGE_URI", "memory://")
+    with pytest.raises(ConfigError, match="RATELIMIT_STORAGE_URI"):
+        create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path}/x.db"})
+
+
+@pytest.mark.parametrize("key", ["<base64 of 32 random bytes>", "c2hvcnQ=", KEY + ",oops"])
+def test_a_data_key_that_is_not_32_bytes_of_base64_is_refused(monkeypatch, tmp_path, key):
+    for name, value in production(DATA_KEY=key).items():
+        monkeypatch.setenv(name, value)
+    with pytest.raises(ConfigError, match="DATA_KEY must be url-safe base64 of 32 random bytes"):
+        create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path}/x.db"})
+
+
+REFUSALS = [
+    ({"SECRET_KEY": ""}, "SECRET_KEY must be set"),
+    ({"SECRET_KEY": "short"}, "SECRET_KEY must be at least 32 characters"),
+    ({"DATA_KEY": "<base64 of 32 random bytes>"}, "DATA_KEY must be url-safe base64"),
+    ({"RATELIMIT_STORAGE_URI": ""}, "RATELIMIT_STORAGE_URI must name a shared store"),
+]
+
+
+def _env(tmp_path, **changes):
+    import os
+
+    env = {k: v for k, v in os.environ.items() if k not in {"DATA_KEY", "SECRET_KEY"}}
+    return env | production(DATABASE_URL=f"sqlite:///{tmp_path}/x.db", **changes)
+
+
+@pytest.mark.parametrize(("changes", "message"), REFUSALS)
+def test_a_flask_command_refuses_in_one_line_and_exit_status_1(tmp_path, changes, message):
+    import subprocess
+    import sys
+
+    done = subprocess.run(
+        [sys.executable, "-m", "flask", "--app", "surveyapp", "init-db"],
+        env=_env(tmp_path, **changes),
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert done.returncode == 1
+    assert done.stderr.strip().splitlines() == [f"Error: {done.stderr.strip()[7:]}"]
+    assert message in done.stderr and "Traceback" not in done.stderr
+
+
+def test_gunicorn_with_the_shipped_config_refuses_in_the_master_in_one_line(tmp_path):
+    """No worker starts: one line from the master, exit status 1, no traceback."""
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[1]
+    done = subprocess.run(
+        [sys.executable, "-m", "gunicorn", "-c", str(root / "gunicorn.conf.py")]
+        + ["--bind", "127.0.0.1:0", "--workers", "4"],
+        env=_env(tmp_path, SECRET_KEY="short"),
+        cwd=root,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert done.returncode == 1
+    refusals = [line for line in done.stderr.splitlines() if "refusing" in line]
+    assert refusals == [
+        "surveyapp: refusing to start: SECRET_KEY must be at least 32 characters in production"
+    ]
+    assert "Traceback" not in done.stderr and "Booting worker" not in done.stderr

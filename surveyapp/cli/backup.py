@@ -83,15 +83,20 @@ def backup(output: Path) -> None:
 
 @click.command("restore")
 @with_appcontext
-@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
 @click.option("--yes", is_flag=True, help="Confirm: the live database is replaced by FILE.")
 def restore(file: Path, yes: bool) -> None:
     """Replace the live database with the backup FILE (needs --yes)."""
     live = _sqlite_path()
+    missing = f"{file} does not exist" if not file.is_file() else None
     if live is None:
         raise click.ClickException(
-            "this database is PostgreSQL: restore it with\n  " + PG_RESTORE.format(file=file)
+            (f"{missing}. " if missing else "")
+            + "This database is PostgreSQL: restore it with\n  "
+            + PG_RESTORE.format(file=file)
         )
+    if missing:
+        raise click.ClickException(missing)
     check_backup(file)
     if not yes:
         raise click.ClickException(

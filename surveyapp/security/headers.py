@@ -4,11 +4,17 @@ The Content-Security-Policy allows scripts only from this site (``static/js``, t
 plotly.js); JSON data blocks (``<script type="application/json">``) are data and are not run.
 ``style-src`` keeps ``'unsafe-inline'`` because plotly.js writes ``<style>`` elements and style
 attributes while it draws; styles cannot run code, so scripts stay locked down.
+
+``Cache-Control: no-store`` is set here, in one place, on every answer to a signed-in user or to
+an API-token request (pages, exports, JSON): they carry customer or contract data that no shared
+or browser cache may keep (issue #28). Static files stay cacheable. Public pages that need it
+(the survey form) set it themselves.
 """
 
 from __future__ import annotations
 
-from flask import Flask, Response
+from flask import Flask, Response, request
+from flask_login import current_user
 
 CONTENT_SECURITY_POLICY = "; ".join(
     [
@@ -41,6 +47,18 @@ def _add_headers(response: Response) -> Response:
     return response
 
 
+def _authenticated() -> bool:
+    return bool(request.authorization) or bool(current_user and current_user.is_authenticated)
+
+
+def _no_store_when_authenticated(response: Response) -> Response:
+    if request.endpoint != "static" and _authenticated():
+        cache_control = response.headers.get("Cache-Control", "")
+        if "no-store" not in cache_control:
+            response.headers["Cache-Control"] = "no-store"
+    return response
+
+
 def _add_hsts(response: Response) -> Response:
     """Only where cookies are Secure (production behind HTTPS): tells browsers to stay on HTTPS."""
     response.headers.setdefault("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
@@ -49,5 +67,6 @@ def _add_hsts(response: Response) -> Response:
 
 def init_app(app: Flask) -> None:
     app.after_request(_add_headers)
+    app.after_request(_no_store_when_authenticated)
     if app.config.get("SESSION_COOKIE_SECURE"):
         app.after_request(_add_hsts)

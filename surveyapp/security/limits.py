@@ -1,5 +1,9 @@
 """Rate limits, counted with the ``limits`` library's fixed-window strategy in its storage:
-memory by default (per process), Redis when ``RATELIMIT_STORAGE_URI`` says ``redis://``.
+memory by default (per process: development and tests), Redis when ``RATELIMIT_STORAGE_URI``
+says ``redis://``. Production refuses memory (surveyapp/config.py): with four gunicorn workers
+each would count alone and every limit would be four times looser (issue #19). Redis rather
+than a table in the application's database because ``limits`` counts there atomically (one
+round trip, keys expire by themselves) and a survey page view stays a read for PostgreSQL.
 
 Which requests count, and against which key:
 
@@ -36,6 +40,7 @@ from flask import Flask, Response, current_app, g, request
 from flask_babel import gettext as _
 from itsdangerous import BadSignature, URLSafeSerializer
 from limits import RateLimitItem, parse
+from limits.errors import ConfigurationError
 from limits.storage import MemoryStorage, storage_from_string
 from limits.strategies import FixedWindowRateLimiter
 from werkzeug.middleware.proxy_fix import ProxyFix
@@ -265,6 +270,35 @@ class SweepingMemoryStorage(MemoryStorage):
                     self.locks.pop(key, None)
 
 
+def make_storage(uri: str):
+    """The ``limits`` storage for ``uri``; a ConfigError (one line) when it cannot be used."""
+    from ..config import ConfigError
+
+    try:
+        return storage_from_string(uri)
+    except ConfigurationError as exc:
+        raise ConfigError(f"RATELIMIT_STORAGE_URI {uri.split('://')[0]}://: {exc}") from exc
+
+
+def storage_refusal(uri: str) -> str | None:
+    """Why the rate-limit store at ``uri`` cannot be used now (gunicorn's master), or None."""
+    from ..config import ConfigError
+
+    try:
+        storage = make_storage(uri)
+    except ConfigError as exc:
+        return exc.message
+    if not storage.check():
+        return f"RATELIMIT_STORAGE_URI: cannot reach the rate-limit store {_safe(uri)}"
+    return None
+
+
+def _safe(uri: str) -> str:
+    """The URI without a password."""
+    scheme, _, rest = uri.partition("://")
+    return f"{scheme}://{rest.rpartition('@')[2]}"
+
+
 def init_app(app: Flask) -> None:
     for name, value in DEFAULT_LIMITS.items():
         app.config.setdefault(name, value)
@@ -275,7 +309,7 @@ def init_app(app: Flask) -> None:
     storage_uri = app.config.get("RATELIMIT_STORAGE_URI") or "memory://"
     if storage_uri.startswith("memory://"):
         storage_uri = storage_uri.replace("memory://", "sweeping-memory://", 1)
-    storage = storage_from_string(storage_uri)
+    storage = make_storage(storage_uri)
     app.extensions["surveyapp_rate_limiter"] = FixedWindowRateLimiter(storage)
     app.before_request(_check)
     app.after_request(_count_failures)

@@ -67,3 +67,24 @@ def test_postgresql_is_pointed_at_pg_dump(tmp_path):
     backup.write_bytes(b"")
     result = runner.invoke(args=["restore", str(backup), "--yes"])
     assert result.exit_code != 0 and "pg_restore" in result.output
+
+
+def test_restore_of_a_missing_file_says_so_and_still_prints_the_postgresql_command(tmp_path):
+    from ..conftest import make_app
+
+    missing = tmp_path / "surveyapp-2026-11-25.dump"
+    app = make_app("postgresql+psycopg://postgres@127.0.0.1:1/none")
+    result = app.test_cli_runner().invoke(args=["restore", str(missing), "--yes"])
+    assert result.exit_code == 1
+    assert f"{missing} does not exist" in result.output
+    assert f'pg_restore --clean --if-exists --no-owner --dbname="$DATABASE_URL" {missing}' in (
+        result.output
+    )
+    assert "Traceback" not in result.output
+
+
+def test_restore_of_a_missing_file_on_sqlite_says_so(runner, session, tmp_path):
+    make_contract(session, number="KEEP-1")
+    result = runner.invoke(args=["restore", str(tmp_path / "nowhere.sqlite3"), "--yes"])
+    assert result.exit_code == 1 and "nowhere.sqlite3 does not exist" in result.output
+    assert session.scalars(select(Contract.number)).all() == ["KEEP-1"]
