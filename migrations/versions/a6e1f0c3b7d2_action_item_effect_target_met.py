@@ -8,12 +8,12 @@ Effects are now judged by a test (Welch for means, two proportions or Fisher's e
 shares); a target crossed without a significant change gets its own verdict. The evidence is
 JSON and keeps full precision already, so no column changes.
 """
+
 from alembic import op
 
-
 # revision identifiers, used by Alembic.
-revision = 'a6e1f0c3b7d2'
-down_revision = '5b0c3a7e9d21'
+revision = "a6e1f0c3b7d2"
+down_revision = "5b0c3a7e9d21"
 branch_labels = None
 depends_on = None
 
@@ -26,13 +26,13 @@ def _check(values):
 
 
 def upgrade():
-    with op.batch_alter_table('action_items', schema=None) as batch_op:
-        batch_op.drop_constraint(op.f('ck_action_items_effect'), type_='check')
-        batch_op.create_check_constraint('effect', _check(NEW))
+    with op.batch_alter_table("action_items", schema=None) as batch_op:
+        batch_op.drop_constraint(op.f("ck_action_items_effect"), type_="check")
+        batch_op.create_check_constraint("effect", _check(NEW))
 
 
 def downgrade():
     op.execute("UPDATE action_items SET effect = 'unchanged' WHERE effect = 'target_met'")
-    with op.batch_alter_table('action_items', schema=None) as batch_op:
-        batch_op.drop_constraint(op.f('ck_action_items_effect'), type_='check')
-        batch_op.create_check_constraint('effect', _check(OLD))
+    with op.batch_alter_table("action_items", schema=None) as batch_op:
+        batch_op.drop_constraint(op.f("ck_action_items_effect"), type_="check")
+        batch_op.create_check_constraint("effect", _check(OLD))
