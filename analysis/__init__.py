@@ -8,6 +8,7 @@ dictionary loads on first use).
 from .action_items import RuleSettings, effect_verdict, propose
 from .action_texts import LABELS_EN, LABELS_ZH, TEXTS_EN, TEXTS_ZH
 from .drivers import dimension_importance, key_drivers
+from .effects import ChangeTest, newcombe_interval, proportion_change, welch_change
 from .load import (
     ContractTerms,
     live_counts,
@@ -77,6 +78,10 @@ __all__ = [
     "dimension_trend",
     "effect_verdict",
     "item_effect",
+    "ChangeTest",
+    "newcombe_interval",
+    "proportion_change",
+    "welch_change",
     "key_drivers",
     "live_counts",
     "load_month_inputs",

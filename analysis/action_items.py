@@ -12,7 +12,9 @@ Rules (DESIGN.md section 5 and issue #4):
 ``recurring_theme``    a theme in low scorers' comments two months running
 ``low_response_rate``  response rate below the contract target, or fewer than 30 responses
 
-:func:`effect_verdict` judges, once the next cycle has closed, whether a closed item worked.
+:func:`effect_verdict` judges, once the next cycle has closed, whether a closed item worked
+(the tests and the rule: :mod:`analysis.effects`). Evidence is stored at full precision; a
+title prints its figures at 2 decimals.
 """
 
 from __future__ import annotations
@@ -25,6 +27,7 @@ from typing import Any
 import pandas as pd
 
 from .action_texts import LABELS_ZH, TEXTS_ZH
+from .effects import ALPHA, judge, proportion_change, sd_from_interval, welch_change
 from .results import ActionItemProposal, EffectVerdict, Estimate
 from .trends import MIN_N_FOR_TEST, previous_month
 
@@ -46,14 +49,19 @@ class RuleSettings:
     survey_clause: str = "一(3)"
 
 
-def _round(value: Any, digits: int | None = 2) -> Any:
-    """JSON-ready: NaN becomes None, numpy scalars plain Python; ``digits=None`` keeps three
-    significant figures (for p-values)."""
+def _json_value(value: Any) -> Any:
+    """JSON-ready at full precision: NaN becomes None, numpy scalars plain Python."""
+    value = value.item() if hasattr(value, "item") else value
+    if isinstance(value, float) and math.isnan(value):
+        return None
+    return value
+
+
+def _shown(key: str, value: Any) -> Any:
+    """A figure as an item's title prints it: 2 decimals, p-values 3 significant figures."""
     if isinstance(value, float):
-        if math.isnan(value):
-            return None
-        return float(f"{value:.3g}") if digits is None else round(value, digits)
-    return value.item() if hasattr(value, "item") else value
+        return float(f"{value:.3g}") if key == "p_value" else round(value, 2)
+    return value
 
 
 def _below_target(
@@ -119,7 +127,9 @@ def _recurring_themes(themes: pd.DataFrame, month: str, s: RuleSettings) -> pd.D
     frame = frame.merge(
         top[["theme", "group"]].rename(columns={"group": "dimension"}), on="theme", how="left"
     )
-    return frame.assign(subject=frame["theme"], priority=MEDIUM, metric="theme_share")
+    # the low scorers' comments of the month (share = 100 * comments / n)
+    n = (100 * frame["comments"] / frame["share"]).round().astype("int64")
+    return frame.assign(subject=frame["theme"], priority=MEDIUM, metric="theme_share", n=n)
 
 
 def propose(
@@ -238,7 +248,7 @@ _EVIDENCE = {
         "median_hours",
         "p90_hours",
     ],
-    "recurring_theme": ["theme", "comments", "share", "comments_before", "share_before"],
+    "recurring_theme": ["theme", "n", "comments", "share", "comments_before", "share_before"],
     "low_response_rate": ["n", "responses", "rate", "rate_low", "rate_high", "target"],
 }
 
@@ -261,7 +271,7 @@ def _proposal(
         else str(dimension)
     )
     evidence = {"month": month, "metric": row["metric"]} | {
-        key: _round(row[key], None if key == "p_value" else 2) for key in _EVIDENCE[rule]
+        key: _json_value(row[key]) for key in _EVIDENCE[rule]
     }
     if rule == "sla_breach":
         clause = s.breach_clause
@@ -270,7 +280,7 @@ def _proposal(
         clause = s.survey_clause
     else:
         clause = clauses.get(dimension, s.survey_clause)
-    fields = {k: ("" if v is None else v) for k, v in evidence.items()} | {
+    fields = {k: ("" if v is None else _shown(k, v)) for k, v in evidence.items()} | {
         "label": labels.get(subject, subject)
     }
     priority = str(row["priority"])
@@ -289,38 +299,61 @@ def _proposal(
 
 
 def effect_verdict(
-    before: Estimate, after: Estimate, target: float | None = None, higher_is_better: bool = True
+    before: Estimate,
+    after: Estimate,
+    target: float | None = None,
+    higher_is_better: bool = True,
+    kind: str = "share",
 ) -> EffectVerdict:
-    """Did the metric an item addressed get better by the next closed cycle?
+    """Did the metric an item addressed change by the next closed cycle, beyond noise?
 
-    ``improved`` when the metric now meets ``target`` and did not before, or when the new
-    interval lies wholly on the better side of the old value; ``worse`` when it lies wholly on
-    the worse side; ``unchanged`` otherwise (including a month without data, reason
-    ``no_data``). For metrics where lower is better (e.g. a theme's share) pass
-    ``higher_is_better=False``.
+    ``kind`` is ``"mean"`` (a 1-5 mean with its t interval: Welch's t-test, the standard
+    deviations recovered from the intervals) or ``"share"`` (a percentage of ``n``: a
+    two-proportion z-test, Fisher's exact test for small counts, Newcombe's interval); see
+    :mod:`analysis.effects`. The verdict is ``improved`` / ``worse`` only when ``p < 0.05`` in
+    that direction, ``target_met`` when ``target`` is met now and was not before without that,
+    ``unchanged`` ("no clear change") otherwise, including a month without data (reason
+    ``no_data``). Pass ``higher_is_better=False`` for metrics where lower is better (a theme's
+    share). Every figure in the evidence is at full precision.
 
     Examples
     --------
-    >>> effect_verdict(Estimate(60.0, 50.0, 70.0, 90), Estimate(85.0, 78.0, 90.0, 90)).effect
-    'improved'
+    >>> v = effect_verdict(Estimate(60.0, 50.0, 70.0, 90), Estimate(85.0, 78.0, 90.0, 90))
+    >>> v.effect, v.evidence["test"], v.evidence["p_value"] < 0.001
+    ('improved', 'two_proportion_z', True)
     """
     evidence: dict[str, Any] = {
         "before": before.as_dict(),
         "after": after.as_dict(),
         "target": target,
+        "kind": kind,
+        "alpha": ALPHA,
     }
-    if before.empty or after.empty:
+    if before.empty or after.empty or (kind == "mean" and min(before.n, after.n) < 2):
         return EffectVerdict("unchanged", evidence | {"reason": "no_data"})
+    if kind == "mean":
+        sd1 = sd_from_interval(before.low, before.high, before.n)
+        sd2 = sd_from_interval(after.low, after.high, after.n)
+        if math.isnan(sd1) or math.isnan(sd2):
+            return EffectVerdict("unchanged", evidence | {"reason": "no_data"})
+        evidence["before"]["sd"], evidence["after"]["sd"] = sd1, sd2
+        result = welch_change(before.value, sd1, before.n, after.value, sd2, after.n)
+    else:
+        x1, x2 = round(before.value * before.n / 100), round(after.value * after.n / 100)
+        evidence["before"]["x"], evidence["after"]["x"] = x1, x2
+        result = proportion_change(x1, before.n, x2, after.n)
     sign = 1 if higher_is_better else -1
-    evidence["change"] = round(after.value - before.value, 2)
     meets = target is not None and sign * (after.value - target) >= 0
     met_before = target is not None and sign * (before.value - target) >= 0
-    better_bound = after.low if higher_is_better else after.high
-    worse_bound = after.high if higher_is_better else after.low
-    if (meets and not met_before) or sign * (better_bound - before.value) > 0:
-        return EffectVerdict(
-            "improved", evidence | {"reason": "target_met" if meets else "interval_above"}
-        )
-    if sign * (worse_bound - before.value) < 0:
-        return EffectVerdict("worse", evidence | {"reason": "interval_below"})
-    return EffectVerdict("unchanged", evidence | {"reason": "within_interval"})
+    effect, reason = judge(
+        result, higher_is_better=higher_is_better, met_before=met_before, meets=meets
+    )
+    evidence |= {
+        "change": result.change,
+        "change_low": result.low,
+        "change_high": result.high,
+        "p_value": result.p_value,
+        "test": result.test,
+        "reason": reason,
+    }
+    return EffectVerdict(effect, evidence)

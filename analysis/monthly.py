@@ -353,7 +353,8 @@ def item_effect(key: str, evidence: Mapping, after: MonthlyAnalysis) -> EffectVe
 
     ``key`` and ``evidence`` are the stored item's (see :class:`ActionItemProposal`); the
     metric named in the evidence is looked up in ``after`` and compared with
-    :func:`analysis.action_items.effect_verdict`.
+    :func:`analysis.action_items.effect_verdict` (Welch's test for means, a test of two
+    proportions for CSAT, SLA compliance, response rate and a theme's share).
     """
     subject = key.split(":", 1)[1]
     metric = evidence.get("metric")
@@ -363,13 +364,10 @@ def item_effect(key: str, evidence: Mapping, after: MonthlyAnalysis) -> EffectVe
         found = evidence.get(name)
         return float("nan") if found is None else float(found)
 
+    def stored(name: str, low: str, high: str) -> Estimate:
+        return Estimate(value(name), value(low), value(high), int(evidence.get("n") or 0))
+
     if metric in ("mean", "csat"):
-        before = Estimate(
-            value(metric),
-            value(f"{metric}_low"),
-            value(f"{metric}_high"),
-            int(evidence.get("n") or 0),
-        )
         row = after.scores[after.scores["dimension"] == subject]
         now = (
             empty
@@ -379,34 +377,39 @@ def item_effect(key: str, evidence: Mapping, after: MonthlyAnalysis) -> EffectVe
                 int(row["n"].iloc[0]),
             )
         )
-        target = evidence.get(f"target_{metric}")
-        verdict = effect_verdict(before, now, target=target)
+        verdict = effect_verdict(
+            stored(metric, f"{metric}_low", f"{metric}_high"),
+            now,
+            target=evidence.get(f"target_{metric}"),
+            kind="mean" if metric == "mean" else "share",
+        )
     elif metric == "compliance":
-        before = Estimate(
-            value("compliance"),
-            value("compliance_low"),
-            value("compliance_high"),
-            int(evidence.get("n") or 0),
-        )
         sla = after.sla.month(after.month, subject)
-        verdict = effect_verdict(before, sla.compliance if sla else empty, target=100.0)
+        verdict = effect_verdict(
+            stored("compliance", "compliance_low", "compliance_high"),
+            sla.compliance if sla else empty,
+            target=100.0,
+        )
     elif metric == "response_rate":
-        before = Estimate(
-            value("rate"), value("rate_low"), value("rate_high"), int(evidence.get("n") or 0)
+        verdict = effect_verdict(
+            stored("rate", "rate_low", "rate_high"),
+            after.response_rate,
+            target=evidence.get("target"),
         )
-        verdict = effect_verdict(before, after.response_rate, target=evidence.get("target"))
     else:
-        before = Estimate(
-            value("share"), value("share"), value("share"), int(evidence.get("comments") or 0)
-        )
-        themes = after.themes.themes
+        share, comments = value("share"), int(evidence.get("comments") or 0)
+        n = int(evidence.get("n") or (round(100 * comments / share) if share > 0 else 0))
+        before = Estimate(share, float("nan"), float("nan"), n)
+        themes, sizes = after.themes.themes, after.themes.comments
+        size = sizes[(sizes["month"] == after.month) & (sizes["group"] == "low_scorers")]
+        total = 0 if size.empty else int(size["n"].iloc[0])
         row = themes[
             (themes["month"] == after.month)
             & (themes["group"] == "low_scorers")
             & (themes["theme"] == subject)
         ]
-        share = 0.0 if row.empty else float(row["share"].iloc[0])
-        now = Estimate(share, share, share, int(0 if row.empty else row["comments"].iloc[0]) or 1)
+        count = 0 if row.empty else int(row["comments"].iloc[0])
+        now = Estimate(100 * count / total, float("nan"), float("nan"), total) if total else empty
         verdict = effect_verdict(before, now, higher_is_better=False)
     return EffectVerdict(
         verdict.effect, {"month": after.month, "metric": metric, **verdict.evidence}

@@ -156,8 +156,10 @@ class ActionItemProposal:
 class EffectVerdict:
     """Whether the metric an item addressed got better by the next closed cycle.
 
-    ``effect`` is ``improved``, ``unchanged`` or ``worse``; ``evidence`` holds the before and
-    after figures and the reason.
+    ``effect`` is ``improved`` or ``worse`` (a change with p < 0.05), ``target_met`` (the
+    target crossed, the change not significant) or ``unchanged`` (no clear change);
+    ``evidence`` holds the before and after figures, the change with its 95 % interval, the
+    p-value, the test and the reason, at full precision (see :mod:`analysis.effects`).
     """
 
     effect: str

@@ -35,6 +35,7 @@ __all__ = [
     "comment_groups",
     "comment_themes",
     "theme_lexicon",
+    "theme_word",
     "tokenize",
 ]
 
@@ -63,6 +64,60 @@ def _stop_words() -> frozenset[str]:
 
 
 @cache
+def _negations() -> tuple[dict[str, str], frozenset[str]]:
+    """Negating words and the prefix each becomes; degree words skipped after a negation."""
+    negations, between = {}, set()
+    for line in _data_lines("negations_zh.txt"):
+        kind, *parts = line.split()
+        if kind == "negation":
+            negations[parts[0]] = parts[1]
+        else:
+            between.add(parts[0])
+    return negations, frozenset(between)
+
+
+def _join_negations(words: Sequence[str]) -> list[str]:
+    """Keep a negation with the word it negates: 不 满意 -> 不满意, 没有 解决 -> 没解决,
+    不是 很 满意 -> 不满意; a negation before punctuation or at the end is dropped.
+
+    Examples
+    --------
+    >>> _join_negations(["问题", "没有", "解决", "，", "不是", "很", "满意", "不"])
+    ['问题', '没解决', '，', '不满意']
+    """
+    negations, between = _negations()
+    out: list[str] = []
+    pending: str | None = None
+    for word in words:
+        if word in negations:
+            pending = negations[word]
+        elif pending is not None and word in between:
+            continue
+        elif pending is not None and _HAN.match(word):
+            out.append(pending + word)
+            pending = None
+        else:
+            pending = None
+            out.append(word)
+    return out
+
+
+def theme_word(keyword: str) -> str:
+    """The word a negated keyword negates (不及时 -> 及时), else the keyword itself: a theme
+    matches either (a comment saying 不及时 is about speed).
+
+    Examples
+    --------
+    >>> theme_word("不了解"), theme_word("回复")
+    ('了解', '回复')
+    """
+    for prefix in sorted(set(_negations()[0].values()), key=len, reverse=True):
+        if keyword.startswith(prefix) and len(keyword) > len(prefix):
+            return keyword[len(prefix) :]
+    return keyword
+
+
+@cache
 def _tokenizer() -> jieba.Tokenizer:
     jieba.setLogLevel(logging.WARNING)
     tokenizer = jieba.Tokenizer()
@@ -81,18 +136,22 @@ def tokenize(text: str) -> list[str]:
     """The content words of one comment: jieba for Chinese, word splitting for English.
 
     Lower-cases Latin words, drops stop words, punctuation, digits and single Latin letters.
+    A negation stays with the word it negates (``data/negations_zh.txt``); a bare negation or
+    other function word is never a keyword.
 
     Examples
     --------
     >>> tokenize("客服回复太慢了，等了两天才有人处理")
     ['客服', '回复', '慢', '等', '两天', '处理']
+    >>> tokenize("我很不满意，回复不及时，问题没有解决")
+    ['不满意', '回复', '不及时', '问题', '没解决']
     >>> tokenize("The reply was too slow!")
     ['reply', 'slow']
     """
     stop = _stop_words()
     if _HAN.search(text):
-        words = (w.strip().lower() for w in _tokenizer().lcut(text))
-        words = (w for w in words if _WORD_ZH.search(w))
+        pieces = [w.strip().lower() for w in _tokenizer().lcut(text)]
+        words = (w for w in _join_negations([w for w in pieces if w]) if _WORD_ZH.search(w))
     else:
         words = iter(_WORD_EN.findall(text.lower()))
     return [word for word in words if word not in stop and MASK not in word]
@@ -253,7 +312,8 @@ def comment_themes(
     keyed = words.merge(members[["comment", "group"]], on="comment")
     keywords = _top_counts(keyed, "keyword", sizes, top)
     lexicon = theme_lexicon()
-    themed = keyed.merge(lexicon, left_on="keyword", right_on="word")
+    stems = keyed.assign(word=keyed["keyword"].map(theme_word))
+    themed = pd.concat([keyed.assign(word=keyed["keyword"]), stems]).merge(lexicon, on="word")
     themed = themed.drop_duplicates(["comment", "group", "theme"])
     themes = _top_counts(themed, "theme", sizes, None).merge(
         lexicon.drop_duplicates("theme")[["theme", "label_zh", "label_en"]], on="theme"

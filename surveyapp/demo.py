@@ -4,6 +4,17 @@
 follow believable trends (one client improving on responsiveness, one sliding on complaint
 handling, one improving on product knowledge), comments are Chinese with a few in English, and
 the tickets include SLA breaches.
+
+Structure for the analysis to find, documented here:
+
+- The overall rating is ``sum(OVERALL_WEIGHTS[d] * rating[d]) + noise`` (rounded to 1-5), so
+  responsiveness matters most and confidentiality least; the key drivers recover that order
+  over the year (tests/cli/test_demo_content.py).
+- The optional ratings in ``SKIPPED`` are left out by some respondents every month; a skipped
+  answer is simply absent (each figure counts the answers given, as the methods note says).
+- ``REMEDY_LIFT``: once the oldest of the last three months' items are done, the remedy for
+  that client's dimension works (its ratings rise from the next month on), so one item's effect
+  is real; the other items' next-month changes are noise.
 """
 
 from __future__ import annotations
@@ -55,6 +66,20 @@ PROVIDER_USERS = [
 ]
 MONTHS = 12
 TIMEZONE = "Asia/Shanghai"
+# Weight of each dimension's rating in the overall rating (they sum to 1).
+OVERALL_WEIGHTS = {
+    "responsiveness": 0.32,
+    "problem_solving": 0.26,
+    "complaint_handling": 0.19,
+    "professional_knowledge": 0.13,
+    "courtesy": 0.07,
+    "confidentiality": 0.03,
+}
+MOOD_SD, OVERALL_NOISE_SD = 0.15, 0.25
+# Optional rating questions and the share of respondents who skip each.
+SKIPPED = {"CONF": 0.15, "KNOW": 0.08}
+# Contract number -> (dimension, lift of its mean): the remedy of a done item that worked.
+REMEDY_LIFT = {"HX-2025-002": ("complaint_handling", 0.8)}
 
 
 class DemoExists(RuntimeError):
@@ -257,6 +282,9 @@ def _month(
     questions = {q.code: q for q in version.questions}
     share = index / (MONTHS - 1)
     means = {dim: start + (end - start) * share for dim, (start, end) in spec["trend"].items()}
+    lifted = REMEDY_LIFT.get(contract.number)
+    if lifted and index >= MONTHS - 2:  # the month after the done items' month, and on
+        means[lifted[0]] += lifted[1]
     window = (closes - opens).total_seconds()
 
     invitations, picked = [], []
@@ -307,9 +335,11 @@ def _month(
 def _answers(
     response: Response, questions: dict[str, Question], means: dict[str, float], rng: random.Random
 ) -> list[dict]:
-    mood = rng.gauss(0, 0.55)
+    mood = rng.gauss(0, MOOD_SD)
     scores = {dim: _clip(rng.gauss(mean + mood, 0.75), 1, 5) for dim, mean in means.items()}
-    overall = _clip(sum(scores.values()) / len(scores) + rng.gauss(0, 0.45), 1, 5)
+    weighted = sum(OVERALL_WEIGHTS[dim] * score for dim, score in scores.items())
+    overall = _clip(weighted + rng.gauss(0, OVERALL_NOISE_SD), 1, 5)
+    skipped = {code for code, rate in SKIPPED.items() if rng.random() < rate}
     nps = _clip(overall * 2.3 - 1.6 + rng.gauss(0, 1.2), 0, 10)
     base = {
         "response_id": response.id,
@@ -330,7 +360,7 @@ def _answers(
             "value": scores[q.dimension],
         }
         for q in questions.values()
-        if q.type == "rating"
+        if q.type == "rating" and q.code not in skipped
     ]
     rows.append(
         base

@@ -41,7 +41,12 @@ HEADLINE_LABELS = {
 }
 
 PRIORITY_LABELS = {"high": _l("High"), "medium": _l("Medium"), "low": _l("Low")}
-EFFECT_LABELS = {"improved": _l("Improved"), "unchanged": _l("Unchanged"), "worse": _l("Worse")}
+EFFECT_LABELS = {
+    "improved": _l("Improved"),
+    "unchanged": _l("No clear change"),
+    "worse": _l("Worse"),
+    "target_met": _l("Target met, change not significant"),
+}
 KIND_LABELS = {"inquiry": _l("Inquiry"), "complaint": _l("Complaint")}
 
 ACTION_LABELS = {

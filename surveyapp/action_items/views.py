@@ -12,9 +12,11 @@ from ..extensions import db
 from ..models import ActionItem, ActionStatus, Contract, User, utcnow
 from ..security.inputs import parse_number
 from .board import InvalidChange, update_item
+from .effects import effect_view
 from .forms import ActionItemForm
 
 bp = Blueprint("action_items", __name__, url_prefix="/action-items")
+bp.add_app_template_global(effect_view, "effect_view")
 
 
 def _visible_items():

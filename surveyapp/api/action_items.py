@@ -7,6 +7,7 @@ from typing import Any
 from flask import jsonify
 from sqlalchemy import select
 
+from ..action_items.effects import effect_figures
 from ..models import ActionItem, ActionStatus
 from ..portal.views import CLIENT_VISIBLE_ITEMS
 from . import bp, choice_arg, contract_or_404, is_client, iso, month_arg, paginate
@@ -29,6 +30,8 @@ def action_item_json(item: ActionItem) -> dict[str, Any]:
         "due_date": item.due_date.isoformat() if item.due_date else None,
         "closed_at": iso(item.closed_at),
         "effect": item.effect,
+        # before / after, change with its 95 % interval, p-value and test, at full precision
+        "effect_evidence": effect_figures(item, client=is_client()),
     }
 
 

@@ -141,7 +141,15 @@ SCHEMAS: dict[str, Any] = {
             "closed_at": NULL_TIME,
             "effect": {
                 "type": ["string", "null"],
-                "enum": ["improved", "unchanged", "worse", None],
+                "enum": ["improved", "unchanged", "worse", "target_met", None],
+            },
+            "effect_evidence": {
+                "type": ["object", "null"],
+                "description": (
+                    "before, after, change, change_low, change_high (95 % interval), p_value "
+                    "and test (welch_t, two_proportion_z, fisher_exact), at full precision; "
+                    "for a client, figures of fewer than 5 answers are left out (suppressed)"
+                ),
             },
         },
     },

@@ -29,9 +29,13 @@ class Priority(StrEnum):
 
 
 class Effect(StrEnum):
+    """The verdict of analysis.effects: p < 0.05 for improved / worse; ``target_met`` is a
+    target crossed without a significant change; ``unchanged`` reads "no clear change"."""
+
     IMPROVED = "improved"
     UNCHANGED = "unchanged"
     WORSE = "worse"
+    TARGET_MET = "target_met"
 
 
 class ActionItem(TimestampMixin, Base):

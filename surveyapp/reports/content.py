@@ -23,6 +23,7 @@ from analysis import MonthlyAnalysis, response_rates
 from analysis.figures import monthly_figures
 from analysis.privacy import MIN_GROUP_SIZE
 
+from ..action_items.effects import EffectView, effect_label, effect_view
 from ..dashboard.panels import labels_for
 from ..dimensions import DIMENSIONS
 from ..i18n import current_locale
@@ -373,6 +374,7 @@ class ItemRow:
     month: str
     due: str
     effect: str
+    effect_view: EffectView | None = None
 
 
 @dataclass(frozen=True)
@@ -384,6 +386,8 @@ class ReportItems:
     still_open: list[ItemRow]
     closed: list[ItemRow]
     proposed_only: bool = False
+    # earlier items whose effect was judged on this month
+    judged: list[ItemRow] = field(default_factory=list)
 
 
 def _priority_label(code: str) -> str:
@@ -391,11 +395,7 @@ def _priority_label(code: str) -> str:
 
 
 def _effect_label(code: str | None) -> str:
-    return {
-        "improved": _("Improved"),
-        "unchanged": _("Unchanged"),
-        "worse": _("Worse"),
-    }.get(code or "", _("To be judged next cycle"))
+    return effect_label(code)
 
 
 def report_items(
@@ -422,6 +422,7 @@ def report_items(
             status=status_label(item.status), month=item.month,
             due=item.due_date.isoformat() if item.due_date else "—",
             effect=_effect_label(item.effect) if item.status == ActionStatus.DONE else "",
+            effect_view=effect_view(item, client=True) if item.effect else None,
         )  # fmt: skip
 
     month = analysis.month
@@ -434,4 +435,8 @@ def report_items(
         new=[row(i) for i in live if i.month == month and i not in closed_now],
         still_open=[row(i) for i in live if i.month < month and i.status in OPEN_STATUSES],
         closed=[row(i) for i in closed_now],
-    )
+        judged=[
+            row(i) for i in live
+            if i.effect is not None and (i.effect_evidence or {}).get("month") == month
+        ],
+    )  # fmt: skip

@@ -46,7 +46,7 @@ QUESTIONS = [
         "professional_knowledge",
         "客服人员对产品和业务的了解程度如何？",
         "How well did our staff know the products and the business?",
-        True,
+        False,
         [],
     ),
     (
@@ -73,7 +73,7 @@ QUESTIONS = [
         "confidentiality",
         "您是否放心我们对您个人信息的保护？",
         "Do you trust us to protect your personal information?",
-        True,
+        False,
         [],
     ),
     (

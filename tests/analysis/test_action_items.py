@@ -139,22 +139,36 @@ def test_english_wording_can_be_passed_in():
 
 
 @pytest.mark.parametrize(
-    ("before", "after", "target", "expected"),
+    ("before", "after", "target", "kind", "expected"),
     [
-        (Estimate(3.15, 2.76, 3.54, 40), Estimate(4.2, 4.0, 4.4, 40), 4.0, "improved"),
-        (Estimate(60.0, 45.0, 73.0, 40), Estimate(80.0, 65.0, 89.0, 40), None, "improved"),
-        (Estimate(60.0, 45.0, 73.0, 40), Estimate(58.0, 43.0, 71.0, 40), None, "unchanged"),
-        (Estimate(80.0, 65.0, 89.0, 40), Estimate(50.0, 35.0, 65.0, 40), None, "worse"),
+        (Estimate(3.15, 2.76, 3.54, 40), Estimate(4.2, 4.0, 4.4, 40), 4.0, "mean", "improved"),
+        (Estimate(60.0, 45.0, 73.0, 40), Estimate(85.0, 70.0, 93.0, 40), None, "share", "improved"),
+        (
+            Estimate(60.0, 45.0, 73.0, 40),
+            Estimate(58.0, 43.0, 71.0, 40),
+            None,
+            "share",
+            "unchanged",
+        ),
+        (Estimate(80.0, 65.0, 89.0, 40), Estimate(50.0, 35.0, 65.0, 40), None, "share", "worse"),
+        (
+            Estimate(70.0, 55.0, 82.0, 40),
+            Estimate(77.5, 62.0, 88.0, 40),
+            75.0,
+            "share",
+            "target_met",
+        ),
         (
             Estimate(80.0, 65.0, 89.0, 40),
             Estimate(float("nan"), float("nan"), float("nan"), 0),
             None,
+            "share",
             "unchanged",
         ),
     ],
 )
-def test_effect_verdict(before, after, target, expected):
-    verdict = effect_verdict(before, after, target=target)
+def test_effect_verdict(before, after, target, kind, expected):
+    verdict = effect_verdict(before, after, target=target, kind=kind)
     assert verdict.effect == expected
     assert verdict.evidence["before"]["value"] == before.value
 
