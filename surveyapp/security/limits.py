@@ -6,7 +6,8 @@ Which requests count, and against which key:
 - the public survey (``/s/<token>`` and its pages): every request per token and per address;
   requests for an unknown token (404) per address, much lower, so guessing links stops quickly;
 - sign-in: failed attempts per account and per address (a successful sign-in costs nothing);
-- the JSON API: every request per token, and refused tokens (401) per address.
+- the JSON API: every request per token, and refused tokens (401) per address (counted in
+  ``surveyapp/api``, which alone knows whether a token is valid).
 
 A refused request gets a 429 page (JSON for ``/api``) with ``Retry-After``. Keys are hashes,
 so the store never holds a link token, an API token or an e-mail address.
@@ -81,11 +82,10 @@ def _rules() -> list[Rule]:
             Rule("RATELIMIT_SIGN_IN_PER_ADDRESS", "sign-in-address", _address(), FAILED_SIGN_IN),
         ]
     if request.path.startswith("/api/"):
-        rules = [Rule("RATELIMIT_API_FAILURES_PER_ADDRESS", "api-refused", _address(), REFUSED)]
+        # refused tokens per address are counted by surveyapp/api itself, once it knows the
+        # token is refused: a valid token is never held back by other tokens' failures
         presented = request.headers.get("Authorization", "").partition(" ")[2].strip()
-        if presented:
-            rules.append(Rule("RATELIMIT_API_PER_TOKEN", "api-token", _hashed(presented)))
-        return rules
+        return [Rule("RATELIMIT_API_PER_TOKEN", "api-token", _hashed(presented))] if presented else []
     return []
 
 
