@@ -147,7 +147,9 @@ def _check_query() -> None:
 
 
 def _bad_parameter(name: str, problem: str) -> None:
-    raise ApiError(400, "invalid_parameter", f"{name}: {problem}", [FieldError(name, problem, "query")])
+    raise ApiError(
+        400, "invalid_parameter", f"{name}: {problem}", [FieldError(name, problem, "query")]
+    )
 
 
 def current_token() -> ApiToken:
@@ -248,7 +250,10 @@ def _page(data: list[dict[str, Any]], next_key: int | str | None) -> Response:
     if next_key is not None:
         args = {k: v for k, v in request.args.items() if k != "cursor"}
         next_url = url_for(
-            request.endpoint or "", **(request.view_args or {}), **args, cursor=encode_cursor(next_key)
+            request.endpoint or "",
+            **(request.view_args or {}),
+            **args,
+            cursor=encode_cursor(next_key),
         )
     response = jsonify(data=data, next=next_url)
     if next_url:

@@ -85,7 +85,9 @@ def _rules() -> list[Rule]:
         # refused tokens per address are counted by surveyapp/api itself, once it knows the
         # token is refused: a valid token is never held back by other tokens' failures
         presented = request.headers.get("Authorization", "").partition(" ")[2].strip()
-        return [Rule("RATELIMIT_API_PER_TOKEN", "api-token", _hashed(presented))] if presented else []
+        return (
+            [Rule("RATELIMIT_API_PER_TOKEN", "api-token", _hashed(presented))] if presented else []
+        )
     return []
 
 
