@@ -23,8 +23,9 @@ def test_a_wrong_method_is_a_json_405_with_allow(api, world):
 
 
 def test_a_bad_query_parameter_is_a_400_naming_it(api, world):
-    error = assert_error(api("GET", "/contracts?per_page=201", world.provider_token), 400)
-    assert error["code"] == "invalid_parameter" and error["details"] == {"parameter": "per_page"}
+    error = assert_error(api("GET", "/contracts?limit=201", world.provider_token), 400)
+    assert error["type"] == "urn:surveyapp:problem:invalid_parameter"
+    assert [(e["field"], e["location"]) for e in error["errors"]] == [("limit", "query")]
 
 
 def test_a_body_that_is_not_json_is_a_400_or_415(api, world):
@@ -60,4 +61,5 @@ def test_a_csrf_failure_on_an_api_path_has_the_json_shape(app, path):
     with app.test_request_context(path, method="POST"):
         response = errors._csrf_error(CSRFError())
         assert response.status_code == 400
-        assert set(response.get_json()["error"]) == {"code", "message", "details"}
+        assert response.mimetype == "application/problem+json"
+        assert response.get_json()["type"] == "urn:surveyapp:problem:bad_request"
