@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-
-import json
 
 import jsonschema_rs
 import pytest
@@ -15,7 +14,6 @@ from surveyapp.api_tokens.service import create_token
 from surveyapp.models import Contract, Organization
 
 from ..factories import make_contract, make_organization
-
 
 PROBLEM_SCHEMA = {**SCHEMAS["Problem"], "components": {"schemas": SCHEMAS}}
 
