@@ -48,6 +48,7 @@ def ref(name: str) -> dict[str, str]:
 def page_of(name: str) -> dict[str, Any]:
     return {
         "type": "object",
+        "additionalProperties": False,
         "required": ["data", "next"],
         "properties": {
             "data": {"type": "array", "items": ref(name)},
@@ -60,7 +61,12 @@ def page_of(name: str) -> dict[str, Any]:
 
 
 def data_of(name: str) -> dict[str, Any]:
-    return {"type": "object", "required": ["data"], "properties": {"data": ref(name)}}
+    return {
+        "type": "object",
+        "additionalProperties": False,
+        "required": ["data"],
+        "properties": {"data": ref(name)},
+    }
 
 
 def _ticket_fields(*, output: bool) -> dict[str, Any]:
@@ -438,6 +444,10 @@ SCHEMAS: dict[str, Any] = {
         },
     },
 }
+
+# every answer's fields are all documented: generated clients get exact types, no catch-all
+for _schema in SCHEMAS.values():
+    _schema.setdefault("additionalProperties", False)
 
 
 def _query(name: str, schema: dict[str, Any], description: str, required: bool = False):
