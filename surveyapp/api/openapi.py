@@ -34,7 +34,8 @@ NULL_INTEGER = {"type": ["integer", "null"]}
 MONTH_SCHEMA = {"type": "string", "pattern": "^[0-9]{4}-(0[1-9]|1[0-2])$", "examples": ["2026-11"]}
 ID = {"type": "integer", "minimum": 1}
 KINDS = ["inquiry", "complaint"]
-RULES = ["below_target", "significant_drop", "sla_breach", "recurring_theme"]
+# analysis/action_items.py's rules (its module doc lists them)
+RULES = ["below_target", "significant_drop", "sla_breach", "recurring_theme", "low_response_rate"]
 DIMENSION_CODES = list(DIMENSIONS)
 METRIC_DIMENSIONS = [*DIMENSION_CODES, "nps", "response_rate"]
 UPSERT_STATUSES = ["created", "updated", "unchanged", "error", "valid"]
@@ -407,7 +408,11 @@ SCHEMAS: dict[str, Any] = {
         "properties": {
             "ref": {"type": "string", "minLength": 1, "maxLength": 64},
             "name": {"type": ["string", "null"], "maxLength": 200},
-            "email": {"type": ["string", "null"], "maxLength": 254, "format": "email"},
+            "email": {
+                "type": ["string", "null"],
+                "maxLength": 254,
+                "description": "an e-mail address (checked as in the CSV import); '' or null: none",
+            },
             "mobile": {"type": ["string", "null"], "maxLength": 20},
             "language": {"type": "string", "enum": ["zh_CN", "en"], "default": "zh_CN"},
             "active": {"type": "boolean", "default": True},

@@ -29,7 +29,8 @@ def test_a_client_token_lists_only_its_own_contract(api, world):
     [("client_token", "b"), ("client_token", "foreign"), ("provider_token", "foreign")],
 )
 @pytest.mark.parametrize(
-    "path", ["", "/cycles", "/metrics", "/action-items", "/tickets", "/responses?month=2026-10"]
+    "path",
+    ["", "/cycles", "/metrics", "/action-items", "/tickets", "/sla", "/responses?month=2026-10"],
 )
 def test_another_organizations_contract_is_a_404(api, world, token, contract, path):
     contract_id = getattr(world, contract).id
