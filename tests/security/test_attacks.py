@@ -486,7 +486,7 @@ def test_an_oversized_api_body_is_413(client, session, world):
         headers={"Authorization": f"Bearer {world['api_token']}"},
     )
     assert response.status_code == 413
-    assert response.json["error"]["code"]
+    assert response.json["type"] == "urn:surveyapp:problem:too_large"
     assert counts(session)["tickets"] == 0
 
 
