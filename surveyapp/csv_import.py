@@ -207,3 +207,15 @@ def _read_row(
             fine = False
     if fine:
         report.rows.append(Row(line, values))
+
+
+def read_records(records: Sequence[dict[str, str]], columns: Sequence[Column]) -> ImportReport:
+    """Check records that arrive as objects (the JSON API) with the same column checks as a
+    CSV file's rows: a record's cells by column name, missing ones empty; each problem's
+    ``line`` is the record's index (from 0)."""
+    report = ImportReport(rows_total=len(records))
+    names = [column.name for column in columns]
+    positions = {name: index for index, name in enumerate(names)}
+    for index, record in enumerate(records):
+        _read_row(index, [record.get(n, "") for n in names], names, columns, positions, report)
+    return report

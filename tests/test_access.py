@@ -115,6 +115,9 @@ ACCESS = {
     "api.list_responses": None,
     "api.push_tickets": None,
     "api.list_tickets": None,
+    "api.get_ticket": None,
+    "api.list_sla": None,
+    "api.put_customers": None,
 }
 
 

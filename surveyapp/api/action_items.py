@@ -4,13 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import jsonify
 from sqlalchemy import select
 
 from ..action_items.effects import effect_figures
 from ..models import ActionItem, ActionStatus
 from ..portal.views import CLIENT_VISIBLE_ITEMS
-from . import bp, choice_arg, contract_or_404, is_client, iso, month_arg, paginate
+from . import bp, choice_arg, contract_or_404, is_client, iso, keyset_page, month_arg
 from .openapi import operation, page_of
 
 
@@ -37,9 +36,12 @@ def action_item_json(item: ActionItem) -> dict[str, Any]:
 
 @bp.get("/contracts/<int:contract_id>/action-items")
 @operation(
-    "A contract's action items, newest month first",
-    description="A client's token sees open, in-progress and done items (as in the portal).",
-    params=("contract_id", "month", "item_status", "page", "per_page"),
+    "A contract's action items",
+    description=(
+        "Newest first (by id). A client's token sees open, in-progress and done items (as in "
+        "the portal)."
+    ),
+    params=("contract_id", "month", "item_status", "limit", "cursor"),
     responses={200: ("a page of action items", page_of("ActionItem"))},
     tag="action items",
 )
@@ -47,15 +49,11 @@ def list_action_items(contract_id: int):
     contract = contract_or_404(contract_id)
     month = month_arg(required=False)
     status = choice_arg("status", [s.value for s in ActionStatus])
-    statement = (
-        select(ActionItem)
-        .where(ActionItem.contract_id == contract.id)
-        .order_by(ActionItem.month.desc(), ActionItem.id)
-    )
+    statement = select(ActionItem).where(ActionItem.contract_id == contract.id)
     if is_client():
         statement = statement.where(ActionItem.status.in_(CLIENT_VISIBLE_ITEMS))
     if month:
         statement = statement.where(ActionItem.month == month)
     if status:
         statement = statement.where(ActionItem.status == status)
-    return jsonify(paginate(statement, action_item_json))
+    return keyset_page(statement, ActionItem.id, action_item_json, descending=True)

@@ -8,8 +8,8 @@ from flask import jsonify
 from sqlalchemy import select
 
 from ..models import Contract, Cycle
-from . import bp, contract_or_404, iso, paginate, visible_contracts
-from .openapi import operation, page_of, ref
+from . import bp, contract_or_404, iso, keyset_page, visible_contracts
+from .openapi import data_of, operation, page_of
 
 
 def contract_json(contract: Contract) -> dict[str, Any]:
@@ -46,20 +46,22 @@ def cycle_json(cycle: Cycle) -> dict[str, Any]:
 @bp.get("/contracts")
 @operation(
     "The token's contracts",
-    params=("page", "per_page"),
+    description="The contracts the token's organization provides, or is the client of; by id.",
+    params=("limit", "cursor"),
     responses={200: ("a page of contracts", page_of("Contract"))},
     errors=("400", "401"),
     tag="contracts",
 )
 def list_contracts():
-    return jsonify(paginate(visible_contracts(), contract_json))
+    return keyset_page(visible_contracts(), Contract.id, contract_json)
 
 
 @bp.get("/contracts/<int:contract_id>")
 @operation(
     "One contract",
+    description="One of the token's contracts, with its SLA hours and parties.",
     params=("contract_id",),
-    responses={200: ("the contract", {"type": "object", "properties": {"data": ref("Contract")}})},
+    responses={200: ("the contract", data_of("Contract"))},
     tag="contracts",
 )
 def get_contract(contract_id: int):
@@ -68,12 +70,13 @@ def get_contract(contract_id: int):
 
 @bp.get("/contracts/<int:contract_id>/cycles")
 @operation(
-    "A contract's survey months, newest first",
-    params=("contract_id", "page", "per_page"),
+    "A contract's survey months",
+    description="Newest month first (a contract has one survey month per month).",
+    params=("contract_id", "limit", "cursor"),
     responses={200: ("a page of survey months", page_of("Cycle"))},
     tag="contracts",
 )
 def list_cycles(contract_id: int):
     contract = contract_or_404(contract_id)
-    statement = select(Cycle).where(Cycle.contract_id == contract.id).order_by(Cycle.month.desc())
-    return jsonify(paginate(statement, cycle_json))
+    statement = select(Cycle).where(Cycle.contract_id == contract.id)
+    return keyset_page(statement, Cycle.month, cycle_json, descending=True, kind=str)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import jsonify
+from typing import Any
 
 from .. import audit
 from ..exports.tables import metrics_table
@@ -12,10 +12,12 @@ from . import (
     bp,
     contract_or_404,
     is_client,
+    list_page,
     month_arg,
-    paginate_list,
 )
-from .openapi import operation, page_of
+from .openapi import SCHEMAS, operation, page_of
+
+METRIC_FIELDS = tuple(SCHEMAS["Metric"]["properties"])
 
 
 @bp.get("/contracts/<int:contract_id>/metrics")
@@ -23,9 +25,10 @@ from .openapi import operation, page_of
     "Scores per month and dimension",
     description=(
         "n, mean and CSAT (top-2-box) with 95 % intervals per closed month and dimension, "
-        "plus NPS and response rate rows; the dashboard's and the export's figures."
+        "plus NPS and response rate rows; the dashboard's and the export's figures. Ordered "
+        "by month, then dimension."
     ),
-    params=("contract_id", "month", "page", "per_page"),
+    params=("contract_id", "month", "limit", "cursor"),
     responses={200: ("a page of metric rows", page_of("Metric"))},
     tag="metrics",
 )
@@ -34,17 +37,37 @@ def list_metrics(contract_id: int):
     month = month_arg(required=False)
     with db.engine.connect() as conn:
         header, rows = metrics_table(conn, db.session, contract, client_facing=is_client())
-    items = [dict(zip(header, row, strict=True)) for row in rows]
+    items = [metric_json(dict(zip(header, row, strict=True))) for row in rows]
     if month:
         items = [item for item in items if item["month"] == month]
-    body = paginate_list(items)
+    page = list_page(items, key=lambda item: f"{item['month']}/{item['dimension']}")
     audit.record(
         db.session,
         "export",
         actor_label=actor_label(),
         subject=contract,
         organization_id=contract.provider_id,
-        details={"kind": "metrics", "format": "api", "rows": len(body["data"])},
+        details={"kind": "metrics", "format": "api", "rows": len(page.json["data"])},
     )
     db.session.commit()
-    return jsonify(body)
+    return page
+
+
+def metric_json(row: dict[str, Any]) -> dict[str, Any]:
+    """One export row as the API's Metric: one field per meaning (the export's csat column
+    holds the NPS on `nps` rows and the response rate on `response_rate` rows)."""
+    kind = row["dimension"]
+    item = {name: None for name in METRIC_FIELDS} | {
+        "month": row["month"],
+        "dimension": kind,
+        "clause_ref": row["clause_ref"],
+    }
+    if kind == "response_rate":
+        item |= {"invitations": row["n"], "response_rate": row["csat"]}
+    elif kind == "nps":
+        item |= {"n": row["n"], "nps": row["csat"]}
+        item |= {"nps_low": row["csat_low"], "nps_high": row["csat_high"]}
+    else:
+        item |= {k: row[k] for k in ("n", "mean", "mean_low", "mean_high", "csat")}
+        item |= {"csat_low": row["csat_low"], "csat_high": row["csat_high"]}
+    return item

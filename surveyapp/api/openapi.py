@@ -1,10 +1,12 @@
 """The OpenAPI 3.1 document, built from the code: served at ``/api/v1/openapi.json``.
 
-Each API view carries its operation (summary, parameters, body, responses) through
-``@operation``, which also marks it ``@public`` for the session-login check (the API checks
-its own bearer token). The document walks the URL map, so a route is described exactly where
-it is declared; ``tests/api/test_openapi.py`` checks every route is in it and vice versa, and
-the schemathesis run of ``.ci/run`` checks the answers against it.
+Each API view carries its operation (summary, description, parameters, body, responses)
+through ``@operation``, which also marks it ``@public`` for the session-login check (the API
+checks its own bearer token) and tells ``_check_query`` which query parameters it takes. The
+document walks the URL map, so a route is described exactly where it is declared;
+``tests/api/test_openapi.py`` checks every route is in it and vice versa, Spectral
+(``spectral:oas``, ``.ci/spectral.sh``) that it lints clean, and the schemathesis run of
+``.ci/run`` checks the answers against it.
 """
 
 from __future__ import annotations
@@ -16,14 +18,28 @@ from typing import Any, TypeVar
 from flask import Flask, current_app, jsonify
 
 from ..access import public
-from . import PAGE_MAX, PER_PAGE_MAX, bp
+from ..dimensions import DIMENSIONS
+from ..models import ActionStatus, Effect, Priority
+from . import LIMIT_MAX, bp
+from .errors import LOCATIONS, PROBLEM_TYPE, TITLES
 
 F = TypeVar("F", bound=Callable)
 
+TIME_FORM = "RFC 3339 in UTC with whole seconds and Z, e.g. 2026-11-02T01:30:00Z"
 NULL_STRING = {"type": ["string", "null"]}
-NULL_TIME = {"type": ["string", "null"], "format": "date-time"}
-TIME = {"type": "string", "format": "date-time"}
+TIME = {"type": "string", "format": "date-time", "description": TIME_FORM}
+NULL_TIME = {"type": ["string", "null"], "format": "date-time", "description": TIME_FORM}
 NULL_NUMBER = {"type": ["number", "null"]}
+NULL_INTEGER = {"type": ["integer", "null"]}
+MONTH_SCHEMA = {"type": "string", "pattern": "^[0-9]{4}-(0[1-9]|1[0-2])$", "examples": ["2026-11"]}
+ID = {"type": "integer", "minimum": 1}
+KINDS = ["inquiry", "complaint"]
+# analysis/action_items.py's rules (its module doc lists them)
+RULES = ["below_target", "significant_drop", "sla_breach", "recurring_theme", "low_response_rate"]
+DIMENSION_CODES = list(DIMENSIONS)
+METRIC_DIMENSIONS = [*DIMENSION_CODES, "nps", "response_rate"]
+UPSERT_STATUSES = ["created", "updated", "unchanged", "error", "valid"]
+BATCH_MAX = 500
 
 
 def ref(name: str) -> dict[str, str]:
@@ -33,49 +49,112 @@ def ref(name: str) -> dict[str, str]:
 def page_of(name: str) -> dict[str, Any]:
     return {
         "type": "object",
-        "required": ["data", "meta"],
-        "properties": {"data": {"type": "array", "items": ref(name)}, "meta": ref("Meta")},
+        "additionalProperties": False,
+        "required": ["data", "next"],
+        "properties": {
+            "data": {"type": "array", "items": ref(name)},
+            "next": {
+                "type": ["string", "null"],
+                "description": "the URL of the next page (also the Link header); null at the end",
+            },
+        },
+    }
+
+
+def data_of(name: str) -> dict[str, Any]:
+    return {
+        "type": "object",
+        "additionalProperties": False,
+        "required": ["data"],
+        "properties": {"data": ref(name)},
+    }
+
+
+def _ticket_fields(*, output: bool) -> dict[str, Any]:
+    time_in = {"type": "string", "format": "date-time", "description": "RFC 3339 with an offset"}
+    null_in = {**time_in, "type": ["string", "null"]}
+    return {
+        "contract_number": {"type": "string", "minLength": 1, "maxLength": 50},
+        "external_id": {"type": "string", "minLength": 1, "maxLength": 100},
+        "kind": {"type": "string", "enum": KINDS},
+        "channel": {"type": ["string", "null"], "maxLength": 32},
+        "received_at": TIME if output else time_in,
+        "first_reply_at": NULL_TIME if output else null_in,
+        "resolved_at": NULL_TIME if output else null_in,
     }
 
 
 SCHEMAS: dict[str, Any] = {
-    "Error": {
+    "Problem": {
         "type": "object",
-        "required": ["error"],
+        "description": (
+            "An RFC 9457 problem document (application/problem+json), the body of every error."
+        ),
+        "required": ["type", "title", "status", "detail", "request_id", "errors"],
         "properties": {
-            "error": {
-                "type": "object",
-                "required": ["code", "message", "details"],
-                "properties": {
-                    "code": {"type": "string", "examples": ["not_found"]},
-                    "message": {"type": "string"},
-                    "details": {"type": "object"},
-                },
-            }
+            "type": {
+                "type": "string",
+                "enum": [PROBLEM_TYPE + code for code in TITLES],
+                "description": "the kind of problem; its last part is a stable machine word",
+            },
+            "title": {"type": "string", "enum": sorted(set(TITLES.values()))},
+            "status": {"type": "integer", "minimum": 400, "maximum": 599},
+            "detail": {"type": "string", "description": "what went wrong this time, in English"},
+            "request_id": {
+                "type": "string",
+                "description": "also the X-Request-Id header and in the server log",
+            },
+            "errors": {"type": "array", "items": ref("FieldError")},
         },
     },
-    "Meta": {
+    "FieldError": {
         "type": "object",
-        "required": ["page", "per_page", "total"],
+        "description": "One field-level problem; the one shape for every field error.",
+        "required": ["field", "problem", "location", "index"],
         "properties": {
-            "page": {"type": "integer", "minimum": 1},
-            "per_page": {"type": "integer", "minimum": 1, "maximum": PER_PAGE_MAX},
-            "total": {"type": "integer", "minimum": 0},
+            "field": {
+                "type": ["string", "null"],
+                "description": "the body field or query parameter; null: the item as a whole",
+            },
+            "problem": {"type": "string", "description": "what to fix"},
+            "location": {"type": "string", "enum": list(LOCATIONS)},
+            "index": {
+                "type": ["integer", "null"],
+                "minimum": 0,
+                "description": "the batch item (from 0); null outside batches",
+            },
         },
     },
     "Contract": {
         "type": "object",
-        "required": ["id", "number", "title", "provider", "client", "status", "start_date"],
+        "required": [
+            "id",
+            "number",
+            "title",
+            "provider",
+            "client",
+            "status",
+            "start_date",
+            "end_date",
+            "timezone",
+            "inquiry_hours",
+            "complaint_hours",
+            "monthly_fee",
+            "currency",
+        ],  # fmt: skip
         "properties": {
-            "id": {"type": "integer"},
-            "number": {"type": "string", "description": "合同编号; tickets name it"},
+            "id": ID,
+            "number": {
+                "type": "string",
+                "description": "合同编号; tickets name it contract_number",
+            },
             "title": {"type": "string"},
             "provider": {"type": "string", "description": "the provider's name (甲方)"},
             "client": {"type": "string", "description": "the client's name (乙方)"},
             "status": {"type": "string", "enum": ["draft", "active", "ended"]},
             "start_date": {"type": "string", "format": "date"},
             "end_date": {"type": ["string", "null"], "format": "date"},
-            "timezone": {"type": "string"},
+            "timezone": {"type": "string", "description": "IANA name; months are cut in it"},
             "inquiry_hours": {"type": "integer", "description": "clause 一(1) deadline"},
             "complaint_hours": {"type": "integer", "description": "clause 一(2) deadline"},
             "monthly_fee": {"type": "string", "description": "decimal, in currency"},
@@ -86,9 +165,9 @@ SCHEMAS: dict[str, Any] = {
         "type": "object",
         "required": ["id", "contract_id", "month", "status", "opens_at", "closes_at"],
         "properties": {
-            "id": {"type": "integer"},
-            "contract_id": {"type": "integer"},
-            "month": {"type": "string", "pattern": "^[0-9]{4}-[0-9]{2}$"},
+            "id": ID,
+            "contract_id": ID,
+            "month": MONTH_SCHEMA,
             "status": {"type": "string", "enum": ["draft", "open", "closed"]},
             "opens_at": TIME,
             "closes_at": TIME,
@@ -100,49 +179,106 @@ SCHEMAS: dict[str, Any] = {
         "type": "object",
         "description": (
             "One closed month and dimension, the same figures as the dashboard and the metrics "
-            "export. For dimension `nps` the csat fields hold the NPS and its interval; for "
-            "`response_rate`, n is the invitations issued (any channel) and csat the response "
-            "rate in percent. "
-            "A client token gets breakdowns of fewer than 5 answers blanked (null)."
+            "export. Rating dimensions fill n, mean and csat (top-2-box, %) with 95 % "
+            "intervals; `nps` fills n and nps; `response_rate` fills invitations and "
+            "response_rate (%). Other fields are null. A client token gets breakdowns of "
+            "fewer than 5 answers blanked (null)."
         ),
-        "required": ["month", "dimension", "n"],
+        "required": [
+            "month",
+            "dimension",
+            "clause_ref",
+            "n",
+            "mean",
+            "mean_low",
+            "mean_high",
+            "csat",
+            "csat_low",
+            "csat_high",
+            "nps",
+            "nps_low",
+            "nps_high",
+            "invitations",
+            "response_rate",
+        ],  # fmt: skip
         "properties": {
-            "month": {"type": "string"},
-            "dimension": {"type": "string"},
+            "month": MONTH_SCHEMA,
+            "dimension": {"type": "string", "enum": METRIC_DIMENSIONS},
             "clause_ref": NULL_STRING,
-            "n": {"type": ["integer", "null"]},
+            "n": NULL_INTEGER,
             "mean": NULL_NUMBER,
             "mean_low": NULL_NUMBER,
             "mean_high": NULL_NUMBER,
             "csat": NULL_NUMBER,
             "csat_low": NULL_NUMBER,
             "csat_high": NULL_NUMBER,
+            "nps": NULL_NUMBER,
+            "nps_low": NULL_NUMBER,
+            "nps_high": NULL_NUMBER,
+            "invitations": NULL_INTEGER,
+            "response_rate": NULL_NUMBER,
+        },
+    },
+    "SlaFigure": {
+        "type": "object",
+        "description": (
+            "SLA compliance of one ticket kind in one month (by month received, in the "
+            "contract's time zone), computed from the stored tickets as on the dashboard: n "
+            "tickets decided (met, late, or open past the deadline), pending ones still inside "
+            "it; compliance = met / n in % with a 95 % Wilson interval (null when n is 0)."
+        ),
+        "required": [
+            "month",
+            "kind",
+            "clause_ref",
+            "hours_allowed",
+            "n",
+            "met",
+            "breaches",
+            "pending",
+            "compliance",
+            "compliance_low",
+            "compliance_high",
+            "median_hours",
+            "p90_hours",
+        ],  # fmt: skip
+        "properties": {
+            "month": MONTH_SCHEMA,
+            "kind": {"type": "string", "enum": KINDS},
+            "clause_ref": {"type": "string", "enum": ["一(1)", "一(2)"]},
+            "hours_allowed": {"type": "integer"},
+            "n": {"type": "integer", "minimum": 0},
+            "met": {"type": "integer", "minimum": 0},
+            "breaches": {"type": "integer", "minimum": 0},
+            "pending": {"type": "integer", "minimum": 0},
+            "compliance": NULL_NUMBER,
+            "compliance_low": NULL_NUMBER,
+            "compliance_high": NULL_NUMBER,
+            "median_hours": NULL_NUMBER,
+            "p90_hours": NULL_NUMBER,
         },
     },
     "ActionItem": {
         "type": "object",
         "required": ["id", "contract_id", "month", "rule", "clause_ref", "title", "status"],
         "properties": {
-            "id": {"type": "integer"},
-            "contract_id": {"type": "integer"},
-            "month": {"type": "string"},
-            "rule": {"type": "string"},
+            "id": ID,
+            "contract_id": ID,
+            "month": MONTH_SCHEMA,
+            "rule": {"type": "string", "enum": RULES},
             "clause_ref": {"type": "string"},
-            "dimension": NULL_STRING,
+            "dimension": {"type": ["string", "null"], "enum": [*DIMENSION_CODES, None]},
             "title": {"type": "string"},
-            "evidence": {"type": "object"},
-            "remedy": {"type": "string"},
-            "priority": {"type": "string", "enum": ["high", "medium", "low"]},
-            "status": {
-                "type": "string",
-                "enum": ["proposed", "open", "in_progress", "done", "dismissed"],
+            "evidence": {
+                "type": "object",
+                "description": "the figures behind the proposal (depends on the rule)",
             },
+            "remedy": {"type": "string"},
+            "priority": {"type": "string", "enum": [p.value for p in Priority]},
+            "status": {"type": "string", "enum": [s.value for s in ActionStatus]},
             "due_date": {"type": ["string", "null"], "format": "date"},
             "closed_at": NULL_TIME,
-            "effect": {
-                "type": ["string", "null"],
-                "enum": ["improved", "unchanged", "worse", "target_met", None],
-            },
+            "effect": {"type": ["string", "null"], "enum": [*(e.value for e in Effect), None]},
             "effect_evidence": {
                 "type": ["object", "null"],
                 "description": (
@@ -156,14 +292,14 @@ SCHEMAS: dict[str, Any] = {
     "SurveyResponse": {
         "type": "object",
         "description": "One response; the customer only by the client's reference id.",
-        "required": ["response_id", "customer_ref", "month", "submitted_at", "answers"],
+        "required": ["id", "customer_ref", "month", "submitted_at", "answers"],
         "properties": {
-            "response_id": {"type": "integer"},
+            "id": ID,
             "customer_ref": NULL_STRING,
-            "month": {"type": "string"},
+            "month": MONTH_SCHEMA,
             "submitted_at": TIME,
-            "locale": {"type": "string"},
-            "seconds_taken": {"type": ["integer", "null"]},
+            "locale": {"type": "string", "enum": ["zh_CN", "en"]},
+            "seconds_taken": NULL_INTEGER,
             "source": {"type": "string"},
             "answers": {
                 "type": "object",
@@ -174,89 +310,157 @@ SCHEMAS: dict[str, Any] = {
     },
     "Ticket": {
         "type": "object",
-        "required": ["id", "contract", "external_id", "kind", "received_at"],
+        "required": [
+            "id",
+            "contract_id",
+            "contract_number",
+            "external_id",
+            "kind",
+            "channel",
+            "received_at",
+            "first_reply_at",
+            "resolved_at",
+            "updated_at",
+        ],  # fmt: skip
         "properties": {
-            "id": {"type": "integer"},
-            "contract": {"type": "string"},
-            "external_id": {"type": "string"},
-            "kind": {"type": "string", "enum": ["inquiry", "complaint"]},
-            "channel": NULL_STRING,
-            "received_at": TIME,
-            "first_reply_at": NULL_TIME,
-            "resolved_at": NULL_TIME,
-            "updated_at": TIME,
+            "id": ID,
+            "contract_id": ID,
+            **_ticket_fields(output=True),
+            "updated_at": {**TIME, "description": f"last change; {TIME_FORM}"},
         },
     },
     "TicketInput": {
         "type": "object",
         "description": (
-            "One ticket. Sending a ticket again (same contract and external_id) updates it. "
-            "Times are ISO 8601 with an offset, not before 2000, not in the future; first "
-            "reply and resolution not before receipt. Only a provider's token may push."
+            "One ticket, identified by contract_number and external_id. A new ticket needs "
+            "kind and received_at. Sending a known ticket again changes only the fields sent: "
+            "a field left out keeps its stored value, an explicit null clears it (channel, "
+            "first_reply_at, resolved_at). Times are RFC 3339 with an offset, not before 2000, "
+            "not in the future; first reply and resolution not before receipt."
         ),
-        "required": ["contract", "external_id", "kind", "received_at"],
+        "required": ["contract_number", "external_id"],
         "additionalProperties": False,
-        "properties": {
-            "contract": {"type": "string", "minLength": 1, "maxLength": 50},
-            "external_id": {"type": "string", "minLength": 1, "maxLength": 100},
-            "kind": {"type": "string", "enum": ["inquiry", "complaint"]},
-            "channel": {"type": ["string", "null"], "maxLength": 32},
-            "received_at": TIME,
-            "first_reply_at": NULL_TIME,
-            "resolved_at": NULL_TIME,
-        },
+        "properties": _ticket_fields(output=False),
     },
     "TicketBatch": {
         "type": "object",
         "description": (
-            "Up to 500 tickets. Each item is checked on its own against TicketInput and "
-            "reported in `results` by its index."
+            f"Up to {BATCH_MAX} tickets. An item that does not match TicketInput refuses the "
+            "whole batch (422); items that match but break a rule (another provider's "
+            "contract, a reply before receipt ...) are reported in `results` by their index."
         ),
         "required": ["tickets"],
         "additionalProperties": False,
         "properties": {
-            "tickets": {"type": "array", "minItems": 1, "maxItems": 500, "items": {}},
+            "tickets": {
+                "type": "array",
+                "minItems": 1,
+                "maxItems": BATCH_MAX,
+                "items": ref("TicketInput"),
+            },
+        },
+    },
+    "TicketPushed": {
+        "type": "object",
+        "required": ["status", "data"],
+        "properties": {
+            "status": {"type": "string", "enum": ["created", "updated", "unchanged"]},
+            "data": ref("Ticket"),
         },
     },
     "TicketResult": {
         "type": "object",
-        "required": ["index", "status", "errors"],
+        "required": ["index", "status", "external_id", "contract_number", "ticket_id", "errors"],
         "properties": {
             "index": {"type": "integer", "minimum": 0},
             "status": {
                 "type": "string",
-                "enum": ["created", "updated", "error", "valid"],
+                "enum": UPSERT_STATUSES,
                 "description": "`valid`: a good item not stored because the batch was atomic",
             },
             "external_id": NULL_STRING,
-            "contract": NULL_STRING,
-            "ticket_id": {"type": ["integer", "null"]},
-            "errors": {"type": "array", "items": ref("FieldProblem")},
+            "contract_number": NULL_STRING,
+            "ticket_id": NULL_INTEGER,
+            "errors": {"type": "array", "items": ref("FieldError")},
         },
     },
-    "FieldProblem": {
+    "BatchSummary": {
         "type": "object",
-        "required": ["field", "problem"],
-        "properties": {"field": NULL_STRING, "problem": {"type": "string"}},
+        "required": ["created", "updated", "unchanged", "failed", "stored"],
+        "properties": {
+            "created": {"type": "integer", "minimum": 0},
+            "updated": {"type": "integer", "minimum": 0},
+            "unchanged": {"type": "integer", "minimum": 0},
+            "failed": {"type": "integer", "minimum": 0},
+            "stored": {"type": "boolean"},
+        },
     },
     "TicketBatchResult": {
         "type": "object",
         "required": ["results", "summary"],
         "properties": {
             "results": {"type": "array", "items": ref("TicketResult")},
-            "summary": {
-                "type": "object",
-                "required": ["created", "updated", "failed", "stored"],
-                "properties": {
-                    "created": {"type": "integer"},
-                    "updated": {"type": "integer"},
-                    "failed": {"type": "integer"},
-                    "stored": {"type": "boolean"},
-                },
+            "summary": ref("BatchSummary"),
+        },
+    },
+    "CustomerInput": {
+        "type": "object",
+        "description": (
+            "One of the client's customers, by its reference (the CSV import's columns and "
+            "checks). The whole record is given: name, email and mobile left out or null are "
+            "cleared; language defaults to zh_CN, active to true. Contact data is encrypted "
+            "as stored and never read back through the API."
+        ),
+        "required": ["ref"],
+        "additionalProperties": False,
+        "properties": {
+            "ref": {"type": "string", "minLength": 1, "maxLength": 64},
+            "name": {"type": ["string", "null"], "maxLength": 200},
+            "email": {
+                "type": ["string", "null"],
+                "maxLength": 254,
+                "description": "an e-mail address (checked as in the CSV import); '' or null: none",
             },
+            "mobile": {"type": ["string", "null"], "maxLength": 20},
+            "language": {"type": "string", "enum": ["zh_CN", "en"], "default": "zh_CN"},
+            "active": {"type": "boolean", "default": True},
+        },
+    },
+    "CustomerBatch": {
+        "type": "object",
+        "required": ["customers"],
+        "additionalProperties": False,
+        "properties": {
+            "customers": {
+                "type": "array",
+                "minItems": 1,
+                "maxItems": BATCH_MAX,
+                "items": ref("CustomerInput"),
+            }
+        },
+    },
+    "CustomerResult": {
+        "type": "object",
+        "required": ["index", "ref", "status"],
+        "properties": {
+            "index": {"type": "integer", "minimum": 0},
+            "ref": {"type": "string"},
+            "status": {"type": "string", "enum": ["created", "updated", "unchanged"]},
+        },
+    },
+    "CustomerBatchResult": {
+        "type": "object",
+        "required": ["results", "summary"],
+        "properties": {
+            "results": {"type": "array", "items": ref("CustomerResult")},
+            "summary": ref("BatchSummary"),
         },
     },
 }
+
+# every answer's fields are all documented: generated clients get exact types, no catch-all
+for _schema in SCHEMAS.values():
+    _schema.setdefault("additionalProperties", False)
 
 
 def _query(name: str, schema: dict[str, Any], description: str, required: bool = False):
@@ -269,25 +473,42 @@ def _query(name: str, schema: dict[str, Any], description: str, required: bool =
     }
 
 
-MONTH_SCHEMA = {"type": "string", "pattern": "^[0-9]{4}-(0[1-9]|1[0-2])$"}
 PARAMETERS: dict[str, Any] = {
     "contract_id": {
         "name": "contract_id",
         "in": "path",
         "required": True,
+        "description": "the contract's id",
         "schema": {"type": "integer", "minimum": 1, "maximum": 2**31 - 1},
     },
-    "page": _query("page", {"type": "integer", "minimum": 1, "maximum": PAGE_MAX}, "from 1"),
-    "per_page": _query(
-        "per_page",
-        {"type": "integer", "minimum": 1, "maximum": PER_PAGE_MAX, "default": 50},
-        f"items per page, at most {PER_PAGE_MAX}",
+    "ticket_id": {
+        "name": "ticket_id",
+        "in": "path",
+        "required": True,
+        "description": "the ticket's id",
+        "schema": {"type": "integer", "minimum": 1, "maximum": 2**31 - 1},
+    },
+    "limit": _query(
+        "limit",
+        {"type": "integer", "minimum": 1, "maximum": LIMIT_MAX, "default": 50},
+        f"items per page, at most {LIMIT_MAX}",
+    ),
+    "cursor": _query(
+        "cursor",
+        {"type": "string", "pattern": "^[A-Za-z0-9_-]{1,200}$"},
+        "where the page starts: taken from the previous page's `next`; leave out for the first",
+    ),
+    "updated_since": _query(
+        "updated_since",
+        {"type": "string", "format": "date-time"},
+        "only tickets changed at or after this time (RFC 3339 with an offset): for "
+        "incremental sync, pass the largest updated_at of the last sync",
     ),
     "month": _query("month", MONTH_SCHEMA, "only this month, e.g. 2026-11"),
     "month_required": _query("month", MONTH_SCHEMA, "the survey month, e.g. 2026-11", True),
     "item_status": _query(
         "status",
-        {"type": "string", "enum": ["proposed", "open", "in_progress", "done", "dismissed"]},
+        {"type": "string", "enum": [s.value for s in ActionStatus]},
         "only items with this status",
     ),
     "atomic": _query(
@@ -297,21 +518,35 @@ PARAMETERS: dict[str, Any] = {
     ),
 }
 
-
-def _error(description: str, headers: dict[str, Any] | None = None) -> dict[str, Any]:
-    spec: dict[str, Any] = {
-        "description": description,
-        "content": {"application/json": {"schema": ref("Error")}},
-    }
-    if headers:
-        spec["headers"] = headers
-    return spec
-
-
-def _ok(description: str, schema: dict[str, Any]) -> dict[str, Any]:
-    return {"description": description, "content": {"application/json": {"schema": schema}}}
-
-
+HEADERS: dict[str, Any] = {
+    "X-Request-Id": {
+        "description": "this request's id, also in error bodies and the server log",
+        "required": True,
+        "schema": {"type": "string"},
+    },
+    "RateLimit-Limit": {
+        "description": "requests allowed in the window of the budget this request counted "
+        "against: the token's, or for no or a refused token the address's refused tokens",
+        "required": True,
+        "schema": {"type": "integer", "minimum": 0},
+    },
+    "RateLimit-Remaining": {
+        "description": "requests left in the current window",
+        "required": True,
+        "schema": {"type": "integer", "minimum": 0},
+    },
+    "RateLimit-Reset": {
+        "description": "seconds until the window starts again",
+        "required": True,
+        "schema": {"type": "integer", "minimum": 0},
+    },
+    "RateLimit-Policy": {
+        "description": "the budget as `limit;w=window seconds`, e.g. 3000;w=60",
+        "required": True,
+        "schema": {"type": "string"},
+    },
+}
+EVERY_ANSWER = {name: {"$ref": f"#/components/headers/{name}"} for name in HEADERS}
 RETRY_AFTER = {
     "Retry-After": {
         "description": "seconds to wait before sending the request again",
@@ -319,14 +554,39 @@ RETRY_AFTER = {
         "schema": {"type": "integer", "minimum": 1},
     }
 }
+PROBLEM_CONTENT = {"application/problem+json": {"schema": ref("Problem")}}
+
+
+def _error(description: str, headers: dict[str, Any] | None = None) -> dict[str, Any]:
+    return {
+        "description": description,
+        "headers": {**EVERY_ANSWER, **(headers or {})},
+        "content": PROBLEM_CONTENT,
+    }
+
+
+def _ok(description: str, schema: dict[str, Any], link: bool = False) -> dict[str, Any]:
+    headers = dict(EVERY_ANSWER)
+    if link:
+        headers["Link"] = {
+            "description": 'the next page, `<url>; rel="next"`; absent on the last page',
+            "schema": {"type": "string"},
+        }
+    return {
+        "description": description,
+        "headers": headers,
+        "content": {"application/json": {"schema": schema}},
+    }
+
+
 ERRORS = {
-    "400": _error("a query parameter or the body is malformed"),
+    "400": _error("a query parameter is unknown or malformed, or the body is not JSON"),
     "401": _error("no token, or an unknown or revoked one"),
     "403": _error("this token's organization may not do this"),
     "404": _error("no such record for this token's organization"),
     "413": _error("the body is larger than 1 MiB"),
     "415": _error("the body is not application/json"),
-    "422": _error("the data breaks the rules; details say which"),
+    "422": _error("the data breaks the rules; errors say which field of which item"),
     "429": _error(
         "too many requests from this token, or too many refused tokens from this address",
         RETRY_AFTER,
@@ -343,30 +603,32 @@ ALWAYS = ("429", "503")
 def operation(
     summary: str,
     *,
+    description: str,
     responses: dict[int, tuple[str, dict[str, Any]]],
     params: tuple[str, ...] = (),
     body: dict[str, Any] | None = None,
     errors: tuple[str, ...] = ("400", "401", "404"),
-    description: str = "",
-    tag: str = "",
+    tag: str,
     auth: bool = True,
 ) -> Callable[[F], F]:
     """Describe an API view for the document, and mark it public for the session check."""
 
     def decorate(view: F) -> F:
+        paged = "cursor" in params
         spec: dict[str, Any] = {
             "operationId": view.__name__,
             "summary": summary,
+            "description": description,
+            "tags": [tag],
             "parameters": [{"$ref": f"#/components/parameters/{p}"} for p in params],
             "responses": {
-                **{str(code): _ok(text, schema) for code, (text, schema) in responses.items()},
+                **{
+                    str(code): _ok(text, schema, link=paged and code == 200)
+                    for code, (text, schema) in responses.items()
+                },
                 **{code: ERRORS[code] for code in (*errors, *ALWAYS, "default")},
             },
         }
-        if description:
-            spec["description"] = description
-        if tag:
-            spec["tags"] = [tag]
         if body is not None:
             spec["requestBody"] = {
                 "required": True,
@@ -375,6 +637,9 @@ def operation(
         if not auth:
             spec["security"] = []
         view.openapi = spec  # type: ignore[attr-defined]
+        view.query_names = frozenset(  # type: ignore[attr-defined]
+            PARAMETERS[p]["name"] for p in params if PARAMETERS[p]["in"] == "query"
+        )
         return public(view)
 
     return decorate
@@ -382,6 +647,46 @@ def operation(
 
 def _path(rule: str) -> str:
     return re.sub(r"<(?:[a-z]+:)?([a-z_]+)>", r"{\1}", rule.removeprefix(bp.url_prefix or ""))
+
+
+TAGS = [
+    {"name": "contracts", "description": "the token's contracts and their survey months"},
+    {"name": "customers", "description": "the client's customer list, synced by reference"},
+    {"name": "tickets", "description": "inquiries and complaints: the SLA evidence"},
+    {"name": "sla", "description": "SLA compliance computed from the stored tickets"},
+    {"name": "metrics", "description": "survey scores per month and dimension"},
+    {"name": "action items", "description": "improvement items tied to contract clauses"},
+    {"name": "responses", "description": "survey responses, customers by reference only"},
+    {"name": "meta", "description": "this document"},
+]
+DESCRIPTION = f"""\
+Tickets and customers in; contracts, survey months, SLA figures, metrics, action items and
+responses out. No customer contact data ever comes out.
+
+**Authentication.** `Authorization: Bearer <token>`. A token belongs to one organization and
+sees only its contracts (another organization's contract is a 404).
+
+**Limits.** Every request counts against its token: 3000 per minute by default
+(`RATELIMIT_API_PER_TOKEN`). Requests with no token or a refused one count against their
+address: 60 per minute (`RATELIMIT_API_FAILURES_PER_ADDRESS`); past it they get 429 but a valid
+token from the same address is never held back. Every answer carries `RateLimit-Limit`,
+`RateLimit-Remaining`, `RateLimit-Reset` and `RateLimit-Policy` for the budget it counted
+against; a 429 also `Retry-After`.
+
+**Paging.** Lists answer `{{data, next}}` ordered by a stable key (the id, or the month for
+survey months and metrics); `next` (also a `Link: <...>; rel="next"` header) is the URL of the
+next page, null on the last. `limit` sets the page size (1-{LIMIT_MAX}, default 50). Rows
+added or changed while you page never repeat or go missing. Tickets take `updated_since` for
+incremental sync. A query parameter an operation does not list is refused with 400.
+
+**Times.** Answers give every time as {TIME_FORM}. Times sent need an offset (`Z` or
+`+08:00`).
+
+**Errors.** Every error is an RFC 9457 `application/problem+json` document (`Problem`) with
+`type`, `title`, `status`, `detail`, `request_id` (also the `X-Request-Id` header of every
+answer; quote it to support) and `errors`, the field-level problems in one shape
+(`FieldError`: field, problem, location, index).
+"""
 
 
 def build_document(app: Flask) -> dict[str, Any]:
@@ -399,23 +704,18 @@ def build_document(app: Flask) -> dict[str, Any]:
         "info": {
             "title": "Service satisfaction API",
             "version": "1",
-            "description": (
-                "Tickets in (inquiries and complaints, the evidence for the contract's reply "
-                "and complaint deadlines), contracts, survey months, metrics, action items "
-                "and responses out. Authenticate with `Authorization: Bearer <token>`; a token "
-                "belongs to one organization and sees only its contracts. Lists are paged "
-                "with `page` and `per_page` and answer `{data, meta: {page, per_page, total}}`. "
-                "Times are ISO 8601 with an offset. Every error is "
-                '`{"error": {"code", "message", "details"}}`. No customer contact data.'
-            ),
+            "description": DESCRIPTION,
+            "contact": {"name": "The provider's platform administrator"},
         },
-        "servers": [{"url": bp.url_prefix}],
+        "servers": [{"url": bp.url_prefix, "description": "this server"}],
         "security": [{"bearerAuth": []}],
+        "tags": TAGS,
         "paths": dict(sorted(paths.items())),
         "components": {
             "securitySchemes": {"bearerAuth": {"type": "http", "scheme": "bearer"}},
             "schemas": SCHEMAS,
             "parameters": PARAMETERS,
+            "headers": HEADERS,
         },
     }
 
@@ -423,6 +723,7 @@ def build_document(app: Flask) -> dict[str, Any]:
 @bp.get("/openapi.json")
 @operation(
     "This document",
+    description="The OpenAPI 3.1 document of this API; needs no token.",
     responses={200: ("the OpenAPI 3.1 document", {"type": "object"})},
     errors=(),
     auth=False,

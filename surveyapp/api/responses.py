@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 import pandas as pd
-from flask import jsonify
 
 from analysis import mask_contacts
 
@@ -15,14 +16,15 @@ from . import (
     bp,
     contract_or_404,
     is_client,
+    iso,
+    list_page,
     month_arg,
-    paginate_list,
 )
 from .errors import ApiError
 from .openapi import operation, page_of
 
 FIXED = (
-    "response_id",
+    "id",
     "customer_ref",
     "month",
     "submitted_at",
@@ -37,10 +39,11 @@ FIXED = (
     "A month's responses (provider tokens only)",
     description=(
         "One item per response with its answers by question code, the same rows as the "
-        "provider's responses export. Customers appear only by the client's reference id; "
+        "provider's responses export, in the order they were stored. Customers appear only "
+        "by the client's reference id; "
         "e-mails, phone numbers and names written in free text are masked as ***."
     ),
-    params=("contract_id", "month_required", "page", "per_page"),
+    params=("contract_id", "month_required", "limit", "cursor"),
     responses={200: ("a page of responses", page_of("SurveyResponse"))},
     errors=("400", "401", "403", "404"),
     tag="responses",
@@ -60,17 +63,24 @@ def list_responses(contract_id: int):
         }
         for row in rows
     ]
-    body = paginate_list(items)
+    for item in items:
+        item["submitted_at"] = iso(datetime.fromisoformat(item["submitted_at"]))
+    page = list_page(items, key=lambda item: f"{item['id']:012d}")
     audit.record(
         db.session,
         "export",
         actor_label=actor_label(),
         subject=contract,
         organization_id=contract.provider_id,
-        details={"kind": "responses", "format": "api", "month": month, "rows": len(body["data"])},
+        details={
+            "kind": "responses",
+            "format": "api",
+            "month": month,
+            "rows": len(page.json["data"]),
+        },
     )
     db.session.commit()
-    return jsonify(body)
+    return page
 
 
 def _masked(rows: list[list], start: int) -> list[list]:

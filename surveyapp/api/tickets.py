@@ -2,13 +2,16 @@
 
 ``POST /tickets`` takes one ticket object or ``{"tickets": [...]}`` (at most 500):
 
-- one ticket: 201 when created, 200 when it updated the stored one, 422 when it is bad;
-- a batch: 200 when every item was stored, 207 when some were bad (the good ones are stored,
-  each bad one is reported by its index); with ``?atomic=true`` any bad item stores nothing
-  and the answer is 422 with the per-item results in ``details``.
+- one ticket: 201 when created; 200 when it was known, with `status` `updated` or
+  `unchanged` (nothing differed, nothing written); 422 when it is bad;
+- a batch: 200 when every item was stored, 207 when some broke a rule (the good ones are
+  stored, each bad one is reported by its index); with ``?atomic=true`` any bad item stores
+  nothing and the answer is 422 with each problem's item index in ``errors``. An item that
+  does not match the TicketInput schema refuses the whole batch (422, nothing stored).
 
-Sending a ticket again (same contract and ``external_id``) updates it, never duplicates it.
-Only a provider's token may push; a client's token gets 403.
+Sending a known ticket (same contract_number and external_id) again changes only the fields
+sent: a field left out keeps its value, an explicit null clears it. Every change is audited
+with the old and new values. Only a provider's token may push; a client's token gets 403.
 """
 
 from __future__ import annotations
@@ -19,19 +22,32 @@ from flask import jsonify, request
 from sqlalchemy import select
 
 from ..extensions import db
-from ..models import Contract, Ticket
+from ..models import Ticket
 from ..tickets.ingest import RowResult, UpsertResult, upsert_tickets
-from . import actor_label, bp, contract_or_404, current_organization, is_client, iso, paginate
-from .errors import ApiError
-from .openapi import operation, page_of, ref
+from . import (
+    actor_label,
+    bp,
+    contract_or_404,
+    current_organization,
+    is_client,
+    iso,
+    keyset_page,
+    time_arg,
+)
+from .errors import ApiError, FieldError
+from .openapi import BATCH_MAX, SCHEMAS, data_of, operation, page_of, ref
+from .shapes import shape_errors
 
-BATCH_MAX = 500
+# the API's field name -> the ingest step's (the CSV import names the contract by its page)
+RENAMED = {"contract_number": "contract"}
+OUTWARD = {v: k for k, v in RENAMED.items()}
 
 
 def ticket_json(ticket: Ticket, contract_number: str) -> dict[str, Any]:
     return {
         "id": ticket.id,
-        "contract": contract_number,
+        "contract_id": ticket.contract_id,
+        "contract_number": contract_number,
         "external_id": ticket.external_id,
         "kind": ticket.kind,
         "channel": ticket.channel,
@@ -42,14 +58,21 @@ def ticket_json(ticket: Ticket, contract_number: str) -> dict[str, Any]:
     }
 
 
+def _field_errors(row: RowResult, index: int | None) -> list[FieldError]:
+    return [
+        FieldError(OUTWARD.get(p.field, p.field) if p.field else None, p.problem, "body", index)
+        for p in row.problems
+    ]
+
+
 def result_json(row: RowResult) -> dict[str, Any]:
     return {
         "index": row.index,
         "status": row.status,
         "external_id": row.external_id,
-        "contract": row.contract,
+        "contract_number": row.contract,
         "ticket_id": row.ticket_id,
-        "errors": [{"field": p.field, "problem": p.problem} for p in row.problems],
+        "errors": [e.json() for e in _field_errors(row, row.index)],
     }
 
 
@@ -57,6 +80,7 @@ def _summary(result: UpsertResult) -> dict[str, Any]:
     return {
         "created": result.created,
         "updated": result.updated,
+        "unchanged": result.unchanged,
         "failed": result.failed,
         "stored": result.stored,
     }
@@ -65,11 +89,16 @@ def _summary(result: UpsertResult) -> dict[str, Any]:
 def _atomic() -> bool:
     raw = request.args.get("atomic", "false")
     if raw not in ("true", "false"):
-        raise ApiError(400, "invalid_parameter", "atomic must be true or false.")
+        raise ApiError(
+            400,
+            "invalid_parameter",
+            "atomic must be true or false.",
+            [FieldError("atomic", "true or false.", "query")],
+        )
     return raw == "true"
 
 
-def _body() -> Any:
+def json_body() -> Any:
     if not request.is_json:
         raise ApiError(415)
     body = request.get_json(silent=True)
@@ -78,24 +107,23 @@ def _body() -> Any:
     return body
 
 
+def _inward(item: dict[str, Any]) -> dict[str, Any]:
+    return {RENAMED.get(k, k): v for k, v in item.items()}
+
+
 @bp.post("/tickets")
 @operation(
-    "Push one ticket or a batch (idempotent by contract and external_id)",
+    "Push one ticket or a batch",
     description=__doc__.split("\n\n", 1)[1],
     params=("atomic",),
     body={"oneOf": [ref("TicketInput"), ref("TicketBatch")]},
     responses={
         200: (
-            "one ticket updated (data), or a batch fully stored (results)",
-            {
-                "oneOf": [
-                    {"type": "object", "required": ["data"], "properties": {"data": ref("Ticket")}},
-                    ref("TicketBatchResult"),
-                ]
-            },
+            "one known ticket updated or unchanged, or a batch fully stored",
+            {"oneOf": [ref("TicketPushed"), ref("TicketBatchResult")]},
         ),
-        201: ("one ticket created", {"type": "object", "properties": {"data": ref("Ticket")}}),
-        207: ("a batch with some bad items: good ones stored", ref("TicketBatchResult")),
+        201: ("one ticket created", ref("TicketPushed")),
+        207: ("a batch with some bad items: the good ones stored", ref("TicketBatchResult")),
     },
     errors=("400", "401", "403", "413", "415", "422"),
     tag="tickets",
@@ -104,7 +132,7 @@ def push_tickets():
     if is_client():
         raise ApiError(403, message="Only the provider's helpdesk may push tickets.")
     atomic = _atomic()
-    body = _body()
+    body = json_body()
     batch = isinstance(body, dict) and "tickets" in body
     if batch:
         extra = sorted(set(body) - {"tickets"})
@@ -113,45 +141,83 @@ def push_tickets():
             raise ApiError(
                 422,
                 message=f'Send {{"tickets": [...]}} with 1 to {BATCH_MAX} tickets, nothing else.',
-                details={"unknown_fields": extra[:20]},
+                errors=[FieldError(name[:50], "Unknown field.") for name in extra[:20]]
+                or [FieldError("tickets", f"A list of 1 to {BATCH_MAX} tickets.")],
             )
     elif isinstance(body, dict):
         items = [body]
     else:
         raise ApiError(422, message='Send one ticket object or {"tickets": [...]}.')
 
+    item_schema = SCHEMAS["TicketInput"]
+    shape = [
+        error
+        for i, item in enumerate(items)
+        for error in shape_errors(item_schema, item, i if batch else None)
+    ]
+    if shape:
+        raise ApiError(
+            422, message="Some tickets do not match TicketInput; nothing was stored.", errors=shape
+        )
     result = upsert_tickets(
         db.session,
         current_organization(),
-        items,
+        [_inward(item) for item in items],
         all_or_nothing=atomic or not batch,
         actor_label=actor_label(),
     )
     if not batch:
         row = result.rows[0]
         if row.status == "error":
-            raise ApiError(422, details={"errors": result_json(row)["errors"]})
+            raise ApiError(422, errors=_field_errors(row, None))
         ticket = db.session.get(Ticket, row.ticket_id)
-        number = db.session.get(Contract, ticket.contract_id).number
-        return jsonify(data=ticket_json(ticket, number)), 201 if row.status == "created" else 200
-    body = {"results": [result_json(r) for r in result.rows], "summary": _summary(result)}
+        data = ticket_json(ticket, items[0]["contract_number"].strip())
+        return jsonify(status=row.status, data=data), 201 if row.status == "created" else 200
     if result.failed and atomic:
-        raise ApiError(422, message="Nothing was stored: some tickets are bad.", details=body)
+        raise ApiError(
+            422,
+            message="Nothing was stored: some tickets are bad.",
+            errors=[e for row in result.rows for e in _field_errors(row, row.index)],
+        )
+    body = {"results": [result_json(r) for r in result.rows], "summary": _summary(result)}
     return jsonify(body), 207 if result.failed else 200
 
 
 @bp.get("/contracts/<int:contract_id>/tickets")
 @operation(
-    "A contract's tickets, oldest first",
-    params=("contract_id", "page", "per_page"),
+    "A contract's tickets",
+    description=(
+        "In the order they were first stored (by id), so a page never repeats or skips a "
+        "ticket pushed meanwhile, backdated or not. With `updated_since`, only tickets "
+        "changed at or after that time: keep the largest `updated_at` you have seen and "
+        "pass it next time to fetch what changed since."
+    ),
+    params=("contract_id", "updated_since", "limit", "cursor"),
     responses={200: ("a page of tickets", page_of("Ticket"))},
     tag="tickets",
 )
 def list_tickets(contract_id: int):
     contract = contract_or_404(contract_id)
-    statement = (
-        select(Ticket)
-        .where(Ticket.contract_id == contract.id)
-        .order_by(Ticket.received_at, Ticket.id)
+    statement = select(Ticket).where(Ticket.contract_id == contract.id)
+    since = time_arg("updated_since")
+    if since is not None:
+        statement = statement.where(Ticket.updated_at >= since)
+    return keyset_page(statement, Ticket.id, lambda t: ticket_json(t, contract.number))
+
+
+@bp.get("/contracts/<int:contract_id>/tickets/<int:ticket_id>")
+@operation(
+    "One ticket",
+    description="One of the contract's tickets by its id.",
+    params=("contract_id", "ticket_id"),
+    responses={200: ("the ticket", data_of("Ticket"))},
+    tag="tickets",
+)
+def get_ticket(contract_id: int, ticket_id: int):
+    contract = contract_or_404(contract_id)
+    ticket = db.session.scalar(
+        select(Ticket).where(Ticket.contract_id == contract.id, Ticket.id == min(ticket_id, 2**31))
     )
-    return jsonify(paginate(statement, lambda t: ticket_json(t, contract.number)))
+    if ticket is None:
+        raise ApiError(404)
+    return jsonify(data=ticket_json(ticket, contract.number))

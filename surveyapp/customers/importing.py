@@ -18,7 +18,9 @@ nothing); an opted-out customer stays opted out. Contact data is encrypted as it
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from email_validator import EmailNotValidError, validate_email
 from flask_babel import lazy_gettext as _l
@@ -26,8 +28,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from .. import audit
-from ..csv_import import CellError, Column, ImportReport, read_csv
+from ..csv_import import CellError, Column, ImportReport, Row, read_csv
 from ..models import Contract, Customer, User
+from ..models.customers import Contact
 from ..models.types import keyring
 
 MOBILE_RE = re.compile(r"^\+?[0-9][0-9 \-]{5,19}$")
@@ -109,44 +112,84 @@ def import_customers(
     result = CustomerImport(report=report)
     if report.file_problem:
         return result
-    _check_against_contract(session, contract, report)
+    check_against_contract(session, contract, report)
     if report.problems and not skip_bad_rows:
         return result
-    existing = {
-        c.ref: c
-        for c in session.scalars(select(Customer).where(Customer.contract_id == contract.id))
-    }
-    for row in report.rows:
-        values = row.values
-        customer = existing.get(values["ref"])
-        if customer is None:
-            customer = Customer(contract_id=contract.id, ref=values["ref"])
-            session.add(customer)
-            result.created += 1
-        else:
-            result.updated += 1
-        customer.set_contact(name=values["name"], email=values["email"], mobile=values["mobile"])
-        customer.language = values["language"]
-        customer.active = values["active"]
+    statuses = store_customers(
+        session,
+        contract,
+        report.rows,
+        actor=actor,
+        details={"skipped_rows": len(report.bad_lines)},
+    )
+    result.created = sum(1 for status in statuses if status == "created")
+    result.updated = len(statuses) - result.created  # a known ref counts, changed or not
     result.skipped = len(report.bad_lines)
     result.imported = True
-    audit.record(
-        session,
-        "customers.imported",
-        actor=actor,
-        subject=contract,
-        organization_id=contract.provider_id,
-        details={
-            "created": result.created,
-            "updated": result.updated,
-            "skipped_rows": result.skipped,
-        },
-    )
     session.commit()
     return result
 
 
-def _check_against_contract(session: Session, contract: Contract, report: ImportReport) -> None:
+def store_customers(
+    session: Session,
+    contract: Contract,
+    rows: Sequence[Row],
+    *,
+    actor: User | None = None,
+    actor_label: str | None = None,
+    details: dict[str, Any] | None = None,
+    audit_unchanged: bool = True,
+) -> list[str]:
+    """The one writer of customers (CSV import and API): create or update each checked row by
+    its ref, contact data encrypted; an opted-out customer stays opted out. Returns each row's
+    ``created``, ``updated`` or ``unchanged`` (equal to what is stored: nothing written). Adds
+    one audit event with the counts (none when nothing changed, unless ``audit_unchanged``);
+    the caller commits."""
+    existing = {
+        c.ref: c
+        for c in session.scalars(select(Customer).where(Customer.contract_id == contract.id))
+    }
+    statuses = []
+    for row in rows:
+        values = row.values
+        contact = Contact(values["name"], values["email"], values["mobile"])
+        customer = existing.get(values["ref"])
+        if customer is None:
+            customer = Customer(contract_id=contract.id, ref=values["ref"])
+            session.add(customer)
+            statuses.append("created")
+        elif (customer.reveal_contact(), customer.language, customer.active) == (
+            contact,
+            values["language"],
+            values["active"],
+        ):
+            statuses.append("unchanged")
+            continue
+        else:
+            statuses.append("updated")
+        customer.set_contact(name=contact.name, email=contact.email, mobile=contact.mobile)
+        customer.language = values["language"]
+        customer.active = values["active"]
+    if not audit_unchanged and statuses.count("unchanged") == len(statuses):
+        return statuses
+    audit.record(
+        session,
+        "customers.imported",
+        actor=actor,
+        actor_label=actor_label,
+        subject=contract,
+        organization_id=contract.provider_id,
+        details={
+            "created": statuses.count("created"),
+            "updated": statuses.count("updated"),
+            "unchanged": statuses.count("unchanged"),
+            **(details or {}),
+        },
+    )
+    return statuses
+
+
+def check_against_contract(session: Session, contract: Contract, report: ImportReport) -> None:
     """Duplicate refs or e-mails in the file, and e-mails that belong to another customer."""
     owners = dict(
         session.execute(

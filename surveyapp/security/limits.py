@@ -16,7 +16,8 @@ Which requests count, and against which key:
   Elsewhere the owner gets in through "forgot password", whose link signs them in;
 - "forgot password" and the first-run set-up page: every POST per address (no mail flood to
   one inbox, no code guessing);
-- the JSON API: every request per token, and refused tokens (401) per address.
+- the JSON API: every request per token, and refused tokens (401) per address (counted in
+  ``surveyapp/api``, which alone knows whether a token is valid).
 
 A refused request gets a 429 page (JSON for ``/api``) with ``Retry-After``. Keys are hashes,
 so the store never holds a link token, an API token or an e-mail address.
@@ -118,11 +119,12 @@ def _rules() -> list[Rule]:
     if endpoint in ACCOUNT_FORMS and request.method == "POST":
         return [Rule("RATELIMIT_ACCOUNT_FORMS_PER_ADDRESS", "account-form", _address())]
     if request.path.startswith("/api/"):
-        rules = [Rule("RATELIMIT_API_FAILURES_PER_ADDRESS", "api-refused", _address(), REFUSED)]
+        # refused tokens per address are counted by surveyapp/api itself, once it knows the
+        # token is refused: a valid token is never held back by other tokens' failures
         presented = request.headers.get("Authorization", "").partition(" ")[2].strip()
-        if presented:
-            rules.append(Rule("RATELIMIT_API_PER_TOKEN", "api-token", _hashed(presented)))
-        return rules
+        return (
+            [Rule("RATELIMIT_API_PER_TOKEN", "api-token", _hashed(presented))] if presented else []
+        )
     return []
 
 

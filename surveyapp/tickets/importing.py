@@ -74,7 +74,8 @@ def import_tickets(
     for row, outcome in zip(report.rows, upsert.rows, strict=True):
         for problem in outcome.problems:
             report.add(row.line, problem.field, problem.problem)
-    result.created, result.updated = upsert.created, upsert.updated
+    # a re-imported row counts as updated for the import page, whether or not it changed
+    result.created, result.updated = upsert.created, upsert.updated + upsert.unchanged
     result.skipped = len(report.bad_lines)
     result.imported = upsert.stored or skip_bad_rows or not report.problems
     return result

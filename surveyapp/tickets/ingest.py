@@ -11,10 +11,16 @@ Rules checked for every row, each problem named with its field:
   runs the helpdesk, records tickets);
 - ``external_id``: 1-100 characters, no control characters; once per call;
 - ``kind``: ``inquiry`` or ``complaint`` (咨询 and 投诉 work too);
-- ``received_at`` (required), ``first_reply_at``, ``resolved_at``: ISO 8601 with a time zone
-  offset (``2026-11-02T09:30:00+08:00`` or ``...Z``), not before 2000 and not in the future;
+- ``received_at`` (required for a new ticket), ``first_reply_at``, ``resolved_at``: ISO 8601
+  with a time zone offset (``2026-11-02T09:30:00+08:00`` or ``...Z``), not before 2000 and not
+  in the future;
   a reply or resolution never before receipt;
 - ``channel``: optional, up to 32 characters.
+
+Sending a stored ticket again changes only the fields the row has (a field left out keeps its
+value, ``None`` clears it; ``kind`` and ``received_at`` are needed for a new ticket and cannot
+be cleared); a row equal to the stored ticket is ``unchanged`` and writes nothing. Every change
+is audited with each field's old and new value.
 """
 
 from __future__ import annotations
@@ -44,6 +50,7 @@ FIELDS = (
     "resolved_at",
 )
 TIMESTAMPS = ("received_at", "first_reply_at", "resolved_at")
+STORED = ("kind", "channel", *TIMESTAMPS)  # the ticket's fields a row may change
 KINDS = {
     "inquiry": TicketKind.INQUIRY,
     "咨询": TicketKind.INQUIRY,
@@ -63,7 +70,8 @@ class RowProblem:
 
 @dataclass
 class RowResult:
-    """What happened to one row: ``created``, ``updated`` or ``error`` (with its problems);
+    """What happened to one row: ``created``, ``updated``, ``unchanged`` or ``error`` (with
+    its problems);
     ``valid`` for a good row left unstored because another row was bad (all or nothing)."""
 
     index: int
@@ -89,6 +97,10 @@ class UpsertResult:
     @property
     def updated(self) -> int:
         return self.count("updated")
+
+    @property
+    def unchanged(self) -> int:
+        return self.count("unchanged")
 
     @property
     def failed(self) -> int:
@@ -146,7 +158,14 @@ def writable_contracts(session: Session, organization: Organization) -> dict[str
 def validate_ticket(
     raw: Any, contracts: Mapping[str, Contract], now: datetime
 ) -> tuple[dict[str, Any] | None, list[RowProblem]]:
-    """Check one row against the rules in the module doc; values or the problems found."""
+    """Check the fields of one row that are present against the rules in the module doc.
+
+    Returns the values of the fields sent (``contract`` and ``external_id`` always) or the
+    problems found. A field left out is not in the values, so an update keeps it; ``None``
+    (an explicit null) clears it, except ``kind`` and ``received_at``, which cannot be cleared.
+    Rules that need the stored ticket (required on creation, reply after receipt) are checked
+    by ``plan_ticket``.
+    """
     if not isinstance(raw, Mapping):
         return None, [RowProblem(None, str(_l("Each ticket must be an object.")))]
     problems = [
@@ -163,6 +182,8 @@ def validate_ticket(
         "resolved_at": lambda v: _moment(v, now, required=False),
     }
     for name, check in checks.items():
+        if name not in raw and name not in ("contract", "external_id"):
+            continue
         try:
             values[name] = check(raw.get(name))
         except CellError as exc:
@@ -171,11 +192,25 @@ def validate_ticket(
         problems.append(
             RowProblem("contract", str(_l("No contract with this number for your organization.")))
         )
-    received = values.get("received_at")
-    for name in ("first_reply_at", "resolved_at"):
-        if received and values.get(name) and values[name] < received:
-            problems.append(RowProblem(name, str(_l("Before the time the ticket was received."))))
     return (None if problems else values), problems
+
+
+def plan_ticket(
+    values: Mapping[str, Any], stored: Ticket | None
+) -> tuple[dict[str, Any], list[RowProblem]]:
+    """The ticket's fields after this row (the stored ones overlaid by those sent), or the
+    problems: kind and receipt needed for a new ticket, reply and resolution after receipt."""
+    merged = {name: getattr(stored, name, None) for name in STORED}
+    merged.update({name: values[name] for name in STORED if name in values})
+    problems = []
+    for name in ("kind", "received_at"):
+        if merged[name] is None:
+            problems.append(RowProblem(name, str(_l("A value is required."))))
+    received = merged["received_at"]
+    for name in ("first_reply_at", "resolved_at"):
+        if received and merged[name] and merged[name] < received:
+            problems.append(RowProblem(name, str(_l("Before the time the ticket was received."))))
+    return merged, problems
 
 
 def _moment(value: Any, now: datetime, *, required: bool) -> datetime | None:
@@ -205,14 +240,17 @@ def upsert_tickets(
 ) -> UpsertResult:
     """Create or update tickets from ``rows`` (mappings of the fields above) in one transaction.
 
-    Good rows are stored and bad ones reported, unless ``all_or_nothing`` is set and any row is
-    bad: then nothing is stored (``stored`` is False); ``dry_run`` only checks. Commits, with
-    one audit event naming the ``source`` (``api`` or ``csv``).
+    A row for a stored ticket changes only the fields it has (see ``validate_ticket``) and is
+    ``unchanged`` when they equal the stored ones. Good rows are stored and bad ones reported,
+    unless ``all_or_nothing`` is set and any row is bad: then nothing is stored (``stored`` is
+    False); ``dry_run`` only checks. Commits, with one audit event for the call naming the
+    ``source`` (``api`` or ``csv``) and one per changed ticket with each field's old and new
+    value (the timing is the evidence for the SLA clauses).
     """
     now = now or utcnow()
     contracts = writable_contracts(session, organization)
     results: list[RowResult] = []
-    good: list[tuple[RowResult, dict[str, Any]]] = []
+    candidates: list[tuple[RowResult, dict[str, Any]]] = []
     seen: set[tuple[str, str]] = set()
     for index, raw in enumerate(rows):
         values, problems = validate_ticket(raw, contracts, now)
@@ -228,30 +266,36 @@ def upsert_tickets(
                 )
             else:
                 seen.add(key)
-                result.status = "valid"
-                good.append((result, values))
+                candidates.append((result, values))
         results.append(result)
 
-    if dry_run or not good or (all_or_nothing and len(good) < len(results)):
-        return UpsertResult(rows=results, stored=False)
     for attempt in (1, 2):
+        plans = _plan(session, contracts, candidates)
+        bad = any(r.status == "error" for r in results)
+        if dry_run or not plans or (all_or_nothing and bad):
+            for result, *_rest in plans:
+                result.status = "valid"
+            return UpsertResult(rows=results, stored=False)
         try:
-            _store(session, contracts, good)
-            audit.record(
-                session,
-                "tickets.upserted",
-                actor=actor,
-                actor_label=actor_label,
-                subject=organization,
-                organization_id=organization.id,
-                details={
-                    "source": source,
-                    "contracts": sorted({v["contract"] for _, v in good}),
-                    "created": sum(1 for r, _ in good if r.status == "created"),
-                    "updated": sum(1 for r, _ in good if r.status == "updated"),
-                    "failed": len(results) - len(good),
-                },
-            )
+            _store(session, organization, plans, source, actor, actor_label)
+            written = [r for r, *_rest in plans if r.status != "unchanged"]
+            if written:
+                audit.record(
+                    session,
+                    "tickets.upserted",
+                    actor=actor,
+                    actor_label=actor_label,
+                    subject=organization,
+                    organization_id=organization.id,
+                    details={
+                        "source": source,
+                        "contracts": sorted({v["contract"] for _, v in candidates}),
+                        "created": sum(1 for r in written if r.status == "created"),
+                        "updated": sum(1 for r in written if r.status == "updated"),
+                        "unchanged": len(plans) - len(written),
+                        "failed": len(results) - len(plans),
+                    },
+                )
             session.commit()
             break
         except IntegrityError:
@@ -266,14 +310,19 @@ def _plain(value: Any) -> str | None:
     return value[:100] if isinstance(value, str) else None
 
 
-def _store(
+Plan = tuple[RowResult, Ticket | None, int, str, dict[str, Any]]
+
+
+def _plan(
     session: Session,
     contracts: Mapping[str, Contract],
-    good: Sequence[tuple[RowResult, dict[str, Any]]],
-) -> None:
-    """Insert new tickets and update known ones; sets each row's status and ticket id."""
+    candidates: Sequence[tuple[RowResult, dict[str, Any]]],
+) -> list[Plan]:
+    """Each good row against its stored ticket: ``(result, ticket, contract id, external id,
+    changes)``;
+    sets each row's status (created, updated, unchanged, or error with the problems)."""
     wanted: dict[int, list[str]] = {}
-    for _result, values in good:
+    for _result, values in candidates:
         wanted.setdefault(contracts[values["contract"]].id, []).append(values["external_id"])
     existing: dict[tuple[int, str], Ticket] = {}
     for contract_id, ids in wanted.items():
@@ -282,20 +331,51 @@ def _store(
                 Ticket.contract_id == contract_id, Ticket.external_id.in_(ids[start : start + 500])
             )
             existing.update({(t.contract_id, t.external_id): t for t in session.scalars(query)})
+    plans: list[Plan] = []
+    for result, values in candidates:
+        contract_id = contracts[values["contract"]].id
+        ticket = existing.get((contract_id, values["external_id"]))
+        merged, problems = plan_ticket(values, ticket)
+        result.ticket_id = ticket.id if ticket else None
+        if problems:
+            result.status, result.problems = "error", problems
+            continue
+        changes = {
+            name: value
+            for name, value in merged.items()
+            if ticket is None or getattr(ticket, name) != value
+        }
+        result.status = "created" if ticket is None else "updated" if changes else "unchanged"
+        plans.append((result, ticket, contract_id, values["external_id"], changes))
+    return plans
+
+
+def _store(
+    session: Session,
+    organization: Organization,
+    plans: Sequence[Plan],
+    source: str,
+    actor: User | None,
+    actor_label: str | None,
+) -> None:
+    """Insert the new tickets and change the stored ones; sets each row's ticket id."""
     tickets = []
-    for result, values in good:
-        key = (contracts[values["contract"]].id, values["external_id"])
-        ticket = existing.get(key)
-        result.status = "updated" if ticket else "created"
+    for _result, ticket, contract_id, external_id, changes in plans:
         if ticket is None:
-            ticket = Ticket(contract_id=key[0], external_id=key[1])
+            ticket = Ticket(contract_id=contract_id, external_id=external_id, **changes)
             session.add(ticket)
-        ticket.kind = values["kind"]
-        ticket.channel = values["channel"]
-        ticket.received_at = values["received_at"]
-        ticket.first_reply_at = values["first_reply_at"]
-        ticket.resolved_at = values["resolved_at"]
+        elif changes:
+            diff = audit.apply_changes(ticket, changes)
+            audit.record(
+                session,
+                "ticket.changed",
+                actor=actor,
+                actor_label=actor_label,
+                subject=ticket,
+                organization_id=organization.id,
+                details={"source": source, "external_id": ticket.external_id, "changes": diff},
+            )
         tickets.append(ticket)
     session.flush()
-    for (result, _values), ticket in zip(good, tickets, strict=True):
+    for (result, *_rest), ticket in zip(plans, tickets, strict=True):
         result.ticket_id = ticket.id

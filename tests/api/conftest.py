@@ -2,15 +2,20 @@
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
+import jsonschema_rs
 import pytest
 
+from surveyapp.api.openapi import SCHEMAS
 from surveyapp.api_tokens.service import create_token
 from surveyapp.models import Contract, Organization
 
 from ..factories import make_contract, make_organization
+
+PROBLEM_SCHEMA = {**SCHEMAS["Problem"], "components": {"schemas": SCHEMAS}}
 
 
 @dataclass
@@ -73,25 +78,30 @@ def past(days: float = 10, hours: float = 0) -> datetime:
 def ticket(contract: str = "A-1", external_id: str = "T-1", **kw) -> dict:
     received = past()
     return {
-        "contract": contract,
+        "contract_number": contract,
         "external_id": external_id,
         "kind": "inquiry",
         "channel": "phone",
-        "received_at": received.isoformat(),
-        "first_reply_at": (received + timedelta(hours=3)).isoformat(),
+        "received_at": rfc3339(received),
+        "first_reply_at": rfc3339(received + timedelta(hours=3)),
         "resolved_at": None,
     } | kw
 
 
+def rfc3339(moment: datetime) -> str:
+    """The API's time form: UTC, whole seconds, Z."""
+    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
 def assert_error(response, status: int, code: str | None = None) -> dict:
-    """The one error shape, with ``status`` (and ``code`` when given)."""
+    """An RFC 9457 problem document with ``status`` (and type ``...:code`` when given),
+    valid against the document's Problem schema, its request id in the header too."""
     assert response.status_code == status, response.text
-    assert response.mimetype == "application/json"
-    body = response.get_json()
-    assert set(body) == {"error"}
-    assert set(body["error"]) == {"code", "message", "details"}
-    assert isinstance(body["error"]["message"], str) and body["error"]["message"]
-    assert isinstance(body["error"]["details"], dict)
+    assert response.mimetype == "application/problem+json"
+    body = json.loads(response.get_data(as_text=True))
+    jsonschema_rs.validate(PROBLEM_SCHEMA, body)
+    assert body["status"] == status
+    assert body["request_id"] == response.headers["X-Request-Id"]
     if code is not None:
-        assert body["error"]["code"] == code
-    return body["error"]
+        assert body["type"] == f"urn:surveyapp:problem:{code}"
+    return body

@@ -44,7 +44,7 @@ echo "fuzzing $url ($examples examples per operation)"
 status=0
 # schemathesis keeps its cache in the working directory: run it in the temporary one
 (cd "$work" && "$bin/schemathesis" run "$url" \
-  --wait-for-schema 30 \
+  --wait-for-schema "${FUZZ_WAIT:-120}" \
   --header "Authorization: Bearer $token" \
   --max-examples "$examples" \
   --checks not_a_server_error,status_code_conformance,content_type_conformance,response_headers_conformance,response_schema_conformance,negative_data_rejection,ignored_auth,unsupported_method,use_after_free,ensure_resource_availability \

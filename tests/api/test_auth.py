@@ -22,7 +22,10 @@ PROTECTED = [
     ("GET", "/contracts/{a}/action-items"),
     ("GET", "/contracts/{a}/responses?month=2026-10"),
     ("GET", "/contracts/{a}/tickets"),
+    ("GET", "/contracts/{a}/tickets/1"),
+    ("GET", "/contracts/{a}/sla"),
     ("POST", "/tickets"),
+    ("PUT", "/contracts/{a}/customers"),
 ]
 
 

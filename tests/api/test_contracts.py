@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from ..factories import make_contract, make_cycle
@@ -27,7 +29,8 @@ def test_a_client_token_lists_only_its_own_contract(api, world):
     [("client_token", "b"), ("client_token", "foreign"), ("provider_token", "foreign")],
 )
 @pytest.mark.parametrize(
-    "path", ["", "/cycles", "/metrics", "/action-items", "/tickets", "/responses?month=2026-10"]
+    "path",
+    ["", "/cycles", "/metrics", "/action-items", "/tickets", "/sla", "/responses?month=2026-10"],
 )
 def test_another_organizations_contract_is_a_404(api, world, token, contract, path):
     contract_id = getattr(world, contract).id
@@ -45,25 +48,40 @@ def test_one_contract_has_its_sla_hours_and_parties(api, world):
     assert (body["inquiry_hours"], body["complaint_hours"]) == (24, 48)
 
 
-def test_lists_are_paged_with_meta(api, world, session):
+def test_lists_are_paged_by_cursor_with_next_in_the_body_and_a_link_header(api, world, session):
     for n in range(5):
         make_contract(session, provider=world.provider, number=f"P-{n}")
-    first = api("GET", "/contracts?per_page=3", world.provider_token).get_json()
-    second = api("GET", "/contracts?per_page=3&page=2", world.provider_token).get_json()
-    beyond = api("GET", "/contracts?per_page=3&page=9", world.provider_token).get_json()
-    assert first["meta"] == {"page": 1, "per_page": 3, "total": 7}
-    assert [c["number"] for c in first["data"] + second["data"]] == [
-        "A-1", "B-1", "P-0", "P-1", "P-2", "P-3",
-    ]  # fmt: skip
-    assert second["meta"]["page"] == 2 and len(second["data"]) == 3
-    assert beyond["data"] == [] and beyond["meta"]["total"] == 7
+    first = api("GET", "/contracts?limit=3", world.provider_token)
+    body = first.get_json()
+    assert [c["number"] for c in body["data"]] == ["A-1", "B-1", "P-0"]
+    assert body["next"].startswith("/api/v1/contracts?") and "limit=3" in body["next"]
+    assert first.headers["Link"] == f'<{body["next"]}>; rel="next"'
+    second = api("GET", body["next"].removeprefix("/api/v1"), world.provider_token).get_json()
+    last = api("GET", second["next"].removeprefix("/api/v1"), world.provider_token)
+    assert [c["number"] for c in second["data"]] == ["P-1", "P-2", "P-3"]
+    assert [c["number"] for c in last.get_json()["data"]] == ["P-4"]
+    assert last.get_json()["next"] is None and "Link" not in last.headers
 
 
 @pytest.mark.parametrize(
-    "query", ["page=0", "page=-1", "page=x", "page=1.5", "per_page=0", "per_page=201", "page="]
-)
-def test_page_arguments_out_of_bounds_are_refused(api, world, query):
-    assert_error(api("GET", f"/contracts?{query}", world.provider_token), 400, "invalid_parameter")
+    "query",
+    ["limit=0", "limit=-1", "limit=x", "limit=1.5", "limit=201", "limit=", "cursor=x", "cursor=!!",
+     "cursor=ImEi", "limit=2&limit=3"],
+)  # fmt: skip
+def test_paging_arguments_out_of_bounds_are_refused(api, world, query):
+    error = assert_error(api("GET", f"/contracts?{query}", world.provider_token), 400)
+    assert error["type"].endswith("invalid_parameter")
+    assert error["errors"][0]["location"] == "query"
+
+
+@pytest.mark.parametrize("query", ["page=2", "per_page=10", "sort=id", "Limit=3"])
+def test_an_unknown_query_parameter_is_refused_naming_it(api, world, query):
+    error = assert_error(api("GET", f"/contracts?{query}", world.provider_token), 400)
+    assert error["type"].endswith("unknown_parameter")
+    assert error["errors"] == [
+        {"field": query.split("=")[0], "problem": "Unknown query parameter.", "location": "query",
+         "index": None}
+    ]  # fmt: skip
 
 
 def test_a_contracts_survey_months_are_listed_newest_first(api, world, session):
@@ -72,4 +90,4 @@ def test_a_contracts_survey_months_are_listed_newest_first(api, world, session):
     body = api("GET", f"/contracts/{world.a.id}/cycles", world.client_token).get_json()
     assert [c["month"] for c in body["data"]] == ["2026-10", "2026-09"]
     assert body["data"][0]["status"] == "closed"
-    assert body["data"][0]["opens_at"].endswith("+00:00")
+    assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ", body["data"][0]["opens_at"])

@@ -23,8 +23,9 @@ def test_a_wrong_method_is_a_json_405_with_allow(api, world):
 
 
 def test_a_bad_query_parameter_is_a_400_naming_it(api, world):
-    error = assert_error(api("GET", "/contracts?per_page=201", world.provider_token), 400)
-    assert error["code"] == "invalid_parameter" and error["details"] == {"parameter": "per_page"}
+    error = assert_error(api("GET", "/contracts?limit=201", world.provider_token), 400)
+    assert error["type"] == "urn:surveyapp:problem:invalid_parameter"
+    assert [(e["field"], e["location"]) for e in error["errors"]] == [("limit", "query")]
 
 
 def test_a_body_that_is_not_json_is_a_400_or_415(api, world):
@@ -60,4 +61,54 @@ def test_a_csrf_failure_on_an_api_path_has_the_json_shape(app, path):
     with app.test_request_context(path, method="POST"):
         response = errors._csrf_error(CSRFError())
         assert response.status_code == 400
-        assert set(response.get_json()["error"]) == {"code", "message", "details"}
+        assert response.mimetype == "application/problem+json"
+        assert response.get_json()["type"] == "urn:surveyapp:problem:bad_request"
+
+
+def _trigger(status: str, api, world, database_url, tmp_path):
+    """A real answer with ``status`` (each one the document lists)."""
+    token, a = world.provider_token, world.a.id
+    if status == "400":
+        return api("GET", "/contracts?cursor=zz", token)
+    if status == "401":
+        return api("GET", "/contracts", "sat_nope")
+    if status == "403":
+        return api("POST", "/tickets", world.client_token, json=ticket())
+    if status == "404":
+        return api("GET", f"/contracts/{world.foreign.id}/tickets", token)
+    if status == "413":
+        return api("PUT", f"/contracts/{a}/customers", token, data="x" * 1_100_000)
+    if status == "415":
+        return api("PUT", f"/contracts/{a}/customers", token, data="a=b")
+    if status == "422":
+        return api("PUT", f"/contracts/{a}/customers", token, json={"customers": [{"ref": ""}]})
+    if status == "429":
+        client = make_app(database_url, RATELIMIT_API_PER_TOKEN="1 per minute").test_client()
+        headers = {"Authorization": f"Bearer {token}"}
+        client.get("/api/v1/contracts", headers=headers)
+        return client.get("/api/v1/contracts", headers=headers)
+    if status == "503":
+        client = make_app(f"sqlite:///{tmp_path}/no-such-folder/db.sqlite3").test_client()
+        return client.get("/api/v1/contracts", headers={"Authorization": f"Bearer {token}"})
+    if status == "default":  # 405 and 500 have no entry of their own
+        return api("DELETE", "/contracts", token)
+    raise AssertionError(f"no trigger for {status}")
+
+
+def test_every_error_status_the_document_lists_answers_a_valid_problem(
+    api, world, database_url, tmp_path
+):
+    document = api("GET", "/openapi.json").get_json()
+    listed = {
+        status
+        for operations in document["paths"].values()
+        for operation in operations.values()
+        for status in operation["responses"]
+        if status == "default" or int(status) >= 400
+    }
+    assert listed == {"400", "401", "403", "404", "413", "415", "422", "429", "503", "default"}
+    for status in sorted(listed):
+        response = _trigger(status, api, world, database_url, tmp_path)
+        expected = 405 if status == "default" else int(status)
+        body = assert_error(response, expected)  # valid against the Problem schema
+        assert body["title"] and body["detail"] and body["type"].startswith("urn:surveyapp:")

@@ -7,6 +7,7 @@ import io
 from datetime import UTC, datetime, timedelta, timezone
 
 import pandas as pd
+import pytest
 
 import analysis
 from surveyapp.extensions import db
@@ -68,7 +69,7 @@ def test_api_and_csv_give_identical_sla_compliance(app, api, world, session):
         "POST",
         "/tickets",
         world.provider_token,
-        json={"tickets": [{**r, "contract": "A-1"} for r in rows]},
+        json={"tickets": [{**r, "contract_number": "A-1"} for r in rows]},
     )
     assert pushed.status_code == 200, pushed.text
     imported = import_tickets(session, via_csv, _csv(rows))
@@ -81,3 +82,23 @@ def test_api_and_csv_give_identical_sla_compliance(app, api, world, session):
     assert from_api.table["breaches"].sum() > 0 and from_api.breaches["still_open"].any()
     pd.testing.assert_frame_equal(from_api.table, from_csv.table)
     pd.testing.assert_frame_equal(from_api.breaches, from_csv.breaches)
+
+
+def test_the_sla_figures_are_readable_through_the_api_per_month_and_kind(app, api, world):
+    rows = [{**r, "contract_number": "A-1"} for r in _tickets()]
+    assert api("POST", "/tickets", world.provider_token, json={"tickets": rows}).status_code == 200
+    body = api("GET", f"/contracts/{world.a.id}/sla?limit=200", world.client_token).get_json()
+    table = _sla(app, world.a.id, datetime.now(UTC)).table
+    assert len(body["data"]) == len(table) >= 4 and body["next"] is None
+    for figure in body["data"]:
+        row = table[(table["month"] == figure["month"]) & (table["kind"] == figure["kind"])].iloc[0]
+        assert (figure["n"], figure["met"], figure["breaches"]) == (
+            row["n"], row["met"], row["breaches"]
+        )  # fmt: skip
+        expected = None if pd.isna(row["compliance"]) else row["compliance"]
+        assert figure["compliance"] == pytest.approx(expected, abs=0.001)
+        assert figure["clause_ref"] == ("一(1)" if figure["kind"] == "inquiry" else "一(2)")
+    month = body["data"][0]["month"]
+    one = api("GET", f"/contracts/{world.a.id}/sla?month={month}", world.provider_token)
+    assert {f["kind"] for f in one.get_json()["data"]} == {"inquiry", "complaint"}
+    assert {f["month"] for f in one.get_json()["data"]} == {month}

@@ -233,13 +233,14 @@ def test_sql_injection_in_api_parameters_is_a_400(client, session, world):
         [
             (f"/api/v1/contracts/{a}/metrics", "month"),
             (f"/api/v1/contracts/{a}/responses", "month"),
-            ("/api/v1/contracts", "page"),
-            ("/api/v1/contracts", "per_page"),
+            ("/api/v1/contracts", "limit"),
+            ("/api/v1/contracts", "cursor"),
+            (f"/api/v1/contracts/{a}/tickets", "updated_since"),
         ],
     ):
         response = client.get(path, query_string={param: payload}, headers=headers)
         assert response.status_code == 400, (path, param)
-        assert response.json["error"]["code"] == "invalid_parameter"
+        assert response.json["type"] == "urn:surveyapp:problem:invalid_parameter"
     for payload in SQLI:
         assert client.get(f"/api/v1/contracts/{payload}", headers=headers).status_code == 404
 
@@ -485,7 +486,7 @@ def test_an_oversized_api_body_is_413(client, session, world):
         headers={"Authorization": f"Bearer {world['api_token']}"},
     )
     assert response.status_code == 413
-    assert response.json["error"]["code"]
+    assert response.json["type"] == "urn:surveyapp:problem:too_large"
     assert counts(session)["tickets"] == 0
 
 

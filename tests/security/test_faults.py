@@ -116,7 +116,7 @@ def test_an_unreachable_database_gives_503_pages_and_json(database_url, session,
     page = client.post(f"/s/{token}", data=full_answers(survey))
     assert page.status_code == 503 and "<html" in page.text.lower()
     api = client.get("/api/v1/contracts", headers={"Authorization": "Bearer sat_" + "a" * 40})
-    assert api.status_code == 503 and api.json["error"]["code"]
+    assert api.status_code == 503 and api.json["type"] == "urn:surveyapp:problem:unavailable"
     assert client.get("/sign-in").status_code == 200  # pages without the database still work
     assert stored(session) == NOTHING
     # recovered: the same link and answers, on the working database

@@ -118,7 +118,7 @@ def test_api_requests_are_limited_per_token_with_a_json_429(limited):
     codes = [client.get("/api/v1/contracts", headers=headers).status_code for _ in range(6)]
     assert codes[:3] == [401] * 3 and set(codes[3:]) == {429}
     response = client.get("/api/v1/contracts", headers=headers)
-    assert response.json["error"]["code"] == "too_many_requests"
+    assert response.json["type"] == "urn:surveyapp:problem:too_many_requests"
     assert int(response.headers["Retry-After"]) > 0
 
 

@@ -126,7 +126,8 @@ def test_each_stored_call_is_audited_with_its_counts(session, provider):
     upsert_tickets(session, provider, [row(), row(external_id="X", kind="x")], now=NOW)
     event = session.scalar(select(AuditEvent).where(AuditEvent.action == "tickets.upserted"))
     assert event.details == {
-        "source": "api", "contracts": ["C-1"], "created": 1, "updated": 0, "failed": 1,
+        "source": "api", "contracts": ["C-1"], "created": 1, "updated": 0, "unchanged": 0,
+        "failed": 1,
     }  # fmt: skip
 
 
