@@ -130,7 +130,7 @@ def _run(
         )  # fmt: skip
     click.echo(
         _("Rows: %(rows)s; new: %(new)s; already present: %(present)s; kept with a “no answer” "
-          "code: %(no_answer)s; kept without an unusable cell: %(kept)s; incomplete (not "
+          "code: %(no_answer)s; kept with a cell left out: %(kept)s; incomplete (not "
           "imported): %(incomplete)s; refused: %(refused)s; months: %(months)s.",
           rows=summary.rows, new=summary.imported, present=summary.already_present,
           no_answer=summary.kept_with_no_answer, kept=summary.kept_with_problem,

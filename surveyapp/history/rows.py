@@ -38,6 +38,7 @@ HEADER_OPTION = re.compile(r"\[([^\[\]]+)\]|[(（]([^()（）]+)[)）]")
 TICKED = frozenset({"y", "yes", "1", "是", "√", "✓", "true"})
 UNTICKED = frozenset({"n", "no", "0", "否", "false"})
 SKIPPED = frozenset({"(跳过)", "（跳过）"})
+WJX_CODED_SKIPS = frozenset({"-2", "-3"})  # 按序号: skipped, not shown
 MONTHS = ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"]
 DAY_MON_YEAR = re.compile(
     r"(\d{1,2})-(" + "|".join(MONTHS) + r")-(\d{4})(?:\s+(\d{1,2}:\d{2}(?::\d{2})?))?",
@@ -179,7 +180,7 @@ class RowParser:
             for k, v in mapping.value_map.items()
             if isinstance(v, str)
         }
-        self.blanks = SKIPPED
+        self.blanks = SKIPPED | (WJX_CODED_SKIPS if mapping.preset == "wjx" else frozenset())
         self.no_answer = [mapping.codes_for(c.question.code) for c in self.columns]
         self.scales = mapping.scales
         self.numbers = mapping.numbers
@@ -294,7 +295,8 @@ class RowParser:
         if cell_problem and self.strict:
             fine = False
         elif all(v is None for v in values) and not no_answer:
-            report.add(line, None, _l("The row has no answer in any mapped column."))
+            if not cell_problem:
+                report.add(line, None, _l("The row has no answer in any mapped column."))
             fine = False
         contact = self._contact(line, cells, report) if self.contacts else None
         if not fine or contact is False:

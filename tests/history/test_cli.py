@@ -40,7 +40,7 @@ def test_a_bad_row_fails_the_command_and_names_line_and_column(runner, session, 
             "--lang", "en"]  # fmt: skip
     result = runner.invoke(args=args)
     assert result.exit_code == 1
-    assert "1× (lines 2) [1、回复速度]: Unknown answer label 很好." in result.output
+    assert "1× (lines 3) [1、回复速度]: Unknown answer label 很好." in result.output, result.output
     assert count(session) == 0
     # the row keeps its other answers (the cell is reported); the exit status stays 1
     assert runner.invoke(args=[*args, "--skip-bad-rows"]).exit_code == 1

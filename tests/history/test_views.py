@@ -40,7 +40,7 @@ def test_upload_proposes_a_mapping_previews_and_imports_on_confirm(
     page = client.get(page_url).text
     assert re.search(r'<option value="q:RESP" selected>', page)
     assert re.search(r'<option value="date" selected>', page)
-    assert '5、您的手机号</label> <span class="badge">联系方式</span>' in page  # flagged
+    assert '5、您的手机号</label> <span class="badge"' in page  # flagged
 
     preview = client.post(page_url, data={**WJX_CHOICES, "value_map": VALUE_MAP})
     assert preview.status_code == 200
@@ -72,7 +72,7 @@ def test_a_bad_row_is_shown_with_line_and_column_and_nothing_is_stored(
     assert count(session) == 0
     accepted = client.post(page_url + "/confirm", data={"skip_bad_rows": "y"})
     assert accepted.status_code == 302
-    assert count(session) == 4
+    assert count(session) == 5  # the row keeps its other answers; the bad cell is left out
 
 
 def test_another_users_upload_is_404(client, session, world, sign_in):
