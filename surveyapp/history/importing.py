@@ -16,6 +16,8 @@ The rules (issue #12):
 - Every problem is reported as ``(line, column, problem)``: unknown answer label, score out of
   range, date outside the contract, duplicate row. A file with problems writes nothing unless
   ``skip_bad_rows`` is set; then the good rows are stored.
+- A choice answer that is none of the options ("other" text, typed into 问卷星's box) is kept
+  as a text answer of that question (kind ``text``), never dropped.
 - Columns mapped as contact data go to the contract's customers (encrypted, clause 四); they are
   never stored with a response. Free-text answers are kept as written.
 - One transaction: responses and answers by bulk insert (executemany), the month's stored
@@ -72,6 +74,7 @@ SOURCES = (
     "wjx", "tencent", "limesurvey", "qualtrics", "msforms", "googleforms", "spreadsheet",
 )  # fmt: skip
 SCORED = (QuestionType.RATING, QuestionType.NPS)
+TEXT = str(QuestionType.TEXT)
 
 
 @dataclass
@@ -182,8 +185,8 @@ def import_history(
                 "numbers": mapping.numbers,
                 # the file's scales and how each point was stored, kept with the import
                 "scales": {
-                    code: scale_table(points, _kind(version, code))
-                    for code, points in mapping.scales.items()
+                    code: scale_table(scale, _kind(version, code))
+                    for code, scale in mapping.scales.items()
                 },
             },
         )
@@ -342,19 +345,20 @@ def _answer_tuples(
         if kind in SCORED:
             yield (response_id, question_id, contract_id, month, code, kind, 0, value, None, None)
         elif kind == QuestionType.SINGLE:
-            if isinstance(value, OtherText):
-                yield (response_id, question_id, contract_id, month, code, kind, 0, None, None,
+            if isinstance(value, OtherText):  # "other" text: a text answer of the question
+                yield (response_id, question_id, contract_id, month, code, TEXT, 0, None, None,
                        str(value))  # fmt: skip
             else:
                 yield (response_id, question_id, contract_id, month, code, kind, 0, None, value,
                        None)  # fmt: skip
         elif kind == QuestionType.MULTIPLE:
             for seq, option_id in enumerate(value):
-                other = isinstance(option_id, OtherText)
-                yield (
-                    response_id, question_id, contract_id, month, code, kind, seq, None,
-                    None if other else option_id, str(option_id) if other else None,
-                )  # fmt: skip
+                if isinstance(option_id, OtherText):
+                    yield (response_id, question_id, contract_id, month, code, TEXT, seq, None,
+                           None, str(option_id))  # fmt: skip
+                else:
+                    yield (response_id, question_id, contract_id, month, code, kind, seq, None,
+                           option_id, None)  # fmt: skip
         else:
             yield (response_id, question_id, contract_id, month, code, kind, 0, None, None, value)
 

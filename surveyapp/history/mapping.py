@@ -74,8 +74,9 @@ class Mapping:
     preset: str = "spreadsheet"
     # "No answer" codes per question code; ALL_QUESTIONS ("*") for every question.
     no_answer: dict[str, list[str]] = field(default_factory=dict)
-    # The file's scale length per rating/NPS question (2..11), mapped onto the survey's scale.
-    scales: dict[str, int] = field(default_factory=dict)
+    # The file's scale per rating/NPS question, [first, last] (2 to 11 points, such as [1, 7]
+    # or [0, 5]), mapped linearly onto the survey's scale.
+    scales: dict[str, list[int]] = field(default_factory=dict)
     # How bare numbers in rating columns are read: one of NUMBERS, or None (not chosen yet).
     numbers: str | None = None
     # "mdy" or "dmy" for slash dates like 4/5/21; None: detected, asked when ambiguous.
@@ -95,7 +96,7 @@ class Mapping:
             str(k): v if isinstance(v, str) else int(v) for k, v in mapping.value_map.items()
         }
         mapping.no_answer = {str(k): [str(x) for x in v] for k, v in mapping.no_answer.items()}
-        mapping.scales = {str(k): int(v) for k, v in mapping.scales.items()}
+        mapping.scales = {str(k): scale_range(v) for k, v in mapping.scales.items()}
         if mapping.numbers not in NUMBERS:
             mapping.numbers = None
         mapping.contacts = {
@@ -348,20 +349,38 @@ def no_answer_text(no_answer: dict[str, list[str]]) -> str:
     return "\n".join(f"{code}: {' | '.join(values)}" for code, values in no_answer.items())
 
 
-def parse_scales(text: str) -> tuple[dict[str, int], list[str]]:
-    """``CODE = points`` lines (2..11) into ``Mapping.scales``; the bad lines."""
-    out: dict[str, int] = {}
+def scale_range(value: Any) -> list[int]:
+    """[first, last] from ``7`` (1..7; 11 is 0..10), ``"0-5"`` or ``[0, 5]``; 2 to 11 points.
+    Raises ValueError otherwise."""
+    if isinstance(value, (list, tuple)) and len(value) == 2:
+        first, last = int(value[0]), int(value[1])
+    elif isinstance(value, str) and "-" in value.strip()[1:]:
+        low, _, high = value.strip().partition("-")
+        first, last = int(low), int(high)
+    else:
+        points = int(value)
+        first, last = (0, 10) if points == 11 else (1, points)
+    if not 2 <= last - first + 1 <= 11 or first < 0:
+        raise ValueError(value)
+    return [first, last]
+
+
+def parse_scales(text: str) -> tuple[dict[str, list[int]], list[str]]:
+    """``CODE = 7`` or ``CODE = 0-5`` lines into ``Mapping.scales``; the bad lines."""
+    out: dict[str, list[int]] = {}
     bad = []
     for raw in text.splitlines():
         if not raw.strip():
             continue
         code, sep, points = raw.partition("=")
         try:
-            n = int(points.strip())
-            if not sep or not code.strip() or not 2 <= n <= 11:
+            if not sep or not code.strip():
                 raise ValueError
+            out[code.strip()] = scale_range(points.strip())
         except ValueError:
             bad.append(raw.strip())
-            continue
-        out[code.strip()] = n
     return out, bad
+
+
+def scales_text(scales: dict[str, list[int]]) -> str:
+    return "\n".join(f"{code} = {first}-{last}" for code, (first, last) in scales.items())

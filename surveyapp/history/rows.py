@@ -76,11 +76,11 @@ class NumbersUnchosen(CellError):
     must say (``Mapping.numbers``)."""
 
 
-def scale_score(value: int, points: int, kind: str) -> int:
-    """A value of the file's ``points``-point scale (1..points; 0..10 for 11 points) on the
-    survey's scale (1..5 for a rating, 0..10 for NPS), linearly, halves rounded up."""
+def scale_score(value: int, scale: list[int], kind: str) -> int:
+    """A value of the file's scale ``[first, last]`` on the survey's scale (1..5 for a rating,
+    0..10 for NPS), linearly, halves rounded up."""
     low, high = (1, 5) if kind == QuestionType.RATING else (0, 10)
-    first, last = (0, 10) if points == 11 else (1, points)
+    first, last = scale
     if not first <= value <= last:
         raise CellError(
             _l("Score %(value)s out of range %(low)s–%(high)s.", value=value, low=first,
@@ -90,10 +90,10 @@ def scale_score(value: int, points: int, kind: str) -> int:
     return int(scaled + 0.5)
 
 
-def scale_table(points: int, kind: str) -> list[tuple[int, int]]:
+def scale_table(scale: list[int], kind: str) -> list[tuple[int, int]]:
     """(value in the file, score stored) for every point of the file's scale."""
-    first, last = (0, 10) if points == 11 else (1, points)
-    return [(v, scale_score(v, points, kind)) for v in range(first, last + 1)]
+    first, last = scale
+    return [(v, scale_score(v, scale, kind)) for v in range(first, last + 1)]
 
 
 class MappingInvalid(ValueError):
@@ -148,8 +148,8 @@ class RowParser:
             if not found or not 1 <= int(found.group(2)) <= 12:
                 raise MappingInvalid(_l("The month of the file must read like 2025-03."))
             self.fixed_month = (int(found.group(1)), int(found.group(2)))
-        for code, points in mapping.scales.items():
-            if not 2 <= points <= 11:
+        for code, (first, last) in mapping.scales.items():
+            if not 2 <= last - first + 1 <= 11 or first < 0:
                 raise MappingInvalid(
                     _l("The scale of %(code)s must have 2 to 11 points.", code=code)
                 )
@@ -438,12 +438,13 @@ class RowParser:
             )
         return value
 
-    def _numbered(self, number: int, points: int | None) -> int:
+    def _numbered(self, number: int, points: list[int] | None) -> int:
         """A bare number of a 问卷星 rating column as the mapping says to read it."""
         if self.numbers is None:
             raise NumbersUnchosen("")
+        first, last = points or (1, 5)
         if self.numbers == "options_high_first":
-            return (points or 5) + 1 - number
+            return first + last - number
         return number
 
     def _option(self, question: Question, text: str) -> int:

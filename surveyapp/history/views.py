@@ -40,6 +40,7 @@ from .mapping import (
     parse_scales,
     parse_value_map,
     propose_mapping,
+    scales_text,
     value_map_text,
 )
 from .presets import PRESETS, detect_preset
@@ -217,9 +218,9 @@ def _mapping_page(contract, upload, version, header, chosen, *, bad_lines=(), su
         contact_fields=[(f, CONTACT_LABELS[f]) for f in CONTACT_FIELDS],
         value_map=value_map_text(chosen.value_map),
         no_answer=no_answer_text(chosen.no_answer),
-        scales="\n".join(f"{c} = {n}" for c, n in chosen.scales.items()),
+        scales=scales_text(chosen.scales),
         scale_tables=[
-            (c, n, scale_table(n, str(questions[c].type)))
+            (c, f"{n[0]}–{n[1]}", scale_table(n, str(questions[c].type)))
             for c, n in chosen.scales.items()
             if c in questions
         ],
