@@ -235,7 +235,7 @@ PRESETS = {
 }
 
 _NUMBERING = re.compile(
-    r"^\s*(?:第\s*\d+\s*题|Q\s*\d+|\d+)\s*(?:[、.．:：)）]|\s-\s)?\s*", re.IGNORECASE
+    r"^\s*(?:第\s*\d+\s*题|Q\s*\d+|\d+)(?:\s+-\s+|\s*[、.．:：)）])?\s*", re.IGNORECASE
 )
 # LimeSurvey's "question code. question text" headings: ``submitdate. Date submitted``.
 CODE_HEADING = re.compile(r"^([A-Za-z][A-Za-z0-9_]*(?:\[[A-Za-z0-9_]+\])?)\.\s+(\S.*)$")

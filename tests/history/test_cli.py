@@ -71,8 +71,8 @@ def test_a_dry_run_with_problems_exits_1_and_groups_them_with_the_fix(
     lines = [line for line in result.output.splitlines() if "before the contract" in line]
     assert len(lines) == 1
     assert lines[0].startswith("60× (lines 2, 3, 4, 5, 6, …) [提交答卷时间]: The date 2025-03-")
-    assert "contract starts (2025-07-01): change its start date or leave those rows out" in (
-        lines[0]
+    assert (
+        "contract starts (2025-07-01): change its start date or leave those rows out" in (lines[0])
     )
 
 

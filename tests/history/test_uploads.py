@@ -2,7 +2,6 @@
 
 import os
 import time
-
 from datetime import datetime
 
 from surveyapp.history import uploads
