@@ -88,3 +88,25 @@ def test_an_unknown_contract_is_a_usage_error(runner, world, tmp_path):
         args=["import-history", _file(tmp_path, b"a\n1\n"), "--contract", "X", "--lang", "en"]
     )
     assert result.exit_code == 2 and "No contract" in result.output
+
+
+def test_a_mapping_file_keeps_the_presets_answer_labels(runner, session, world, tmp_path):
+    import json
+
+    path = _file(tmp_path, wjx_csv(responses(4), "gbk"))
+    mapping = tmp_path / "mapping.json"
+    mapping.write_text(json.dumps({"date_column": "提交答卷时间", "id_column": "序号",
+                                   "answers": {"1、回复速度": "RESP"}}))  # fmt: skip
+    args = ["import-history", path, "--contract", world["contract"].number, "--mapping",
+            str(mapping), "--lang", "en"]  # fmt: skip
+    result = runner.invoke(args=args)
+    assert result.exit_code == 0, result.output  # 非常满意 ... read through the preset's labels
+    assert count(session) == 4
+
+
+def test_the_source_name_keeps_two_surveys_apart(runner, session, world, tmp_path):
+    path = _file(tmp_path, wjx_csv(responses(4), "gbk"))
+    base = ["import-history", path, "--contract", world["contract"].number, "--lang", "en"]
+    assert runner.invoke(args=[*base, "--source-name", "wjx-111"]).exit_code == 0
+    assert runner.invoke(args=[*base, "--source-name", "wjx-222"]).exit_code == 0
+    assert count(session) == 8
