@@ -26,6 +26,15 @@ from flask_babel import lazy_gettext as _l
 from ..csv_import import CellError, decode
 
 XLSX_MAGIC = b"PK\x03\x04"
+XLS_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # OLE2 container of a BIFF .xls workbook
+# A workbook's members are bounded before any of them is read (issue #19, item 6): a 200 KB
+# file whose members inflate to 200 MB once cost a worker 600-800 MB. Real exports inflate
+# 5 to 30 times (XML); a zip bomb hundreds of times.
+MAX_INFLATED_BYTES = 300 * 1024 * 1024
+MAX_RATIO = 150
+RATIO_FLOOR_BYTES = 1024 * 1024  # small members may compress better (an empty grid)
+# Qualtrics writes two more header rows: the question labels and ``{"ImportId": ...}``.
+IMPORT_ID = re.compile(r"""^\{\s*["']ImportId["']\s*:""")
 ENCODINGS = {
     "utf-8": "utf-8-sig",
     "utf8": "utf-8-sig",
@@ -47,13 +56,47 @@ class Table:
     header: list[str]
     rows: Iterator[tuple[int, list[Any]]]
     kind: str
+    extra_header_rows: int = 0
 
 
-def read_table(data: bytes, *, encoding: str | None = None) -> Table:
-    """The file as a :class:`Table`; raises :class:`FileUnreadable`."""
+def read_table(
+    data: bytes, *, encoding: str | None = None, header_rows: int | None = None
+) -> Table:
+    """The file as a :class:`Table`; raises :class:`FileUnreadable`.
+
+    ``header_rows`` is the number of header rows (the first one names the columns, the others
+    are skipped); None detects Qualtrics' three (its third row holds ``{"ImportId": ...}``).
+    """
     if data.startswith(XLSX_MAGIC):
-        return _read_xlsx(data)
-    return _read_csv(data, encoding)
+        table = _read_xlsx(data)
+    elif data.startswith(XLS_MAGIC):
+        table = _read_with_calamine(data, kind="xls")
+    else:
+        table = _read_csv(data, encoding)
+    return _below_header(table, header_rows)
+
+
+def _below_header(table: Table, header_rows: int | None) -> Table:
+    """The table without its extra header rows (given, or detected for Qualtrics)."""
+    head = []
+    for row in table.rows:
+        head.append(row)
+        if len(head) >= 2:
+            break
+    if header_rows is None:
+        header_rows = 1
+        for number, (_, cells) in enumerate(head, start=2):
+            if any(IMPORT_ID.match(_text(cell)) for cell in cells[:3]):
+                header_rows = number
+    skip = max(0, min(header_rows - 1, len(head)))
+    table.extra_header_rows = skip
+    table.rows = _chain(head[skip:], table.rows)
+    return table
+
+
+def _chain(first: list, rest: Iterator) -> Iterator:
+    yield from first
+    yield from rest
 
 
 def _read_csv(data: bytes, encoding: str | None) -> Table:
@@ -94,20 +137,57 @@ def _read_xlsx(data: bytes) -> Table:
     except (zipfile.BadZipFile, OSError, ValueError) as exc:
         raise FileUnreadable(str(_l("The file is not a readable XLSX workbook."))) from exc
     with archive:
+        check_inflation(archive)
         fits = _fits_in_memory(archive)
     return _read_with_calamine(data) if fits else _read_with_openpyxl(data)
 
 
-def _read_with_calamine(data: bytes) -> Table:
+def check_inflation(archive: zipfile.ZipFile) -> None:
+    """Refuse a workbook whose members would inflate beyond ``MAX_INFLATED_BYTES`` in all, or
+    one member beyond ``MAX_RATIO`` times its compressed size; read from the zip directory
+    (``infolist``) before any member is opened. A member that inflates beyond its declared
+    size is stopped by :mod:`zipfile`, which reads no further than ``file_size``."""
+    total = 0
+    for info in archive.infolist():
+        total += info.file_size
+        if info.file_size > RATIO_FLOOR_BYTES and info.file_size > MAX_RATIO * max(
+            info.compress_size, 1
+        ):
+            raise FileUnreadable(
+                str(_l("The workbook is compressed suspiciously well (a zip bomb?); save it "
+                       "again from Excel or as CSV."))
+            )  # fmt: skip
+    if total > MAX_INFLATED_BYTES:
+        raise FileUnreadable(
+            str(_l("The workbook inflates to more than %(mb)s MB; split it or save it as CSV.",
+                   mb=MAX_INFLATED_BYTES // (1024 * 1024)))
+        )  # fmt: skip
+
+
+def _read_with_calamine(data: bytes, kind: str = "xlsx") -> Table:
+    """The sheet that holds the responses: the first, unless a later one is named like
+    Google Forms' ``Form Responses 1`` (its other sheets are pivots and notes)."""
     from python_calamine import CalamineError, CalamineWorkbook
 
+    unreadable = (
+        _l("The file is not a readable XLS workbook.")
+        if kind == "xls"
+        else _l("The file is not a readable XLSX workbook.")
+    )
     try:
         book = CalamineWorkbook.from_filelike(io.BytesIO(data))
-        rows = iter(book.get_sheet_by_index(0).iter_rows())
+        rows = iter(book.get_sheet_by_index(_response_sheet(book.sheet_names)).iter_rows())
         header = next(rows, None)
     except (CalamineError, zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
-        raise FileUnreadable(str(_l("The file is not a readable XLSX workbook."))) from exc
-    return _table(header, (_row(cells) for cells in rows))
+        raise FileUnreadable(str(unreadable)) from exc
+    return _table(header, (_row(cells) for cells in rows), kind)
+
+
+def _response_sheet(names: list[str]) -> int:
+    for index, name in enumerate(names):
+        if name.strip().casefold().startswith("form responses"):
+            return index
+    return 0
 
 
 def _read_with_openpyxl(data: bytes) -> Table:
@@ -115,20 +195,20 @@ def _read_with_openpyxl(data: bytes) -> Table:
 
     try:
         book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-        rows = book.worksheets[0].iter_rows(values_only=True)
+        rows = book.worksheets[_response_sheet(book.sheetnames)].iter_rows(values_only=True)
         header = next(rows, None)
     except (zipfile.BadZipFile, KeyError, OSError, ValueError, IndexError) as exc:
         raise FileUnreadable(str(_l("The file is not a readable XLSX workbook."))) from exc
     return _table(header, _closing(book, (list(cells) for cells in rows)))
 
 
-def _table(header, rows: Iterator[list[Any]]) -> Table:
+def _table(header, rows: Iterator[list[Any]], kind: str = "xlsx") -> Table:
     if not header or not any(_text(cell) for cell in header):
         raise FileUnreadable(str(_l("The file is empty or has no header line.")))
     width = len(header)
     while width and not _text(header[width - 1]):
         width -= 1
-    return Table([_text(cell) for cell in header[:width]], _numbered(rows), "xlsx")
+    return Table([_text(cell) for cell in header[:width]], _numbered(rows), kind)
 
 
 def _numbered(rows: Iterator[list[Any]]) -> Iterator[tuple[int, list[Any]]]:

@@ -2,6 +2,9 @@
 
 The rules (issue #12):
 
+- An import's source is the tool **and** the survey or file it came from (``origin``: the
+  问卷星 survey number, the file name, or a name the user gives): a response's ``source_id`` is
+  ``origin|id``, so two surveys both numbered 1..n never collide (issue #21).
 - Each row becomes one response of the contract's cycle of its month, in the contract's time
   zone; a month without a cycle gets a closed *historical* cycle. Imported responses carry their
   ``source`` (``wjx``, ``tencent``, ``limesurvey``, ``spreadsheet``) and ``source_id`` (the
@@ -13,6 +16,8 @@ The rules (issue #12):
 - Every problem is reported as ``(line, column, problem)``: unknown answer label, score out of
   range, date outside the contract, duplicate row. A file with problems writes nothing unless
   ``skip_bad_rows`` is set; then the good rows are stored.
+- A choice answer that is none of the options ("other" text, typed into 问卷星's box) is kept
+  as a text answer of that question (kind ``text``), never dropped.
 - Columns mapped as contact data go to the contract's customers (encrypted, clause 四); they are
   never stored with a response. Free-text answers are kept as written.
 - One transaction: responses and answers by bulk insert (executemany), the month's stored
@@ -22,6 +27,8 @@ The rules (issue #12):
 
 from __future__ import annotations
 
+import hashlib
+import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -32,7 +39,6 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from .. import audit
-from ..csv_import import ImportReport
 from ..customers.names import customer_names
 from ..cycles.aggregates import store_month_aggregates
 from ..cycles.calendar import cycle_window
@@ -51,21 +57,51 @@ from ..models import (
 )
 from ..models.types import keyring
 from .formats import Table
-from .mapping import Mapping
-from .rows import BATCH, MappingInvalid, ParsedRow, RowParser, read_rows
+from .mapping import Mapping, clean_origin, header_fingerprint
+from .rows import (
+    BATCH,
+    HistoryReport,
+    MappingInvalid,
+    OtherText,
+    ParsedRow,
+    RowParser,
+    date_order_of,
+    read_rows,
+    scale_table,
+)
 
-SOURCES = ("wjx", "tencent", "limesurvey", "spreadsheet")
+SOURCES = (
+    "wjx", "tencent", "limesurvey", "qualtrics", "msforms", "googleforms", "spreadsheet",
+)  # fmt: skip
 SCORED = (QuestionType.RATING, QuestionType.NPS)
+TEXT = str(QuestionType.TEXT)
 
 
 @dataclass
 class ImportSummary:
+    """What an import did or would do. ``rows`` counts the file's rows; each is imported,
+    already present, incomplete (not submitted) or refused (a reason in the report);
+    ``kept_with_problem`` of the imported ones lost a cell (reported), ``kept_with_no_answer``
+    hold a "no answer" code."""
+
     imported: int = 0
     skipped: int = 0
     already_present: int = 0
-    report: ImportReport = field(default_factory=ImportReport)
+    report: HistoryReport = field(default_factory=HistoryReport)
     months: list[str] = field(default_factory=list)
     written: bool = False
+    rows: int = 0
+    incomplete: int = 0
+    kept_with_problem: int = 0
+    kept_with_no_answer: int = 0
+    origin: str = ""
+
+
+def scoped_id(origin: str, source_id: str) -> str:
+    """``origin|id``, at most 100 characters (a long id is replaced by its hash)."""
+    if len(source_id) > 58:
+        source_id = "h:" + hashlib.sha256(source_id.encode()).hexdigest()[:40]
+    return f"{origin}|{source_id}"
 
 
 def import_history(
@@ -77,6 +113,8 @@ def import_history(
     *,
     skip_bad_rows: bool = False,
     source: str = "spreadsheet",
+    origin: str = "file",
+    strict: bool = False,
     actor: User | None = None,
     dry_run: bool = False,
     now: datetime | None = None,
@@ -84,17 +122,33 @@ def import_history(
 ) -> ImportSummary:
     """Check the whole file, then store its new rows in one transaction (see module doc).
 
-    Raises :class:`MappingInvalid` when the mapping does not fit the file or the version.
+    Raises :class:`MappingInvalid` when the mapping does not fit the file or the version, or
+    a choice is missing (date order, how 问卷星's numbers are read).
     """
     if source not in SOURCES:
         raise MappingInvalid(_l("Unknown source %(source)s.", source=source))
+    origin = clean_origin(origin)
+    if not origin:
+        raise MappingInvalid(_l("Name the survey or file the rows come from."))
     if version.survey.provider_id != contract.provider_id:
         raise MappingInvalid(_l("The survey version belongs to another provider."))
-    parser = RowParser(contract, version, mapping, table.header, now=now)
-    summary = ImportSummary()
-    rows = read_rows(parser, table.rows, summary.report, progress)
-    bad_lines = summary.report.bad_lines
-    summary.skipped = len(bad_lines)
+    mapping = _with_date_order(mapping, table)
+    parser = RowParser(contract, version, mapping, table.header, now=now, strict=strict)
+    summary = ImportSummary(origin=origin)
+    report = summary.report
+    rows = read_rows(parser, table.rows, report, progress)
+    if parser.unresolved_numbers:
+        raise MappingInvalid(
+            _l("%(columns)s hold bare numbers: say whether 问卷星 exported scores (按分数) or "
+               "option numbers (按序号), and which way the options run.",
+               columns=", ".join(sorted(parser.unresolved_numbers))[:200])
+        )  # fmt: skip
+    rows = [row._replace(source_id=scoped_id(origin, row.source_id)) for row in rows]
+    summary.rows = report.rows_total
+    summary.incomplete = len(report.incomplete)
+    summary.skipped = len(report.refused_rows)
+    summary.kept_with_problem = len(report.kept_rows)
+    summary.kept_with_no_answer = report.no_answer_rows
     present = _present_ids(session, contract.id, source)
     new_rows = [row for row in rows if row.source_id not in present]
     summary.already_present = len(rows) - len(new_rows)
@@ -109,7 +163,7 @@ def import_history(
         return summary
     try:
         _write(session, contract, version, parser, new_rows, source, summary.months)
-        _save_mapping(session, contract.id, source, mapping)
+        _save_mapping(session, contract.id, source, mapping, table.header)
         if version.frozen_at is None and new_rows:
             version.frozen_at = utcnow()
         audit.record(
@@ -120,10 +174,20 @@ def import_history(
             organization_id=contract.provider_id,
             details={
                 "source": source,
+                "origin": origin,
                 "imported": summary.imported,
                 "skipped_rows": summary.skipped,
+                "incomplete": summary.incomplete,
+                "kept_with_problem": summary.kept_with_problem,
                 "already_present": summary.already_present,
                 "months": summary.months,
+                "strict": strict,
+                "numbers": mapping.numbers,
+                # the file's scales and how each point was stored, kept with the import
+                "scales": {
+                    code: scale_table(scale, _kind(version, code))
+                    for code, scale in mapping.scales.items()
+                },
             },
         )
         session.commit()
@@ -139,6 +203,33 @@ def import_history(
         raise
     summary.written = True
     return summary
+
+
+def _kind(version: SurveyVersion, code: str) -> str:
+    return next((str(q.type) for q in version.questions if q.code == code), "rating")
+
+
+def _with_date_order(mapping: Mapping, table: Table) -> Mapping:
+    """The mapping with the date order of its slash dates (``4/28/21``) found from the file
+    when not chosen; raises :class:`MappingInvalid` when every date reads both ways. The
+    table's rows are read into a list for this (they are read again by the parser)."""
+    if mapping.date_order or not mapping.date_column or mapping.month:
+        return mapping
+    rows = table.rows if isinstance(table.rows, list) else list(table.rows)
+    table.rows = rows
+    try:
+        index = table.header.index(mapping.date_column)
+    except ValueError:
+        return mapping
+    order = date_order_of(cells[index] for _, cells in rows if index < len(cells))
+    if order == "ambiguous":
+        raise MappingInvalid(
+            _l("The dates in %(column)s could be month/day or day/month (such as 4/5/21): "
+               "choose the date order.", column=mapping.date_column)
+        )  # fmt: skip
+    if order is None:
+        return mapping
+    return Mapping.from_json({**mapping.to_json(), "date_order": order})
 
 
 def _present_ids(session: Session, contract_id: int, source: str) -> set[str]:
@@ -254,13 +345,20 @@ def _answer_tuples(
         if kind in SCORED:
             yield (response_id, question_id, contract_id, month, code, kind, 0, value, None, None)
         elif kind == QuestionType.SINGLE:
-            yield (response_id, question_id, contract_id, month, code, kind, 0, None, value, None)
+            if isinstance(value, OtherText):  # "other" text: a text answer of the question
+                yield (response_id, question_id, contract_id, month, code, TEXT, 0, None, None,
+                       str(value))  # fmt: skip
+            else:
+                yield (response_id, question_id, contract_id, month, code, kind, 0, None, value,
+                       None)  # fmt: skip
         elif kind == QuestionType.MULTIPLE:
             for seq, option_id in enumerate(value):
-                yield (
-                    response_id, question_id, contract_id, month, code, kind, seq, None,
-                    option_id, None,
-                )  # fmt: skip
+                if isinstance(option_id, OtherText):
+                    yield (response_id, question_id, contract_id, month, code, TEXT, seq, None,
+                           None, str(option_id))  # fmt: skip
+                else:
+                    yield (response_id, question_id, contract_id, month, code, kind, seq, None,
+                           option_id, None)  # fmt: skip
         else:
             yield (response_id, question_id, contract_id, month, code, kind, 0, None, None, value)
 
@@ -334,39 +432,82 @@ def _store_contacts(session: Session, contract: Contract, rows: list[ParsedRow])
     session.flush()
 
 
-def load_mapping(session: Session, contract_id: int, source: str) -> Mapping | None:
+def mapping_key(source: str, header: list[str]) -> str:
+    """A saved mapping's key: the tool and the header's fingerprint (one per header line)."""
+    return f"{source[:15]}:{header_fingerprint(header)}"
+
+
+def load_mapping(
+    session: Session, contract_id: int, source: str, header: list[str]
+) -> Mapping | None:
+    """The mapping saved for a file of this tool with this very header line, else None."""
     saved = session.scalar(
         select(ImportMapping).where(
-            ImportMapping.contract_id == contract_id, ImportMapping.source == source
+            ImportMapping.contract_id == contract_id,
+            ImportMapping.source == mapping_key(source, header),
         )
     )
     return Mapping.from_json(saved.mapping) if saved is not None else None
 
 
-def _save_mapping(session: Session, contract_id: int, source: str, mapping: Mapping) -> None:
+def _save_mapping(
+    session: Session, contract_id: int, source: str, mapping: Mapping, header: list[str]
+) -> None:
+    key = mapping_key(source, header)
+    stored = {**mapping.to_json(), "header": header_fingerprint(header)}
     saved = session.scalar(
         select(ImportMapping).where(
-            ImportMapping.contract_id == contract_id, ImportMapping.source == source
+            ImportMapping.contract_id == contract_id, ImportMapping.source == key
         )
     )
     if saved is None:
-        session.add(
-            ImportMapping(contract_id=contract_id, source=source, mapping=mapping.to_json())
-        )
+        session.add(ImportMapping(contract_id=contract_id, source=key, mapping=stored))
     else:
-        saved.mapping = mapping.to_json()
+        saved.mapping = stored
         saved.updated_at = utcnow()
 
 
 def preview(
     contract: Contract, version: SurveyVersion, mapping: Mapping, table: Table, limit: int = 10
-) -> tuple[list[ParsedRow], ImportReport]:
+) -> tuple[list[ParsedRow], HistoryReport]:
     """The first ``limit`` rows as they will be stored, and their problems; writes nothing."""
+    mapping = _with_date_order(mapping, table)
     parser = RowParser(contract, version, mapping, table.header)
-    report = ImportReport()
+    report = HistoryReport()
     taken = []
     for row in table.rows:
         taken.append(row)
         if len(taken) >= limit:
             break
     return read_rows(parser, taken, report), report
+
+
+GROUP_NUMBERS = re.compile(r"\d[\d:./-]*")
+FIRST_LINES = 5
+
+
+@dataclass
+class ProblemGroup:
+    """One problem seen on many rows: how many, the first lines, the first message in full
+    (which says the fix, e.g. the contract's start date)."""
+
+    column: str | None
+    problem: str
+    count: int
+    lines: list[int]
+
+
+def group_problems(problems: list) -> list[ProblemGroup]:
+    """Problems of the same column and kind (their text with numbers and dates blanked)
+    as one group each, the largest first."""
+    groups: dict[tuple, ProblemGroup] = {}
+    for p in sorted(problems, key=lambda p: p.line):
+        key = (p.column, GROUP_NUMBERS.sub("#", p.problem))
+        group = groups.get(key)
+        if group is None:
+            groups[key] = ProblemGroup(p.column, p.problem, 1, [p.line])
+        else:
+            group.count += 1
+            if len(group.lines) < FIRST_LINES:
+                group.lines.append(p.line)
+    return sorted(groups.values(), key=lambda g: (-g.count, g.lines[0]))

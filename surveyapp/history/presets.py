@@ -49,14 +49,52 @@ SATISFACTION_LABELS = {
     "neither satisfied nor dissatisfied": 3,
     "dissatisfied": 2,
     "very dissatisfied": 1,
+    # Microsoft Forms' own 5-point labels
+    "somewhat satisfied": 4,
+    "somewhat dissatisfied": 2,
+    "neither satisfied nor dissatisfied.": 3,
+    "extremely satisfied": 5,
+    "extremely dissatisfied": 1,
+}
+# "No answer" proposed per tool; the user may change them per question (Mapping.no_answer).
+NO_ANSWER = {
+    "wjx": ("(空)", "（空）", "(跳过)", "（跳过）", "-2", "-3"),
+    "tencent": ("(跳过)", "（跳过）"),
+    "limesurvey": ("I don't know", "N/A", "No answer"),
+    "qualtrics": ("-1", "-2", "-99"),
+    "msforms": (),
+    "googleforms": (),
+    "spreadsheet": ("不适用", "未参与", "N/A", "Not applicable", "I don't know", "不知道"),
 }
 LIMESURVEY_CODES = {f"A{n}": n for n in range(1, 6)} | {f"AO{n:02d}": n for n in range(1, 6)}
 
 CONTACT_WORDS = {
     "name": ("姓名", "名字", "称呼", "联系人", "昵称", "name", "full name"),
-    "mobile": ("手机", "手机号", "手机号码", "电话", "联系电话", "联系方式", "mobile", "phone"),
+    "mobile": (
+        "手机号",
+        "手机号码",
+        "电话号码",
+        "联系电话",
+        "联系方式",
+        "mobile number",
+        "phone number",
+        "telephone",
+        "微信号",
+        "wechat",
+    ),
     "email": ("邮箱", "电子邮箱", "邮件", "email", "e-mail", "mail"),
-    "ref": ("客户编号", "会员号", "customer ref", "customer id"),
+    "ref": (
+        "客户编号",
+        "会员号",
+        "customer ref",
+        "customer id",
+        "用户名",
+        "用户标识",
+        "openid",
+        "username",
+        "user name",
+        "recipientemail",
+    ),
 }
 
 
@@ -129,16 +167,78 @@ PRESETS = {
         ),  # fmt: skip
         value_map=dict(SATISFACTION_LABELS) | LIMESURVEY_CODES,
     ),
+    "qualtrics": Preset(
+        "qualtrics",
+        _l("Qualtrics export (CSV)"),
+        date_headers=("recordeddate", "enddate", "startdate"),
+        id_headers=("responseid", "_recordid"),
+        metadata_headers=(
+            "startdate",
+            "enddate",
+            "status",
+            "ipaddress",
+            "progress",
+            "duration (in seconds)",
+            "finished",
+            "responseset",
+            "recipientlastname",
+            "recipientfirstname",
+            "recipientemail",
+            "externalreference",
+            "externaldatareference",
+            "locationlatitude",
+            "locationlongitude",
+            "locationaccuracy",
+            "distributionchannel",
+            "userlanguage",
+        ),  # fmt: skip
+        value_map=dict(SATISFACTION_LABELS),
+    ),
+    "msforms": Preset(
+        "msforms",
+        _l("Microsoft Forms export"),
+        date_headers=("completion time", "start time"),
+        id_headers=("id",),
+        metadata_headers=("start time", "email", "name", "last modified time"),
+        value_map=dict(SATISFACTION_LABELS),
+    ),
+    "googleforms": Preset(
+        "googleforms",
+        _l("Google Forms responses"),
+        date_headers=("timestamp", "时间戳记"),
+        id_headers=(),
+        metadata_headers=("email address", "电子邮件地址"),
+        value_map=dict(SATISFACTION_LABELS),
+    ),
     "spreadsheet": Preset(
         "spreadsheet",
         _l("Spreadsheet (any layout)"),
-        date_headers=("date", "日期", "submitted", "提交时间", "month", "月份", "时间"),
+        date_headers=(
+            "date",
+            "日期",
+            "submitted",
+            "提交时间",
+            "month",
+            "月份",
+            "时间",
+            "timestamp",
+            "completion time",
+            "recordeddate",
+            "enddate",
+            "date submitted",
+            "submitted at",
+            "submission date",
+        ),  # fmt: skip
         id_headers=("response id", "id", "编号"),
         value_map=dict(SATISFACTION_LABELS),
     ),
 }
 
-_NUMBERING = re.compile(r"^\s*(?:第\s*\d+\s*题|Q\s*\d+|\d+)\s*[、.．:：)）]?\s*", re.IGNORECASE)
+_NUMBERING = re.compile(
+    r"^\s*(?:第\s*\d+\s*题|Q\s*\d+|\d+)(?:\s+-\s+|\s*[、.．:：)）])?\s*", re.IGNORECASE
+)
+# LimeSurvey's "question code. question text" headings: ``submitdate. Date submitted``.
+CODE_HEADING = re.compile(r"^([A-Za-z][A-Za-z0-9_]*(?:\[[A-Za-z0-9_]+\])?)\.\s+(\S.*)$")
 _WRAPPED = re.compile(r"[(（][^()（）]*[)）]")
 _TYPE_HINT = re.compile(r"[(（](?:单选题|多选题|填空题|量表题|矩阵题|评分题|必答|选填)[)）]\s*$")
 
@@ -152,9 +252,21 @@ def header_key(header: str) -> str:
     return text.strip().rstrip("：:？?。. ").casefold()
 
 
+def heading_parts(header: str) -> tuple[str, ...]:
+    """The header, and for a ``code. text`` heading its code and its text."""
+    found = CODE_HEADING.match(header.strip())
+    return (header, found.group(1), found.group(2)) if found else (header,)
+
+
 def detect_preset(headers: list[str]) -> str:
     """The preset whose date and id headers the file has, else ``spreadsheet``."""
-    keys = {h.strip().casefold() for h in headers}
+    keys = {part.strip().casefold() for h in headers for part in heading_parts(h)}
+    if {"responseid", "recordeddate"} & keys or "responseset" in keys:
+        return "qualtrics"
+    if {"id", "start time", "completion time"} <= keys:
+        return "msforms"
+    if "timestamp" in keys and len(headers) > 1:
+        return "googleforms"
     for key in ("wjx", "tencent", "limesurvey"):
         preset = PRESETS[key]
         has_date = any(h.casefold() in keys for h in preset.date_headers)
@@ -170,4 +282,29 @@ def contact_kind(header: str) -> str | None:
     for kind in ("ref", "email", "mobile", "name"):
         if any(word in key for word in CONTACT_WORDS[kind]):
             return kind
+    if key in ("手机", "电话", "phone", "mobile", "用户", "user"):
+        return "mobile" if key in ("手机", "电话", "phone", "mobile") else "ref"
+    return None
+
+
+EMAIL_CELL = re.compile(r"[^@\s]+@[^@\s]+\.[A-Za-z]{2,}")
+MOBILE_CELL = re.compile(r"(?:\+?\d{1,3}[\s-]?)?1[3-9]\d[\s-]?\d{4}[\s-]?\d{4}|\+?\d{8,15}")
+OPENID_CELL = re.compile(r"o[A-Za-z0-9_-]{8,}")
+
+
+def contact_by_content(values: list[str]) -> tuple[str, str] | None:
+    """``(kind, reason)`` when most non-empty sample values look like e-mail addresses, mobile
+    numbers or WeChat-style openids (``o`` and 8+ id characters), else None."""
+    texts = [v.strip().lstrip("\t") for v in values if v and v.strip()]
+    if not texts:
+        return None
+    need = max(1, (len(texts) + 1) // 2)
+    checks = (
+        ("email", EMAIL_CELL, _l("values look like e-mail addresses")),
+        ("mobile", MOBILE_CELL, _l("values look like phone numbers")),
+        ("ref", OPENID_CELL, _l("values look like WeChat openids")),
+    )
+    for kind, pattern, reason in checks:
+        if sum(bool(pattern.fullmatch(t)) for t in texts) >= need:
+            return kind, str(reason)
     return None

@@ -19,9 +19,9 @@ from zoneinfo import ZoneInfo
 
 from flask_babel import lazy_gettext as _l
 
-from ..csv_import import CellError, ImportReport
+from ..csv_import import CellError, ImportReport, Problem
 from ..models import Contract, Question, QuestionType, SurveyVersion, utcnow
-from .mapping import Mapping
+from .mapping import ALL_QUESTIONS, Mapping
 
 BATCH = 5000
 MEMO_SIZE = 1000
@@ -38,7 +38,7 @@ HEADER_OPTION = re.compile(r"\[([^\[\]]+)\]|[(（]([^()（）]+)[)）]")
 TICKED = frozenset({"y", "yes", "1", "是", "√", "✓", "true"})
 UNTICKED = frozenset({"n", "no", "0", "否", "false"})
 SKIPPED = frozenset({"(跳过)", "（跳过）"})
-WJX_CODED_SKIPS = frozenset({"-2", "-3"})
+WJX_CODED_SKIPS = frozenset({"-2", "-3"})  # 按序号: skipped, not shown
 MONTHS = ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"]
 DAY_MON_YEAR = re.compile(
     r"(\d{1,2})-(" + "|".join(MONTHS) + r")-(\d{4})(?:\s+(\d{1,2}:\d{2}(?::\d{2})?))?",
@@ -46,6 +46,54 @@ DAY_MON_YEAR = re.compile(
 )
 LETTER_PREFIX = re.compile(r"^[A-Z]{1,2}[.．、]\s*")
 SCORE_SUFFIX = re.compile(r"\s*(?:分|points?|pts?)$", re.IGNORECASE)
+# A number inside a label: LimeSurvey's ``Agree (6)``, ``(5)``, ``(7) Very clear goals``, ``4)``.
+NUMBER_IN_LABEL = re.compile(r"^\(?(\d{1,2})\)|\((\d{1,2})\)\s*$")
+SLASH_DATE = re.compile(
+    r"(\d{1,2})/(\d{1,2})/(\d{2}|\d{4})(?:\s+(\d{1,2}):(\d{2})(?::(\d{2}))?\s*([AaPp][Mm])?)?"
+)
+INCOMPLETE_PRESETS = ("limesurvey", "qualtrics")
+
+
+class HistoryReport(ImportReport):
+    """An import's report: problems (``(line, column, problem)``), and beside them the notes
+    that do not stop a row (a comment truncated, "other" text kept), the incomplete responses
+    (not submitted), the rows kept with a "no answer" cell and those kept without a cell."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.notes: list = []
+        self.incomplete: list[int] = []
+        self.no_answer_rows = 0
+        self.kept_rows: set[int] = set()
+        self.refused_rows: set[int] = set()
+
+    def note(self, line: int, column: str | None, text: Any) -> None:
+        self.notes.append(Problem(line, column, str(text)))
+
+
+class NumbersUnchosen(CellError):
+    """Bare numbers in a rating column of a 问卷星 file: scores or option numbers? The user
+    must say (``Mapping.numbers``)."""
+
+
+def scale_score(value: int, scale: list[int], kind: str) -> int:
+    """A value of the file's scale ``[first, last]`` on the survey's scale (1..5 for a rating,
+    0..10 for NPS), linearly, halves rounded up."""
+    low, high = (1, 5) if kind == QuestionType.RATING else (0, 10)
+    first, last = scale
+    if not first <= value <= last:
+        raise CellError(
+            _l("Score %(value)s out of range %(low)s–%(high)s.", value=value, low=first,
+               high=last)
+        )  # fmt: skip
+    scaled = low + (value - first) * (high - low) / (last - first)
+    return int(scaled + 0.5)
+
+
+def scale_table(scale: list[int], kind: str) -> list[tuple[int, int]]:
+    """(value in the file, score stored) for every point of the file's scale."""
+    first, last = scale
+    return [(v, scale_score(v, scale, kind)) for v in range(first, last + 1)]
 
 
 class MappingInvalid(ValueError):
@@ -84,12 +132,27 @@ class RowParser:
         header: list[str],
         *,
         now: datetime | None = None,
+        strict: bool = False,
     ) -> None:
         positions = {}
         for index, name in enumerate(header):
             positions.setdefault(name, index)
+        if mapping.date_column not in positions and not mapping.month:
+            raise MappingInvalid(
+                _l("Choose the column that holds the date of each response, or give the month "
+                   "of the whole file.")
+            )  # fmt: skip
+        self.fixed_month = None
         if mapping.date_column not in positions:
-            raise MappingInvalid(_l("Choose the column that holds the date of each response."))
+            found = re.fullmatch(r"(\d{4})-(\d{1,2})", (mapping.month or "").strip())
+            if not found or not 1 <= int(found.group(2)) <= 12:
+                raise MappingInvalid(_l("The month of the file must read like 2025-03."))
+            self.fixed_month = (int(found.group(1)), int(found.group(2)))
+        for code, (first, last) in mapping.scales.items():
+            if not 2 <= last - first + 1 <= 11 or first < 0:
+                raise MappingInvalid(
+                    _l("The scale of %(code)s must have 2 to 11 points.", code=code)
+                )
         questions = {q.code: q for q in version.questions}
         for name, code in mapping.answers.items():
             if name not in positions:
@@ -105,13 +168,27 @@ class RowParser:
         self.contacts = [
             (positions[h], h, f) for h, f in mapping.contacts.items() if h in positions
         ]
-        self.date_index = positions[mapping.date_column]
+        self.date_index = positions.get(mapping.date_column) if self.fixed_month is None else None
         self.date_name = mapping.date_column
         self.id_index = positions.get(mapping.id_column) if mapping.id_column else None
         self.id_name = mapping.id_column
-        self.hashed = sorted({self.date_index, *(c.index for c in self.columns)})
-        self.value_map = {k.strip().casefold(): v for k, v in mapping.value_map.items()}
+        self.value_map = {
+            k.strip().casefold(): v for k, v in mapping.value_map.items() if isinstance(v, int)
+        }
+        self.option_map = {
+            k.strip().casefold(): v.casefold()
+            for k, v in mapping.value_map.items()
+            if isinstance(v, str)
+        }
         self.blanks = SKIPPED | (WJX_CODED_SKIPS if mapping.preset == "wjx" else frozenset())
+        self.no_answer = [mapping.codes_for(c.question.code) for c in self.columns]
+        self.scales = mapping.scales
+        self.numbers = mapping.numbers
+        self.preset = mapping.preset
+        self.strict = strict
+        self.date_order = mapping.date_order
+        self.unresolved_numbers: set[str] = set()
+        self.all_codes = mapping.codes_for(ALL_QUESTIONS)
         self.tz = ZoneInfo(contract.timezone)
         self.first_day = contract.first_day
         self.last_day = contract.end_date
@@ -159,18 +236,33 @@ class RowParser:
                 return option_id
         return None
 
-    def parse(self, line: int, cells: list[Any], report: ImportReport) -> ParsedRow | None:
+    def parse(self, line: int, cells: list[Any], report: HistoryReport) -> ParsedRow | None:
+        """The row as it will be stored, or None (refused or incomplete, in ``report``).
+
+        A cell that cannot be used is reported and left out, the row's other answers are kept
+        (``report.kept_rows``); in strict mode the whole row is refused instead. A date that
+        cannot be used, or a row without any usable answer, refuses the row."""
         width = len(cells)
         fine = True
-        raw_date = cells[self.date_index] if self.date_index < width else None
+        raw_date = None
+        if self.date_index is not None:
+            raw_date = cells[self.date_index] if self.date_index < width else None
+            if _text(raw_date) == "" and self.preset in INCOMPLETE_PRESETS:
+                report.incomplete.append(line)
+                return None
         try:
             local = self._date(raw_date)
         except CellError as exc:
             report.add(line, self.date_name, exc)
-            fine = False
+            report.refused_rows.add(line)
+            return None
         values: list[Any] = [None] * len(self.questions)
-        for column, memo in zip(self.columns, self.memos, strict=True):
+        cell_problem = no_answer = False
+        for column, memo, codes in zip(self.columns, self.memos, self.no_answer, strict=True):
             cell = cells[column.index] if column.index < width else None
+            if codes and _text(cell).casefold() in codes:
+                no_answer = True
+                continue
             try:
                 value = memo[cell]
             except (KeyError, TypeError):
@@ -179,13 +271,19 @@ class RowParser:
                         value = self._checked(column, cell)
                     else:
                         value = self._answer(column.question, cell)
+                except NumbersUnchosen:
+                    self.unresolved_numbers.add(column.name)
+                    value = None
                 except CellError as exc:
                     value = exc
                 if memo is not None and len(memo) < MEMO_SIZE and isinstance(cell, (str, int)):
                     memo[cell] = value
+            if isinstance(value, Note):
+                report.note(line, column.name, value.note)
+                value = value.value
             if isinstance(value, CellError):
                 report.add(line, column.name, value)
-                fine = False
+                cell_problem = True
             elif column.grouped:
                 if value is not None:
                     values[column.slot] = (values[column.slot] or ()) + (value,)
@@ -194,12 +292,20 @@ class RowParser:
         for slot in self.grouped_slots:
             if values[slot] is not None:
                 values[slot] = tuple(dict.fromkeys(values[slot]))
-        if all(v is None for v in values) and fine:
-            report.add(line, None, _l("The row has no answer in any mapped column."))
+        if cell_problem and self.strict:
+            fine = False
+        elif all(v is None for v in values) and not no_answer:
+            if not cell_problem:
+                report.add(line, None, _l("The row has no answer in any mapped column."))
             fine = False
         contact = self._contact(line, cells, report) if self.contacts else None
         if not fine or contact is False:
+            report.refused_rows.add(line)
             return None
+        if cell_problem:
+            report.kept_rows.add(line)
+        if no_answer:
+            report.no_answer_rows += 1
         return ParsedRow(
             line,
             self._source_id(cells, width),
@@ -214,19 +320,29 @@ class RowParser:
             value = _text(cells[self.id_index])
             if value:
                 return value[:100]
-        digest = hashlib.sha256(
-            "\x1f".join(_text(cells[i]) if i < width else "" for i in self.hashed).encode()
-        )
+        # The whole row, every cell: a remapped re-import of the same file gives the same ids.
+        digest = hashlib.sha256("\x1f".join(_text(cell) for cell in cells).rstrip("\x1f").encode())
         return "row:" + digest.hexdigest()[:40]
 
     def _date(self, cell: Any) -> datetime:
         """The response's time in the contract's zone, checked against the contract."""
-        local = _local_when(cell, self.tz)
+        if self.fixed_month is not None:
+            local = datetime(*self.fixed_month, 15, 12, tzinfo=self.tz)
+        else:
+            local = _local_when(cell, self.tz, self.date_order)
         local_day = local.date()
-        if local_day < self.first_day or (self.last_day and local_day > self.last_day):
+        if local_day < self.first_day:
             raise CellError(
-                _l("The date %(day)s is outside the contract.", day=local_day.isoformat())
-            )
+                _l("The date %(day)s is before the contract starts (%(start)s): change its "
+                   "start date or leave those rows out.", day=local_day.isoformat(),
+                   start=self.first_day.isoformat())
+            )  # fmt: skip
+        if self.last_day and local_day > self.last_day:
+            raise CellError(
+                _l("The date %(day)s is after the contract ends (%(end)s): change its end date "
+                   "or leave those rows out.", day=local_day.isoformat(),
+                   end=self.last_day.isoformat())
+            )  # fmt: skip
         if local > self.now:
             raise CellError(_l("The date %(day)s is in the future.", day=local_day.isoformat()))
         return local
@@ -248,20 +364,39 @@ class RowParser:
         return self._option(column.question, text)
 
     def _answer(self, question: Question, cell: Any) -> Any:
-        text = _text(cell)
+        text = _text(cell).lstrip("\t")
         if not text or text in self.blanks:
             return None
         kind = question.type
         if kind in (QuestionType.RATING, QuestionType.NPS):
             return self._score(question, cell, text)
         if kind == QuestionType.SINGLE:
-            return self._option(question, text)
+            try:
+                return self._option(question, text)
+            except CellError:
+                return Note(OtherText(text[:TEXT_LIMIT]), _l("Not one of the options: kept as "
+                                                              "“other” text."))  # fmt: skip
         if kind == QuestionType.MULTIPLE:
-            chosen = [self._option(question, part) for part in MULTI_SEPARATORS.split(text) if part]
+            chosen: list[Any] = []
+            others = []
+            for part in MULTI_SEPARATORS.split(text):
+                if not part:
+                    continue
+                try:
+                    chosen.append(self._option(question, part))
+                except CellError:
+                    others.append(part)
+            if others:
+                chosen.append(OtherText("; ".join(others)[:TEXT_LIMIT]))
+                return Note(tuple(dict.fromkeys(chosen)), _l("Not one of the options: kept as "
+                                                             "“other” text."))  # fmt: skip
             return tuple(dict.fromkeys(chosen))
         limit = question.max_length or TEXT_LIMIT
         if len(text) > limit:
-            raise CellError(_l("Longer than %(n)s characters.", n=limit))
+            return Note(
+                text[:limit],
+                _l("Longer than %(n)s characters: kept truncated to %(n)s.", n=limit),
+            )
         return text
 
     def _score(self, question: Question, cell: Any, text: str) -> int:
@@ -269,12 +404,17 @@ class RowParser:
         if value is None and LETTER_PREFIX.match(text):
             text = LETTER_PREFIX.sub("", text)
             value = self.value_map.get(text.casefold())
+        points = self.scales.get(question.code)
         if value is None:
             if isinstance(cell, (int, float)) and not isinstance(cell, bool):
                 number = float(cell)
             else:
+                embedded = NUMBER_IN_LABEL.search(text)
                 try:
-                    number = float(SCORE_SUFFIX.sub("", text))
+                    if embedded:
+                        number = float(embedded.group(1) or embedded.group(2))
+                    else:
+                        number = float(SCORE_SUFFIX.sub("", text))
                 except ValueError:
                     raise CellError(
                         _l("Unknown answer label %(label)s.", label=text[:50])
@@ -282,6 +422,10 @@ class RowParser:
             if not number.is_integer():
                 raise CellError(_l("The score %(value)s is not a whole number.", value=text[:20]))
             value = int(number)
+            if self.preset == "wjx" and question.type == QuestionType.RATING:
+                value = self._numbered(value, points)
+        if points is not None:
+            return scale_score(value, points, question.type)
         low, high = (1, 5) if question.type == QuestionType.RATING else (0, 10)
         if not low <= value <= high:
             raise CellError(
@@ -294,10 +438,20 @@ class RowParser:
             )
         return value
 
+    def _numbered(self, number: int, points: list[int] | None) -> int:
+        """A bare number of a 问卷星 rating column as the mapping says to read it."""
+        if self.numbers is None:
+            raise NumbersUnchosen("")
+        first, last = points or (1, 5)
+        if self.numbers == "options_high_first":
+            return first + last - number
+        return number
+
     def _option(self, question: Question, text: str) -> int:
         keys = self.options[question.id]
         text = _strip_option_text(text)
-        option_id = keys.get(text.casefold())
+        mapped = self.option_map.get(text.casefold())
+        option_id = keys.get(mapped if mapped is not None else text.casefold())
         if option_id is None and LETTER_PREFIX.match(text):
             option_id = keys.get(LETTER_PREFIX.sub("", text).casefold())
         if option_id is None:
@@ -327,6 +481,17 @@ class RowParser:
 _CHOICE_TYPES = (QuestionType.SINGLE, QuestionType.MULTIPLE)
 
 
+class OtherText(str):
+    """The text of a choice answer that is none of the options, kept as written."""
+
+
+class Note(NamedTuple):
+    """A value kept with a note for the report (truncated, kept as "other" text)."""
+
+    value: Any
+    note: Any
+
+
 def _option_keys(question: Question) -> dict[str, int]:
     """Option code, labels in both languages, and LimeSurvey's positional codes A1, AO01."""
     keys: dict[str, int] = {}
@@ -351,17 +516,39 @@ def _text(cell: Any) -> str:
     return str(cell).strip()
 
 
-def parse_when(cell: Any, tz: ZoneInfo) -> datetime:
+def parse_when(cell: Any, tz: ZoneInfo, order: str | None = None) -> datetime:
     """A response's time as an aware UTC instant; naive values are in the contract's zone.
 
     Accepts datetimes (XLSX date cells), Excel serial numbers (``45717.6``), ``2025/3/5
     14:22:01``, ``2025-03-05T14:22:01+08:00``, ``2025年3月5日``, and a bare month ``2025-03``
     (taken as the first of the month, noon).
     """
-    return _local_when(cell, tz).astimezone(UTC)
+    return _local_when(cell, tz, order).astimezone(UTC)
 
 
-def _local_when(cell: Any, tz: ZoneInfo) -> datetime:
+def date_order_of(cells: Iterable[Any]) -> str | None:
+    """``mdy`` or ``dmy`` for a column of slash dates with the year last (``4/28/21``), from
+    the values: a first part over 12 means day first, a second part over 12 month first.
+    None when no such date; ``ambiguous`` when every date reads both ways (or neither)."""
+    seen = mdy = dmy = False
+    for cell in cells:
+        if not isinstance(cell, str):
+            continue
+        found = SLASH_DATE.fullmatch(cell.strip())
+        if not found:
+            continue
+        seen = True
+        first, second = int(found.group(1)), int(found.group(2))
+        mdy |= second > 12
+        dmy |= first > 12
+    if not seen:
+        return None
+    if mdy != dmy:
+        return "mdy" if mdy else "dmy"
+    return "ambiguous"
+
+
+def _local_when(cell: Any, tz: ZoneInfo, order: str | None = None) -> datetime:
     """The time as an aware datetime in ``tz`` (naive values are taken as local)."""
     if isinstance(cell, str) and (plain := PLAIN_TIME.fullmatch(cell)):
         try:
@@ -374,6 +561,8 @@ def _local_when(cell: Any, tz: ZoneInfo) -> datetime:
         local = datetime(cell.year, cell.month, cell.day, 12)
     elif isinstance(cell, (int, float)) and not isinstance(cell, bool):
         local = _from_serial(float(cell))
+    elif isinstance(cell, str) and (slash := SLASH_DATE.fullmatch(cell.strip())):
+        local = _from_slash(slash, order)
     else:
         local = _from_text(_text(cell))
     if local.tzinfo is None:
@@ -384,7 +573,29 @@ def _local_when(cell: Any, tz: ZoneInfo) -> datetime:
 def _from_serial(number: float) -> datetime:
     if not 20000 <= number <= 80000:
         raise CellError(_l("Not a date: %(value)s.", value=number))
-    return EXCEL_EPOCH + timedelta(days=number)
+    # Excel keeps times as fractions of a day with float error (…:46.999996): whole seconds.
+    return EXCEL_EPOCH + timedelta(seconds=round(number * 86400))
+
+
+def _from_slash(found: re.Match, order: str | None) -> datetime:
+    """``4/28/21 11:22:58`` (month first) or ``28/4/2021`` (day first), as ``order`` says."""
+    first, second, year, hour, minute, sec, half = found.groups()
+    if order not in ("mdy", "dmy"):
+        raise CellError(
+            _l("Is %(value)s month/day or day/month? Choose the date order.",
+               value=found.group(0)[:20])
+        )  # fmt: skip
+    month, day = (int(first), int(second)) if order == "mdy" else (int(second), int(first))
+    full_year = int(year) + (2000 if len(year) == 2 else 0)
+    h = int(hour) if hour else 12
+    if half and half.lower() == "pm" and h < 12:
+        h += 12
+    elif half and half.lower() == "am" and h == 12:
+        h = 0
+    try:
+        return datetime(full_year, month, day, h, int(minute or 0), int(sec or 0))
+    except ValueError:
+        raise CellError(_l("Not a date: %(value)s.", value=found.group(0)[:40])) from None
 
 
 def _from_text(text: str) -> datetime:
@@ -432,7 +643,7 @@ def _colon(offset: str) -> str:
 def read_rows(
     parser: RowParser,
     rows: Iterable[tuple[int, list[Any]]],
-    report: ImportReport,
+    report: HistoryReport,
     progress: Callable[[int], None] | None = None,
 ) -> list[ParsedRow]:
     """Every good row, in file order; problems (and in-file duplicates) go to ``report``."""
@@ -450,6 +661,8 @@ def read_rows(
             report.add(
                 line, parser.id_name, _l("Duplicate row: the same as line %(line)s.", line=first)
             )
+            report.refused_rows.add(line)
+            report.kept_rows.discard(line)
             continue
         seen[parsed.source_id] = line
         good.append(parsed)

@@ -16,27 +16,35 @@ from flask_login import current_user
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from sqlalchemy import select
-from wtforms import BooleanField, SelectField
+from wtforms import BooleanField, IntegerField, SelectField, StringField
+from wtforms.validators import NumberRange, Optional
 
 from ..access import contract_or_404, requires
 from ..extensions import db
 from ..i18n import current_locale
 from ..models import Contract, Role, Survey, SurveyVersion
 from . import uploads
-from .formats import FileUnreadable, first_rows, read_table
-from .importing import ImportSummary, import_history, load_mapping, preview
+from .formats import FileUnreadable, read_table
+from .importing import ImportSummary, group_problems, import_history, load_mapping, preview
 from .mapping import (
     CONTACT_FIELDS,
+    NUMBERS,
     Mapping,
     choices_of,
+    clean_origin,
     contact_columns,
+    default_origin,
     mapping_from_choices,
+    no_answer_text,
+    parse_no_answer,
+    parse_scales,
     parse_value_map,
     propose_mapping,
+    scales_text,
     value_map_text,
 )
 from .presets import PRESETS, detect_preset
-from .rows import MappingInvalid
+from .rows import MappingInvalid, Note, OtherText, RowParser, scale_table
 
 bp = Blueprint("history", __name__, url_prefix="/contracts/<int:contract_id>/history")
 MAX_BYTES = 50 * 1024 * 1024
@@ -59,10 +67,20 @@ class UploadForm(FlaskForm):
         choices=[("", _l("Detect")), ("utf-8", "UTF-8"), ("gbk", "GBK / GB18030")], default=""
     )
     version = SelectField(coerce=int)
+    origin = StringField(validators=[Optional()])
+    header_rows = IntegerField(validators=[Optional(), NumberRange(1, 10)])
 
 
 class ConfirmForm(FlaskForm):
     skip_bad_rows = BooleanField()
+    strict = BooleanField()
+
+
+NUMBER_LABELS = {
+    "scores": _l("Scores (问卷星 按分数): 5 is the best"),
+    "options_high_first": _l("Option numbers (按序号), the first option is the best"),
+    "options_low_first": _l("Option numbers (按序号), the first option is the worst"),
+}
 
 
 def _versions(contract: Contract) -> list[SurveyVersion]:
@@ -88,20 +106,25 @@ def upload(contract_id: int):
         try:
             if len(data) > MAX_BYTES:
                 raise FileUnreadable(_("The file is larger than 50 MB; split it."))
-            table = read_table(data, encoding=form.encoding.data or None)
+            table = read_table(
+                data, encoding=form.encoding.data or None, header_rows=form.header_rows.data
+            )
+            preset = form.preset.data or detect_preset(table.header)
+            filename = form.file.data.filename or ""
+            saved = uploads.save(
+                current_app.instance_path,
+                table,
+                contract_id=contract.id,
+                user_id=current_user.id,
+                filename=filename,
+                preset=preset,
+                encoding=form.encoding.data or None,
+                version_id=form.version.data,
+                origin=clean_origin(form.origin.data or "") or default_origin(filename, preset),
+            )
         except FileUnreadable as exc:
             error, status = str(exc), 400
         else:
-            saved = uploads.save(
-                current_app.instance_path,
-                data,
-                contract_id=contract.id,
-                user_id=current_user.id,
-                filename=form.file.data.filename or "",
-                preset=form.preset.data or detect_preset(table.header),
-                encoding=form.encoding.data or None,
-                version_id=form.version.data,
-            )
             return redirect(url_for(".mapping", contract_id=contract.id, upload_id=saved.id))
     elif form.is_submitted():
         status = 400
@@ -125,7 +148,7 @@ def _version_or_404(contract: Contract, version_id: int) -> SurveyVersion:
 
 
 def _table(upload: uploads.Upload):
-    return read_table(uploads.data_of(current_app.instance_path, upload), encoding=upload.encoding)
+    return uploads.table_of(current_app.instance_path, upload)
 
 
 @bp.route("/<upload_id>", methods=["GET", "POST"])
@@ -134,20 +157,34 @@ def mapping(contract_id: int, upload_id: str):
     contract = contract_or_404(contract_id, current_user)
     upload = _upload_or_404(contract, upload_id)
     version = _version_or_404(contract, upload.version_id)
-    header = _table(upload).header
+    header = upload.header
     form = FlaskForm()
     bad_lines: list[str] = []
     if form.validate_on_submit():
         value_map, bad_lines = parse_value_map(request.form.get("value_map", ""))
+        scales, bad_scales = parse_scales(request.form.get("scales", ""))
+        bad_lines += bad_scales
         choices = [request.form.get(f"col-{i}", "") for i in range(len(header))]
         chosen = mapping_from_choices(header, choices, value_map, upload.preset)
+        chosen.no_answer = parse_no_answer(request.form.get("no_answer", ""))
+        chosen.scales = scales
+        numbers = request.form.get("numbers", "")
+        chosen.numbers = numbers if numbers in NUMBERS else None
+        order = request.form.get("date_order", "")
+        chosen.date_order = order if order in ("mdy", "dmy") else None
+        chosen.month = request.form.get("month", "").strip() or None
+        chosen.header = Mapping.from_json(upload.mapping or {}).header
         upload.mapping = chosen.to_json()
         uploads.update(current_app.instance_path, upload)
     elif upload.mapping is not None:
         chosen = Mapping.from_json(upload.mapping)
     else:
-        saved = load_mapping(db.session, contract.id, upload.preset)
-        chosen = propose_mapping(header, version, saved=saved, preset=upload.preset)
+        saved = load_mapping(db.session, contract.id, upload.preset, header)
+        chosen = propose_mapping(
+            header, version, saved=saved, preset=upload.preset, filename=upload.filename
+        )
+        upload.carried = saved is not None
+        uploads.update(current_app.instance_path, upload)
     return _mapping_page(contract, upload, version, header, chosen, bad_lines=bad_lines)
 
 
@@ -155,18 +192,20 @@ def _mapping_page(contract, upload, version, header, chosen, *, bad_lines=(), su
     status = 200
     rows, problems, check = [], [], None
     error = None
+    effects: list[dict] = []
     if upload.mapping is not None:
         try:
             rows, report = preview(contract, version, chosen, _table(upload), PREVIEW_ROWS)
             problems = report.problems
             check = summary or import_history(
                 db.session, contract, version, chosen, _table(upload),
-                source=upload.preset, dry_run=True,
+                source=upload.preset, origin=upload.origin, dry_run=True,
             )  # fmt: skip
+            effects = value_effects(contract, version, chosen, _table(upload))
         except MappingInvalid as exc:
             error, status = str(exc), 400
-    samples = first_rows(_table(upload), 3)
     codes = list(dict.fromkeys(chosen.answers.values()))  # one per question, as in the rows
+    questions = {q.code: q for q in version.questions}
     return render_template(
         "history/mapping.html",
         contract=contract,
@@ -174,10 +213,22 @@ def _mapping_page(contract, upload, version, header, chosen, *, bad_lines=(), su
         version=version,
         header=header,
         choices=choices_of(chosen, header),
-        samples=[[_cell(cells, i) for _, cells in samples] for i in range(len(header))],
-        contacts=contact_columns(header, chosen),
+        samples=[column[:3] for column in upload.samples],
+        contacts=contact_columns(header, chosen, upload.samples),
         contact_fields=[(f, CONTACT_LABELS[f]) for f in CONTACT_FIELDS],
         value_map=value_map_text(chosen.value_map),
+        no_answer=no_answer_text(chosen.no_answer),
+        scales=scales_text(chosen.scales),
+        scale_tables=[
+            (c, f"{n[0]}–{n[1]}", scale_table(n, str(questions[c].type)))
+            for c, n in chosen.scales.items()
+            if c in questions
+        ],
+        mapping=chosen,
+        numbers=[(k, NUMBER_LABELS[k]) for k in NUMBERS],
+        changed_labels=_changed_labels(chosen),
+        effects=effects,
+        groups=group_problems(check.report.problems) if check else [],
         bad_lines=bad_lines,
         preview_rows=[_display(row, version, codes, contract.timezone) for row in rows],
         preview_codes=codes,
@@ -206,6 +257,7 @@ def confirm(contract_id: int, upload_id: str):
         summary = import_history(
             db.session, contract, version, chosen, table,
             skip_bad_rows=form.skip_bad_rows.data, source=upload.preset, actor=current_user,
+            origin=upload.origin, strict=form.strict.data,
         )  # fmt: skip
     except MappingInvalid:
         return redirect(url_for(".mapping", contract_id=contract.id, upload_id=upload.id))
@@ -227,9 +279,70 @@ def _summary_text(summary: ImportSummary) -> str:
     )
 
 
-def _cell(cells: list, index: int) -> str:
-    value = cells[index] if index < len(cells) else None
-    return "" if value is None else str(value)[:60]
+def _changed_labels(mapping: Mapping) -> list[tuple[str, object, object]]:
+    """Value-map entries that differ from the tool's defaults (a carried-over reverse map):
+    (label, score here, default score or None)."""
+    default = PRESETS.get(mapping.preset, PRESETS["spreadsheet"]).value_map
+    folded = {k.casefold(): v for k, v in default.items()}
+    return [
+        (label, score, folded.get(label.casefold()))
+        for label, score in mapping.value_map.items()
+        if folded.get(label.casefold()) != score
+    ]
+
+
+EFFECT_ROWS = 2000
+EFFECT_VALUES = 12
+
+
+def value_effects(contract, version, mapping: Mapping, table) -> list[dict]:
+    """Per mapped rating, NPS or choice column: its most frequent values in the file (the first
+    EFFECT_ROWS rows) and what each is stored as, so the effect of every value map, scale and
+    number choice is seen before the import."""
+    parser = RowParser(contract, version, mapping, table.header)
+    counts: list[dict] = [{} for _column in parser.columns]
+    for seen, (_line, cells) in enumerate(table.rows):
+        if seen >= EFFECT_ROWS:
+            break
+        for column, found in zip(parser.columns, counts, strict=True):
+            if column.grouped or column.question.type == "text" or column.index >= len(cells):
+                continue
+            cell = cells[column.index]
+            if cell is not None and str(cell).strip():
+                found[cell] = found.get(cell, 0) + 1
+    out = []
+    for column, found, codes in zip(parser.columns, counts, parser.no_answer, strict=True):
+        if not found:
+            continue
+        shown = []
+        for cell, n in sorted(found.items(), key=lambda kv: -kv[1])[:EFFECT_VALUES]:
+            if str(cell).strip().casefold() in codes:
+                stored = _("no answer")
+            else:
+                try:
+                    stored = _stored(parser._answer(column.question, cell), column.question)
+                except MappingInvalid:
+                    raise
+                except Exception as exc:  # CellError, NumbersUnchosen: shown as the problem
+                    stored = "⚠ " + (str(exc) or _("choose how numbers are read"))
+            shown.append((str(cell)[:40], n, stored))
+        out.append({"column": column.name, "code": column.question.code, "values": shown})
+    return out
+
+
+def _stored(value, question) -> str:
+    """A parsed value as the preview shows it: a score, an option's label, "other" text."""
+    if isinstance(value, Note):
+        value = value.value
+    if isinstance(value, OtherText):
+        return _("“other” text")
+    if isinstance(value, tuple):
+        return " / ".join(_stored(v, question) for v in value)
+    if question.type in ("single", "multiple") and isinstance(value, int):
+        labels = {o.id: o.label_zh if current_locale() != "en" else o.label_en
+                  for o in question.options}  # fmt: skip
+        return labels.get(value, str(value))
+    return "" if value is None else str(value)
 
 
 def _display(row, version: SurveyVersion, codes: list[str], timezone: str) -> dict:
@@ -244,9 +357,9 @@ def _display(row, version: SurveyVersion, codes: list[str], timezone: str) -> di
         if value is None:
             return ""
         if questions[code].type == "multiple":
-            return " / ".join(labels.get(v, "?") for v in value)
+            return " / ".join(labels.get(v, str(v)) for v in value)
         if questions[code].type == "single":
-            return labels.get(value, "?")
+            return labels.get(value, str(value))
         return str(value)
 
     return {

@@ -133,7 +133,7 @@ def test_submitted_times_are_stored_as_the_models_store_them(session, world):
     for row in rows:
         instant = row.at.replace(tzinfo=shanghai).astimezone(UTC)
         found = session.scalar(select(Response.source_id).where(Response.submitted_at == instant))
-        assert found == str(row.number)
+        assert found == f"file|{row.number}"  # the source's origin, then the file's id
 
 
 def test_reimporting_the_same_file_adds_nothing(session, world):
@@ -169,7 +169,7 @@ def _replace_cell(data: bytes, line: int, column: int, value: str) -> bytes:
     return "\r\n".join(text).encode("gbk")
 
 
-def test_a_file_with_one_bad_row_imports_nothing_and_names_line_and_column(session, world):
+def test_a_file_with_one_bad_cell_imports_nothing_and_names_line_and_column(session, world):
     data = _replace_cell(wjx_csv(responses(10, seed=8), "gbk"), 5, 6, "还行吧")
     summary = run(session, world, data, preset="wjx")
     assert summary.imported == 0 and not summary.written
@@ -177,14 +177,23 @@ def test_a_file_with_one_bad_row_imports_nothing_and_names_line_and_column(sessi
     assert "还行吧" in summary.report.problems[0].problem
     assert session.scalar(select(func.count()).select_from(Response)) == 0
 
+    # imported anyway: the row keeps its valid answers, the bad cell is left out (reported)
     summary = run(session, world, data, preset="wjx", skip_bad_rows=True)
-    assert (summary.imported, summary.skipped) == (9, 1)
-    assert session.scalar(select(func.count()).select_from(Response)) == 9
+    assert (summary.imported, summary.kept_with_problem, summary.skipped) == (10, 1, 0)
+    assert session.scalar(select(func.count()).select_from(Response)) == 10
+    codes = session.scalars(select(Answer.question_code)).all()
+    assert Counter(codes)["RESP"] == 9 and Counter(codes)["NPS"] == 10
+
+
+def test_strict_mode_refuses_the_whole_row(session, world):
+    data = _replace_cell(wjx_csv(responses(10, seed=8), "gbk"), 5, 6, "还行吧")
+    summary = run(session, world, data, preset="wjx", skip_bad_rows=True, strict=True)
+    assert (summary.imported, summary.kept_with_problem, summary.skipped) == (9, 0, 1)
 
 
 @pytest.mark.parametrize(
     ("column", "value", "problem"),
-    [(7, "12", "out of range"), (1, "2024/6/1 10:00:00", "outside the contract"),
+    [(7, "12", "out of range"), (1, "2024/6/1 10:00:00", "before the contract starts"),
      (6, "非常好", "Unknown answer label")],
 )  # fmt: skip
 def test_each_kind_of_bad_cell_is_reported(session, world, column, value, problem):
@@ -229,7 +238,7 @@ def test_the_mapping_is_saved_and_proposed_again_next_month(session, world):
     mapping = propose_mapping(table.header, world["version"], preset="wjx")
     mapping.value_map["还行"] = 3
     import_history(session, world["contract"], world["version"], mapping, table, source="wjx")
-    saved = load_mapping(session, world["contract"].id, "wjx")
+    saved = load_mapping(session, world["contract"].id, "wjx", table.header)
     assert saved == mapping
     assert propose_mapping(table.header, world["version"], saved=saved) == mapping
 

@@ -52,7 +52,7 @@ def topics_by_response(session) -> dict[str, list[str]]:
         .where(Answer.question_code == "TOPICS")
         .order_by(Response.source_id, Answer.seq)
     ):
-        stored.setdefault(source_id, []).append(codes[option_id])
+        stored.setdefault(source_id.partition("|")[2], []).append(codes[option_id])
     return stored
 
 

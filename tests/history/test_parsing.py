@@ -181,4 +181,8 @@ def test_the_proposed_tencent_mapping_leaves_its_metadata_and_nickname_unmapped(
     mapping = propose_mapping(TENCENT_HEADER, world["version"], preset="tencent")
     assert (mapping.date_column, mapping.id_column) == ("结束答题时间", "编号")
     assert mapping.answers == {"1.回复速度": "RESP", "2.渠道": "CHANNEL"}
-    assert contact_columns(TENCENT_HEADER, mapping) == {"昵称": "name"}
+    found = contact_columns(TENCENT_HEADER, mapping)
+    assert {header: kind for header, (kind, _why) in found.items()} == {
+        "昵称": "name",
+        "用户标识": "ref",  # a WeChat openid (issue #21: it was missed)
+    }
