@@ -9,6 +9,7 @@ from sqlalchemy.orm import joinedload, selectinload
 
 from ..access import PROVIDER_STAFF, contract_or_404, contracts_visible_to, requires
 from ..extensions import db
+from ..history.notes import month_notes
 from ..i18n import current_locale
 from ..models import ActionItem, Contract, Cycle, User, utcnow
 from .panels import contract_month_panels, contract_months, labels_for, portfolio
@@ -98,11 +99,13 @@ def contract(contract_id: int):
         )
     }
     labels, _ = labels_for(current_locale())
+    notes = month_notes(db.session, contract.id, [month]) if month else []
     return render_template(
         "dashboard/contract.html",
         contract=contract,
         months=months,
         month=month,
+        month_note=notes[0] if notes else None,
         panels=panels,
         items=items,
         staff=staff,

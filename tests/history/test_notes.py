@@ -28,3 +28,19 @@ def test_a_month_with_only_choice_answers_says_why_csat_and_nps_are_blank(app, s
     with app.test_request_context():
         html = render_template("history/_month_note.html", note=march)
     assert "2025-03" in html and "CHANNEL" in html
+
+
+def test_the_dashboard_of_an_imported_month_says_why_its_figures_are_blank(
+    client, session, sign_in, world
+):
+    from ..factories import make_user
+
+    out = io.StringIO(newline="")
+    csv.writer(out).writerows([["id", "date", "渠道"], [1, "2025-03-01", "电话"]])
+    mapping = Mapping(date_column="date", id_column="id", answers={"渠道": "CHANNEL"})
+    import_history(
+        session, world["contract"], world["version"], mapping, read_table(out.getvalue().encode())
+    )
+    sign_in(make_user(session, "provider_analyst", world["contract"].provider, locale="en"))
+    page = client.get(f"/dashboard/contracts/{world['contract'].id}?month=2025-03").text
+    assert "Imported month 2025-03" in page and "NPS is blank" in page
