@@ -206,7 +206,10 @@ def clause(contract_id: int):
 @requires(Role.PROVIDER_ADMIN)
 def remove_clause_(contract_id: int):
     contract = contract_or_404(contract_id, current_user)
-    existing = next((c for c in contract.clauses if c.ref == request.form.get("ref")), None)
+    ref = request.form.get("ref")
+    if not ref:
+        abort(400, _("Say which clause to remove."))
+    existing = next((c for c in contract.clauses if c.ref == ref), None)
     if existing is None:
         abort(404)
     remove_clause(db.session, contract, existing, current_user)
