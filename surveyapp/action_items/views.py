@@ -10,9 +10,9 @@ from sqlalchemy import select
 from ..access import PROVIDER_STAFF, contracts_visible_to, requires
 from ..extensions import db
 from ..models import ActionItem, ActionStatus, Contract, User, utcnow
+from ..presenting.effects import effect_view
 from ..security.inputs import parse_number
 from .board import InvalidChange, update_item
-from .effects import effect_view
 from .forms import ActionItemForm
 
 bp = Blueprint("action_items", __name__, url_prefix="/action-items")

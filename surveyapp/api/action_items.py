@@ -6,9 +6,9 @@ from typing import Any
 
 from sqlalchemy import select
 
-from ..action_items.effects import effect_figures
 from ..models import ActionItem, ActionStatus
 from ..portal.views import CLIENT_VISIBLE_ITEMS
+from ..presenting.effects import effect_figures
 from . import bp, choice_arg, contract_or_404, is_client, iso, keyset_page, month_arg
 from .openapi import operation, page_of
 

@@ -23,12 +23,12 @@ from analysis import MonthlyAnalysis, response_rates
 from analysis.figures import monthly_figures
 from analysis.privacy import MIN_GROUP_SIZE
 
-from ..action_items.effects import EffectView, effect_label, effect_view
 from ..dashboard.panels import labels_for
 from ..dimensions import DIMENSIONS
 from ..i18n import current_locale
 from ..labels import status_label
 from ..models import ActionItem, ActionStatus
+from ..presenting.effects import EffectView, effect_label, effect_view
 
 __all__ = [
     "CHART_SIZES",
