@@ -54,8 +54,8 @@ def contracts_visible_to(user: User) -> Select[tuple[Contract]]:
     """Provider staff see their organization's contracts; a client user only its own."""
     if user.role_enum.is_provider:
         scope = Contract.provider_id == user.organization_id
-    else:
-        scope = Contract.client_id == user.organization_id
+    else:  # a client sees its contracts once signed (not the provider's drafts)
+        scope = (Contract.client_id == user.organization_id) & (Contract.status != "draft")
     return select(Contract).where(scope).order_by(Contract.number)
 
 
@@ -82,13 +82,15 @@ def clients_of_provider(provider_id: int) -> Select[tuple[Organization]]:
     )
 
 
-def client_or_404(client_id: int, user: User) -> Organization:
-    """One of the signed-in provider's clients, or 404."""
+def client_or_404(client_id: int, user: User, *, to_change: bool = False) -> Organization:
+    """One of the signed-in provider's clients, or 404. ``to_change``: only a client this
+    provider keeps (an older client shared with another provider is read, never changed)."""
     if not user.role_enum.is_provider:
         abort(404)
-    client = db.session.scalar(
-        clients_of_provider(user.organization_id).where(Organization.id == client_id)
-    )
+    query = clients_of_provider(user.organization_id).where(Organization.id == client_id)
+    if to_change:
+        query = query.where(Organization.provider_id == user.organization_id)
+    client = db.session.scalar(query)
     if client is None:
         abort(404)
     return client

@@ -189,6 +189,7 @@ class Tenant:
         cycle = make_cycle(session, contract, version, month=MONTH, status="closed")
         invitation, _ = make_invitation(session, cycle)
         response = make_response(session, invitation, values={"RESP": 1, "NPS": 2})
+        client.provider_id = provider.id  # a client this provider keeps
         self.admin = make_user(session, "provider_admin", provider)
         self.analyst = make_user(session, "provider_analyst", provider)
         self.client_user = make_user(session, "client_viewer", client)

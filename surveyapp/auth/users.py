@@ -281,9 +281,12 @@ def set_password_with_link(
     accepted = user.invitation_pending
     user.invitation_pending = False
     end_sessions(session, user)
+    action = "user.password_reset"
+    if accepted:
+        action = "user.invitation_accepted"
     audit.record(
         session,
-        "user.invitation_accepted" if accepted else "user.password_reset",
+        action,
         actor=user,
         subject=user,
         organization_id=provider_id_of(session, user),

@@ -6,6 +6,7 @@ provider, so a number two providers use needs ``--provider``.
 
 from __future__ import annotations
 
+import os
 from datetime import date
 from decimal import Decimal, InvalidOperation
 
@@ -21,6 +22,9 @@ from ..models import Contract, Organization, OrgKind, Role, Survey, User
 
 
 def contract_by_number(number: str, provider: str | None = None) -> Contract:
+    """The contract with this number; when two providers use it, the one of ``provider`` or
+    of the ``SURVEYAPP_PROVIDER`` environment variable (the provider's name)."""
+    provider = provider or os.environ.get("SURVEYAPP_PROVIDER")
     query = select(Contract).where(Contract.number == number)
     if provider:
         query = query.join(Contract.provider).where(Organization.name == provider)
@@ -28,7 +32,10 @@ def contract_by_number(number: str, provider: str | None = None) -> Contract:
     if not found:
         raise click.UsageError(f"no contract with number {number!r}")
     if len(found) > 1:
-        raise click.UsageError(f"several providers use contract number {number!r}: pass --provider")
+        raise click.UsageError(
+            f"several providers use contract number {number!r}: "
+            "name yours in SURVEYAPP_PROVIDER=<provider name>"
+        )
     return found[0]
 
 

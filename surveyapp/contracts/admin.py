@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
 
@@ -239,13 +239,24 @@ def activate_contract(session: Session, contract: Contract, actor: User) -> None
 
 
 def end_contract(
-    session: Session, contract: Contract, ended_on: date, agreement_ref: str, actor: User
+    session: Session,
+    contract: Contract,
+    ended_on: date,
+    agreement_ref: str,
+    actor: User,
+    today: date,
 ) -> None:
-    """Active or draft → ended. Ending before the end date needs the written agreement (七)."""
+    """Active or draft → ended, from ``ended_on`` (today or earlier: the status changes now).
+    Ending before the end date needs the written agreement (clause 七)."""
     if contract.status == ContractStatus.ENDED:
         raise ContractRuleError(_("This contract has already ended."))
     if ended_on < contract.start_date:
         raise ContractRuleError(_("A contract cannot end before it starts."), "ended_on")
+    if ended_on > today:
+        raise ContractRuleError(
+            _("Record the end on or after the day it takes effect (%(date)s).", date=ended_on),
+            "ended_on",
+        )
     agreement_ref = (agreement_ref or "").strip()
     early = contract.end_date is None or ended_on < contract.end_date
     if early and not agreement_ref:
@@ -287,7 +298,7 @@ def renew_contract(
         raise ContractRuleError(
             _("Contract number %(number)s is already in use.", number=number), "number"
         )
-    previous_end = contract.end_date or contract.ended_on
+    previous_end = contract.ended_on or contract.end_date
     if previous_end is not None and start <= previous_end:
         raise ContractRuleError(
             _("The renewal starts after the current term ends (%(date)s).", date=previous_end),
@@ -302,7 +313,7 @@ def renew_contract(
         number=contract.number,
         signed_on=contract.signed_on,
         start_date=contract.start_date,
-        end_date=previous_end,
+        end_date=previous_end or start - timedelta(days=1),  # an open-ended term ends here
     )
     contract.terms.append(term)
     old = contract.number

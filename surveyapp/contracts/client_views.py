@@ -57,12 +57,12 @@ def new():
 @bp.route("/<int:client_id>/edit", methods=["GET", "POST"])
 @requires(Role.PROVIDER_ADMIN)
 def edit(client_id: int):
-    client = client_or_404(client_id, current_user)
+    client = client_or_404(client_id, current_user, to_change=True)
     form = ClientForm(obj=client)
     if form.validate_on_submit():
         if _save(form, client) is not None:
             return redirect(url_for("clients.index"))
-        client = client_or_404(client_id, current_user)
+        client = client_or_404(client_id, current_user, to_change=True)
     status = 400 if form.is_submitted() else 200
     return render_template("clients/edit.html", form=form, client=client), status
 
@@ -70,7 +70,7 @@ def edit(client_id: int):
 @bp.post("/<int:client_id>/active")
 @requires(Role.PROVIDER_ADMIN)
 def set_active(client_id: int):
-    client = client_or_404(client_id, current_user)
+    client = client_or_404(client_id, current_user, to_change=True)
     active = request.form.get("active") == "1"
     if set_client_active(db.session, current_user.organization_id, client, active, current_user):
         db.session.commit()

@@ -26,8 +26,11 @@ def _clean(values: Mapping[str, str | None]) -> dict[str, str | None]:
     return cleaned
 
 
-def _name_taken(session: Session, name: str, client_id: int | None) -> bool:
-    query = exists().where(func.lower(Organization.name) == name.lower())
+def _name_taken(session: Session, provider_id: int, name: str, client_id: int | None) -> bool:
+    """Names are unique among the provider's own clients (another provider's are not seen)."""
+    query = exists().where(
+        Organization.provider_id == provider_id, func.lower(Organization.name) == name.lower()
+    )
     if client_id is not None:
         query = query.where(Organization.id != client_id)
     return bool(session.scalar(select(query)))
@@ -40,11 +43,12 @@ def save_client(
     actor: User,
     client: Organization | None = None,
 ) -> Organization:
-    """Make a client kept by ``provider_id``, or change ``client``; names are unique."""
+    """Make a client kept by ``provider_id``, or change ``client``; names are unique per
+    provider."""
     cleaned = _clean(values)
-    if _name_taken(session, cleaned["name"], client.id if client else None):
+    if _name_taken(session, provider_id, cleaned["name"], client.id if client else None):
         raise ContractRuleError(
-            _("An organization named %(name)s already exists.", name=cleaned["name"]), "name"
+            _("You already have a client named %(name)s.", name=cleaned["name"]), "name"
         )
     if client is None:
         client = Organization(kind=OrgKind.CLIENT, provider_id=provider_id, **cleaned)
@@ -79,12 +83,11 @@ def set_client_active(
     if client.active == active:
         return False
     client.active = active
+    action = "client.deactivate"
+    if active:
+        action = "client.activate"
     audit.record(
-        session,
-        "client.activate" if active else "client.deactivate",
-        actor=actor,
-        subject=client,
-        organization_id=provider_id,
+        session, action, actor=actor, subject=client, organization_id=provider_id,
         details={"name": client.name},
-    )
+    )  # fmt: skip
     return True

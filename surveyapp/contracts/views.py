@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from zoneinfo import ZoneInfo
+
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -16,7 +18,7 @@ from ..access import (
 )
 from ..dimensions import DIMENSIONS
 from ..extensions import db
-from ..models import Customer, Cycle, Organization, Role
+from ..models import Customer, Cycle, Organization, Role, utcnow
 from ..survey_versions.surveys import surveys_available_to
 from .admin import (
     SETTINGS,
@@ -132,7 +134,9 @@ def edit(contract_id: int):
     _survey_choices(form, contract.survey_id)
     if form.validate_on_submit():
         values = {f: getattr(form, f).data for f in SETTINGS}
-        outside = months_outside(db.session, contract, values["start_date"], values["end_date"])
+        dates = (values["start_date"], values["end_date"])
+        moved = dates != (contract.start_date, contract.end_date)
+        outside = months_outside(db.session, contract, *dates) if moved else []
         if outside and not form.confirm_dates.data:
             form.start_date.errors = [
                 _(
@@ -241,7 +245,12 @@ def end(contract_id: int):
     if form.validate_on_submit():
         try:
             end_contract(
-                db.session, contract, form.ended_on.data, form.agreement_ref.data, current_user
+                db.session,
+                contract,
+                form.ended_on.data,
+                form.agreement_ref.data,
+                current_user,
+                today=utcnow().astimezone(ZoneInfo(contract.timezone)).date(),
             )
         except ContractRuleError as error:
             db.session.rollback()

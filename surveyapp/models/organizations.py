@@ -8,7 +8,16 @@ from enum import StrEnum
 from functools import cache
 
 from flask_login import UserMixin
-from sqlalchemy import Boolean, CheckConstraint, ForeignKey, Integer, String, false, true
+from sqlalchemy import (
+    Boolean,
+    CheckConstraint,
+    ForeignKey,
+    Integer,
+    String,
+    UniqueConstraint,
+    false,
+    true,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
 
@@ -37,11 +46,15 @@ def _in(column: str, values) -> str:
 
 class Organization(TimestampMixin, Base):
     __tablename__ = "organizations"
-    __table_args__ = (CheckConstraint(_in("kind", OrgKind), name="kind"),)
+    __table_args__ = (
+        CheckConstraint(_in("kind", OrgKind), name="kind"),
+        # a client's name is unique among its provider's clients; providers have no provider
+        UniqueConstraint("provider_id", "name"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     kind: Mapped[str] = mapped_column(String(16))
-    name: Mapped[str] = mapped_column(String(200), unique=True)
+    name: Mapped[str] = mapped_column(String(200))
     address: Mapped[str | None] = mapped_column(String(300))
     contact_person: Mapped[str | None] = mapped_column(String(100))
     phone: Mapped[str | None] = mapped_column(String(40))

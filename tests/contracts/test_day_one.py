@@ -170,7 +170,9 @@ def test_a_contract_goes_from_draft_to_active_and_ends_early_only_with_the_agree
     assert client.post(f"/contracts/{contract.id}/activate").status_code == 302
     session.refresh(contract)
     assert contract.status == "active"
-    early = {"ended_on": "2027-06-30", "agreement_ref": ""}
+    future = {"ended_on": "2099-01-01", "agreement_ref": "协议"}
+    assert client.post(f"/contracts/{contract.id}/end", data=future).status_code == 400
+    early = {"ended_on": "2026-06-30", "agreement_ref": ""}
     response = client.post(f"/contracts/{contract.id}/end", data=early)
     assert response.status_code == 400
     session.refresh(contract)
@@ -180,9 +182,14 @@ def test_a_contract_goes_from_draft_to_active_and_ends_early_only_with_the_agree
     session.refresh(contract)
     assert (contract.status, contract.ended_on, contract.termination_ref) == (
         "ended",
-        date(2027, 6, 30),
+        date(2026, 6, 30),
         "补充协议 2027-03",
     )
+    # renewed from the day after the early end, not after the planned end
+    renewal = {"number": "NEXT-1", "start_date": "2026-07-01", "end_date": "2027-06-30"}
+    assert client.post(f"/contracts/{contract.id}/renew", data=renewal).status_code == 302
+    session.refresh(contract)
+    assert contract.status == "active" and contract.terms[0].end_date == date(2026, 6, 30)
 
 
 def test_a_renewal_keeps_the_months_and_the_earlier_number(
@@ -274,3 +281,46 @@ def test_analysts_read_clients_and_clients_never_see_them(client, session, sign_
     client.post("/sign-out")
     sign_in(make_user(session, "client_viewer", mine))
     assert client.get("/clients/").status_code == 403
+
+
+def test_a_confirmed_date_change_does_not_ask_again_on_the_next_save(
+    client, session, sign_in, admin, provider
+):
+    contract = make_contract(session, provider=provider, start_date=date(2026, 6, 1))
+    make_cycle(session, contract, month="2026-03")
+    sign_in(admin)
+    settings = _form(0, start_date="2026-06-01", end_date="", client_phone="010-1")
+    settings.pop("client_id"), settings.pop("number")
+    assert client.post(f"/contracts/{contract.id}/edit", data=settings).status_code == 302
+    session.refresh(contract)
+    assert contract.client_phone == "010-1"
+
+
+def test_an_older_client_shared_by_two_providers_is_read_but_never_changed_by_either(
+    client, session, sign_in, admin, provider
+):
+    shared = make_organization(session, name="共同客户")  # made before clients were kept
+    other = make_organization(session, "provider")
+    make_contract(session, provider=provider, client=shared)
+    make_contract(session, provider=other, client=shared)
+    sign_in(admin)
+    assert "共同客户" in client.get("/clients/").text
+    assert client.get(f"/clients/{shared.id}/edit").status_code == 404
+    assert client.post(f"/clients/{shared.id}/active", data={"active": "0"}).status_code == 404
+    session.refresh(shared)
+    assert shared.active is True
+
+
+def test_two_providers_may_each_keep_a_client_of_the_same_name(client, session, sign_in, admin):
+    other = make_organization(session, "provider")
+    make_organization(session, name="中国移动", provider_id=other.id)
+    sign_in(admin)
+    assert client.post("/clients/new", data={"name": "中国移动"}).status_code == 302
+    assert client.post("/clients/new", data={"name": "中国移动"}).status_code == 400
+
+
+def test_a_client_user_does_not_see_a_draft_contract(client, session, sign_in, provider):
+    mine = make_organization(session, provider_id=provider.id)
+    draft = make_contract(session, provider=provider, client=mine, status="draft")
+    sign_in(make_user(session, "client_viewer", mine))
+    assert client.get(f"/contracts/{draft.id}").status_code == 404

@@ -17,7 +17,7 @@ from surveyapp.models import Invitation
 from ..factories import make_contract, make_customer, make_response, make_survey_version
 
 NOW = datetime(2026, 11, 20, 2, 0, tzinfo=UTC)
-BEFORE = "5b0c3a7e9d21"
+BEFORE = "9f1b370c4a2e"  # the migration before a7e4c2d9f310
 SUMMARY = sa.text(
     "SELECT invited, opened, answered, emailed, email_opened, email_answered FROM month_summaries"
 )

@@ -104,6 +104,7 @@ def world(session, survey):
         "analyst": make_user(session, "provider_analyst", provider),
         "client_a": make_user(session, "client_viewer", client_a),
         "api_token": create_token(session, provider, "helpdesk P")[1],
+        "foreign_user": make_user(session, "provider_analyst", foreign_provider),
     }
 
 
@@ -277,6 +278,8 @@ def _args(rule, world, *, foreign: bool) -> dict:
         "fmt": "csv",
         "code": "en",
         "upload_id": "1",
+        "client_id": contract.client_id,
+        "user_id": world["foreign_user"].id,
     }
     return {name: known.get(name, 1) for name in rule.arguments}
 

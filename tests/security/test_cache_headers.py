@@ -117,11 +117,15 @@ def test_every_api_route_answers_no_store(app, session):
     for rule in app.url_map.iter_rules():
         if not rule.endpoint.startswith("api.") or rule.endpoint == "api.openapi_document":
             continue
-        url = _url(rule, world)
         kw = {"headers": headers}
         if "GET" not in rule.methods:
             kw["json"] = {"tickets": []}
+        # the API refuses query parameters an operation does not take: ?month= only if needed
+        url = _url(rule, world).partition("?")[0]
         response = _call(client, rule, url, **kw)
+        if response.status_code == 400:
+            url = _url(rule, world)
+            response = _call(client, rule, url, **kw)
         assert response.headers.get("Cache-Control") == "no-store", (url, response.status_code)
         if response.status_code == 200:
             ok.add(rule.endpoint)
