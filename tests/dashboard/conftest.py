@@ -11,7 +11,6 @@ from surveyapp.cycles.lifecycle import close_cycle, open_cycle
 from surveyapp.cycles.links import Links
 from surveyapp.models import Invitation, utcnow
 
-from ..e2e.conftest import browser, live_server, new_page, page_errors  # noqa: F401 (fixtures)
 from ..factories import (
     make_contract,
     make_customer,

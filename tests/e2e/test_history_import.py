@@ -66,7 +66,7 @@ def test_upload_map_preview_confirm_then_the_dashboard_shows_twelve_months(
     page.get_by_role("button", name="显示预览").click()
     page.wait_for_load_state("networkidle")
     assert page.locator("table.preview tbody tr").count() == 10
-    assert "整个文件：120 份答卷待导入" in page.locator(".summary").inner_text()
+    assert "将导入 120 份答卷" in page.locator(".summary").inner_text()
     screenshot(page, "history-preview-desktop")
     page.set_viewport_size(PHONE)
     screenshot(page, "history-preview-phone")

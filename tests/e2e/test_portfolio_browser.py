@@ -5,16 +5,24 @@ from __future__ import annotations
 
 import pytest
 
-from ..e2e.conftest import DESKTOP, screenshot
+from ..dashboard import conftest as dashboard
 from ..factories import PASSWORD, make_user
+from .conftest import DESKTOP, screenshot
 
 pytestmark = pytest.mark.browser
+portfolio = dashboard.portfolio  # the fixture, shared with tests/dashboard
 PHONE_390 = {"width": 390, "height": 844}
 
 
 @pytest.mark.parametrize(("viewport", "label"), [(PHONE_390, "390"), (DESKTOP, "desktop")])
 def test_the_portfolio_shows_an_open_month_without_figures(
-    live_server, new_page, page_errors, session, portfolio, viewport, label
+    live_server,
+    new_page,
+    page_errors,
+    session,
+    portfolio,
+    viewport,
+    label,  # noqa: F811
 ):
     provider, month, closed, still_open = portfolio
     user = make_user(session, "provider_analyst", provider)
