@@ -3,11 +3,14 @@ the monthly PDF (static export). Every builder takes its labels and the template
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping
 
 import plotly.graph_objects as go
 
 from ..monthly import MonthlyAnalysis
+from ..privacy import MIN_GROUP_SIZE
+from ..results import NpsEstimate
 from .drivers import drivers_quadrant_figure
 from .heatmap import portfolio_heatmap_figure
 from .scores import nps_composition_figure, response_funnel_figure, score_vs_target_figure
@@ -44,10 +47,13 @@ def monthly_figure_specs(
     """
     scores = analysis.client_scores() if client_facing else analysis.scores
     trend = analysis.client_trend() if client_facing else analysis.trend
+    nps = analysis.nps
+    if client_facing and nps.n < MIN_GROUP_SIZE:  # no breakdown of < 5 answers for a client
+        nps = NpsEstimate(math.nan, math.nan, math.nan, 0)
     return {
         "trend": dimension_trend_figure.spec(trend, analysis.targets, labels, template=template),
         "scores": score_vs_target_figure.spec(scores, labels, template=template),
-        "nps": nps_composition_figure.spec(analysis.nps, labels, template=template),
+        "nps": nps_composition_figure.spec(nps, labels, template=template),
         "funnel": response_funnel_figure.spec(analysis.funnel, labels, template=template),
         "drivers": drivers_quadrant_figure.spec(analysis.drivers, labels, template=template),
         "sla": sla_trend_figure.spec(analysis.sla.table, labels, template=template),

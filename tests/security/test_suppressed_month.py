@@ -140,3 +140,17 @@ def test_a_report_of_a_suppressed_month_builds_and_downloads(client, session, si
     sign_in(make_user(session, "client_viewer", contract.client))
     download = client.get(f"/contracts/{contract.id}/reports/{report.id}.pdf")
     assert download.status_code == 200 and download.data.startswith(b"%PDF")
+
+
+def test_a_client_never_sees_the_nps_composition_of_fewer_than_5_answers(client, session, sign_in):
+    import json
+    import re
+
+    contract = closed_month(session, 3)  # NPS answers 0, 1, 2: 100 % detractors
+    sign_in(make_user(session, "client_viewer", contract.client))
+    page = client.get(f"/portal/contracts/{contract.id}?month={MONTH}").text
+    figure = json.loads(
+        re.search(r'<script type="application/json" id="fig-nps">(.*?)</script>', page, re.S)[1]
+    )
+    shown = [v for trace in figure.get("data", []) for v in (trace.get("x") or []) if v]
+    assert shown == [], shown
