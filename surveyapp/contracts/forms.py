@@ -110,7 +110,7 @@ class RenewContractForm(FlaskForm):
 
 
 class ClientForm(FlaskForm):
-    name = StringField(_l("Name"), validators=[DataRequired(), Length(max=200)])
+    name = StringField(_l("Organization name"), validators=[DataRequired(), Length(max=200)])
     address = StringField(_l("Address"), validators=[Length(max=300)])
     contact_person = StringField(_l("Contact person"), validators=[Length(max=100)])
     phone = StringField(_l("Phone"), validators=[Length(max=40)])
