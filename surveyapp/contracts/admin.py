@@ -15,7 +15,7 @@ from decimal import Decimal
 from typing import Any
 
 from flask_babel import gettext as _
-from sqlalchemy import exists, func, select
+from sqlalchemy import exists, select
 from sqlalchemy.orm import Session
 
 from .. import audit
@@ -458,9 +458,3 @@ def parse_targets(
             TargetChange(dimension, mean.quantize(Decimal("0.01")), csat.quantize(Decimal("0.01")))
         )
     return changes, errors
-
-
-def count_contracts(session: Session, client: Organization) -> int:
-    return session.scalar(
-        select(func.count()).select_from(Contract).where(Contract.client_id == client.id)
-    )

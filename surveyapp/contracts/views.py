@@ -237,56 +237,57 @@ def activate(contract_id: int):
     return redirect(url_for("contracts.show", contract_id=contract.id))
 
 
-@bp.route("/<int:contract_id>/end", methods=["GET", "POST"])
-@requires(Role.PROVIDER_ADMIN)
-def end(contract_id: int):
+def _contract_step(contract_id: int, form, template: str, step, done):
+    """A valid ``form`` runs ``step(contract)``: committed, then the contract's page with
+    ``done(contract)``; a refused step stores nothing and shows its message on the form."""
     contract = contract_or_404(contract_id, current_user)
-    form = EndContractForm()
     if form.validate_on_submit():
         try:
-            end_contract(
-                db.session,
-                contract,
-                form.ended_on.data,
-                form.agreement_ref.data,
-                current_user,
-                today=utcnow().astimezone(ZoneInfo(contract.timezone)).date(),
-            )
+            step(contract)
         except ContractRuleError as error:
             db.session.rollback()
             contract = contract_or_404(contract_id, current_user)
             _show_rule_error(form, error)
         else:
             db.session.commit()
-            flash(_("The contract has ended."), "info")
+            flash(done(contract), "info")
             return redirect(url_for("contracts.show", contract_id=contract.id))
     status = 400 if form.is_submitted() else 200
-    return render_template("contracts/end.html", contract=contract, form=form), status
+    return render_template(template, contract=contract, form=form), status
+
+
+@bp.route("/<int:contract_id>/end", methods=["GET", "POST"])
+@requires(Role.PROVIDER_ADMIN)
+def end(contract_id: int):
+    form = EndContractForm()
+
+    def step(contract):
+        today = utcnow().astimezone(ZoneInfo(contract.timezone)).date()
+        end_contract(
+            db.session, contract, form.ended_on.data, form.agreement_ref.data, current_user,
+            today=today,
+        )  # fmt: skip
+
+    return _contract_step(
+        contract_id, form, "contracts/end.html", step, lambda _c: _("The contract has ended.")
+    )
 
 
 @bp.route("/<int:contract_id>/renew", methods=["GET", "POST"])
 @requires(Role.PROVIDER_ADMIN)
 def renew(contract_id: int):
-    contract = contract_or_404(contract_id, current_user)
     form = RenewContractForm()
-    if form.validate_on_submit():
-        try:
-            renew_contract(
-                db.session,
-                contract,
-                form.number.data,
-                form.start_date.data,
-                form.end_date.data,
-                form.signed_on.data,
-                current_user,
-            )
-        except ContractRuleError as error:
-            db.session.rollback()
-            contract = contract_or_404(contract_id, current_user)
-            _show_rule_error(form, error)
-        else:
-            db.session.commit()
-            flash(_("Renewed as %(number)s.", number=contract.number), "info")
-            return redirect(url_for("contracts.show", contract_id=contract.id))
-    status = 400 if form.is_submitted() else 200
-    return render_template("contracts/renew.html", contract=contract, form=form), status
+
+    def step(contract):
+        renew_contract(
+            db.session, contract, form.number.data, form.start_date.data, form.end_date.data,
+            form.signed_on.data, current_user,
+        )  # fmt: skip
+
+    return _contract_step(
+        contract_id,
+        form,
+        "contracts/renew.html",
+        step,
+        lambda contract: _("Renewed as %(number)s.", number=contract.number),
+    )
