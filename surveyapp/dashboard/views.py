@@ -12,7 +12,10 @@ from ..extensions import db
 from ..history.notes import month_notes
 from ..i18n import current_locale
 from ..models import ActionItem, Contract, Cycle, User, utcnow
-from .panels import contract_month_panels, contract_months, labels_for, portfolio
+from ..presenting.month import UnknownMonth
+from ..presenting.month import month_panels as read_month
+from ..presenting.reading import labels_for
+from .panels import portfolio
 
 bp = Blueprint("dashboard", __name__, url_prefix="/dashboard")
 
@@ -68,17 +71,14 @@ def overview():
 def month_panels(contract: Contract, *, client_facing: bool):
     """The contract's closed months, the one asked for (``?month=``, default the latest; 404
     when it has no closed cycle) and its panels (None before the first closed month)."""
-    months = contract_months(db.session, contract.id)
-    month = request.args.get("month") or (months[0] if months else None)
-    if month is not None and month not in months:
+    try:
+        with db.engine.connect() as conn:
+            return read_month(
+                db.session, conn, contract, request.args.get("month"), current_locale(),
+                client_facing=client_facing, now=utcnow(),
+            )  # fmt: skip
+    except UnknownMonth:
         abort(404)
-    if month is None:
-        return months, None, None
-    with db.engine.connect() as conn:
-        panels = contract_month_panels(
-            conn, contract, month, current_locale(), client_facing=client_facing, now=utcnow()
-        )
-    return months, month, panels
 
 
 @bp.get("/contracts/<int:contract_id>")

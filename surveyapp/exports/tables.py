@@ -17,9 +17,9 @@ from sqlalchemy.orm import Session
 import analysis
 from analysis.load import read_funnel, read_questions
 
-from ..customers.names import customer_names
-from ..dashboard.panels import contract_months
 from ..models import Answer, Contract, Customer, Cycle, Invitation, QuestionOption, Response
+from ..presenting.names import customer_names
+from ..presenting.reading import contract_months
 
 METRIC_COLUMNS = [
     "month",
