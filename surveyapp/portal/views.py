@@ -14,7 +14,7 @@ from ..extensions import db
 from ..i18n import current_locale
 from ..models import ActionItem, Role, utcnow
 from ..presenting.month import UnknownMonth, month_panels
-from ..presenting.reading import CLIENT_VISIBLE_ITEMS, issued_label
+from ..presenting.reading import CLIENT_VISIBLE_ITEMS, issued_label, month_label
 from ..reports.building import latest_reports
 
 bp = Blueprint("portal", __name__, url_prefix="/portal")
@@ -58,4 +58,5 @@ def contract(contract_id: int):
         reports=reports,
         issued={r.id: issued_label(r.created_at, contract.timezone, current_locale())
                 for r in reports},
+        report_months={r.id: month_label(r.month, current_locale()) for r in reports},
     )  # fmt: skip

@@ -165,12 +165,7 @@ class DimensionRow:
 
 
 def _verdict_label(verdict: str) -> str:
-    return {
-        "significant_drop": _("Significant drop"),
-        "significant_rise": _("Significant rise"),
-        "no_significant_change": _("Not significant"),
-        "sample_too_small": _("Sample too small (n < 30)"),
-    }.get(verdict, "—")
+    return label("verdict", verdict) if verdict else "—"
 
 
 def _dimension_order(code: str) -> tuple[int, str]:
