@@ -189,7 +189,8 @@ SCHEMAS: dict[str, Any] = {
             "interval 1 decimal (points, −100 to 100); means 2 decimals. A blank figure says why "
             "in blank_reason: `suppressed` (a client token, fewer than 5 answers), "
             "`no_questions` (the survey asks nothing of this dimension), `no_responses` (no "
-            "answers that month), `no_tickets` (no ticket of the kind decided that month)."
+            "answers that month), `no_tickets` (no ticket of the kind decided that month), "
+            "`no_invitations` (no invitation sent through the platform that month)."
         ),
         "required": [
             "month",
@@ -237,7 +238,14 @@ SCHEMAS: dict[str, Any] = {
             "sla_compliance_high": {**NULL_NUMBER, "description": "%, 1 decimal"},
             "blank_reason": {
                 "type": ["string", "null"],
-                "enum": ["suppressed", "no_questions", "no_responses", "no_tickets", None],
+                "enum": [
+                    "suppressed",
+                    "no_questions",
+                    "no_responses",
+                    "no_tickets",
+                    "no_invitations",
+                    None,
+                ],
             },
         },
     },

@@ -110,7 +110,7 @@ def metrics_table(
         rows.append([
             r.month, "response_rate", headline_label("response_rate"), "一(3)", int(r.invited),
             None, None, None, rounded(rate, "response_rate"), None, None, None,
-            None if not missing(rate) else "no_responses",
+            None if not missing(rate) else "no_invitations" if not r.invited else "no_responses",
         ])  # fmt: skip
     rows.extend(_sla_rows(conn, contract, months, now or utcnow()))
     rows.sort(key=lambda row: (row[0], row[1]))

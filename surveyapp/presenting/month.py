@@ -182,7 +182,7 @@ def month_headlines(result: analysis.MonthlyAnalysis, *, client_facing: bool) ->
             "response_rate", headline_label("response_rate"), _num(result.response_rate.value),
             rate_before, _num(terms.target_response_rate), "%", n=result.funnel.invited,
             blank_reason=None if _num(result.response_rate.value) is not None
-            else "no_responses",
+            else "no_invitations" if not result.funnel.invited else "no_responses",
         ),
     ]  # fmt: skip
     for kind in ("inquiry", "complaint"):

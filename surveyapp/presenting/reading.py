@@ -47,6 +47,7 @@ BLANK_REASONS = {
     "no_questions": _l("The survey has no question of this dimension"),
     "no_responses": _l("No responses this month"),
     "no_tickets": _l("No tickets decided this month"),
+    "no_invitations": _l("No invitations sent through the platform this month"),
 }
 
 # the action items a client reads (portal, client API tokens, client PDF)
