@@ -67,14 +67,14 @@ def sla_trend_figure(
         barmode="group",
         yaxis={
             "range": [0, 105],
-            "domain": [0.38, 1],
+            "domain": [0.42, 1],
             "title": {"text": label(labels, "compliance")},
         },
         yaxis2={
-            "domain": [0, 0.26],
+            "domain": [0, 0.3],
             "anchor": "x",
             "range": [0, max(most, 1) * 1.15],
-            "dtick": max(1, math.ceil(most / 4)),
+            "dtick": max(1, math.ceil(most / 2)),
             "tickformat": "d",
             "automargin": True,
             "title": {"text": breaches},

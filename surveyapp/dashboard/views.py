@@ -12,6 +12,7 @@ from ..extensions import db
 from ..history.notes import month_notes
 from ..i18n import current_locale
 from ..models import ActionItem, Contract, Cycle, User, utcnow
+from ..presenting.items import items_in_locale
 from ..presenting.month import UnknownMonth
 from ..presenting.month import month_panels as read_month
 from ..presenting.reading import labels_for
@@ -92,6 +93,7 @@ def contract(contract_id: int):
         .order_by(ActionItem.month.desc(), ActionItem.priority, ActionItem.id)
         .limit(50)
     ).all()
+    items = items_in_locale(items, current_locale())
     staff = {
         u.id: u
         for u in db.session.scalars(

@@ -13,6 +13,7 @@ from ..access import contract_or_404, contracts_visible_to, requires
 from ..extensions import db
 from ..i18n import current_locale
 from ..models import ActionItem, Role, utcnow
+from ..presenting.items import items_in_locale
 from ..presenting.month import UnknownMonth, month_panels
 from ..presenting.reading import CLIENT_VISIBLE_ITEMS, issued_label, month_label
 from ..reports.building import latest_reports
@@ -47,6 +48,7 @@ def contract(contract_id: int):
         .order_by(ActionItem.month.desc(), ActionItem.id)
         .limit(100)
     ).all()
+    items = items_in_locale(items, current_locale())
     reports = latest_reports(db.session, contract.id)
     return render_template(
         "portal/contract.html",

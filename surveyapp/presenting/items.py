@@ -91,3 +91,20 @@ def item_remedy(item: ActionItem, locale: str) -> str | None:
         return item.remedy
     texts = analysis.TEXTS_EN if locale == "en" else analysis.TEXTS_ZH
     return texts.get(f"remedy.{item.rule}.{subject}", texts.get(f"remedy.{item.rule}"))
+
+
+class ItemInLocale:
+    """An action item as a reader in ``locale`` reads it: its title and remedy in that
+    language (see :func:`item_title`), every other attribute the stored item's."""
+
+    def __init__(self, item: ActionItem, locale: str) -> None:
+        self._item = item
+        self.title = item_title(item, locale)
+        self.remedy = item_remedy(item, locale)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._item, name)
+
+
+def items_in_locale(items, locale: str) -> list[ItemInLocale]:
+    return [ItemInLocale(item, locale) for item in items]

@@ -108,7 +108,7 @@ def report_figures(
         chosen[name] = figure
     most = analysis.sla.table["breaches"].max() if not analysis.sla.table.empty else 0
     chosen["sla"].update_layout(
-        yaxis2={"dtick": max(1, math.ceil((0 if _missing(most) else most) / 4)), "automargin": True}
+        yaxis2={"dtick": max(1, math.ceil((0 if _missing(most) else most) / 2)), "automargin": True}
     )
     return chosen
 
