@@ -210,3 +210,12 @@ def dimension_sort_key(code: str) -> tuple[int, str]:
 
 def ordered(labels: Mapping[str, str]) -> list[str]:
     return sorted(labels, key=dimension_sort_key)
+
+
+def local_time_text(moment: datetime | None, timezone: str) -> str:
+    """``2026-11-25 10:00``: an instant in the contract's time zone (staff tables)."""
+    if moment is None:
+        return "—"
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=ZoneInfo("UTC"))
+    return moment.astimezone(ZoneInfo(timezone)).strftime("%Y-%m-%d %H:%M")
