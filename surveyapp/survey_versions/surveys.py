@@ -206,6 +206,8 @@ def _only(
                 **q.__dict__,
                 "text_zh": keep("zh", q.text_zh),
                 "text_en": keep("en", q.text_en),
+                "matrix_text_zh": keep("zh", q.matrix_text_zh),
+                "matrix_text_en": keep("en", q.matrix_text_en),
                 "options": tuple((c, keep("zh", z), keep("en", e)) for c, z, e in q.options),
             }
         )

@@ -14,7 +14,7 @@ from ..access import PROVIDER_STAFF, requires
 from ..dimensions import DIMENSIONS
 from ..extensions import db
 from ..i18n import LOCALES, current_locale
-from ..models import QuestionType, Role, Survey, SurveyLanguages, SurveyVersion, utcnow
+from ..models import QuestionType, Role, ShowIf, Survey, SurveyLanguages, SurveyVersion, utcnow
 from ..survey.forms import field_name, read_answers, text_limit
 from . import surveys as steps
 from .forms import edits_from, read_rows, read_texts, renumbered, rows_of, with_blanks
@@ -29,6 +29,12 @@ TYPE_LABELS = {
     QuestionType.MULTIPLE: _l("Several choices"),
     QuestionType.TEXT: _l("Text"),
 }
+SHOW_IF_LABELS = {
+    ShowIf.AT_MOST: _l("at most"),
+    ShowIf.AT_LEAST: _l("at least"),
+    ShowIf.EQUALS: _l("equal to"),
+    ShowIf.CHOSEN: _l("one of (options)"),
+}
 LANGUAGE_NAMES = {
     SurveyLanguages.BOTH: _l("Chinese and English"),
     SurveyLanguages.ZH: _l("Chinese only"),
@@ -38,7 +44,12 @@ LANGUAGE_NAMES = {
 
 @bp.context_processor
 def _names() -> dict:
-    return {"language_names": LANGUAGE_NAMES, "type_labels": TYPE_LABELS}
+    return {
+        "language_names": LANGUAGE_NAMES,
+        "type_labels": TYPE_LABELS,
+        "show_if_ops": list(ShowIf),
+        "show_if_labels": SHOW_IF_LABELS,
+    }
 
 
 def _survey_or_404(survey_id: int) -> Survey:
