@@ -43,6 +43,7 @@ class ReadAnswers:
     values: dict[int, Any] = field(default_factory=dict)
     errors: dict[str, str] = field(default_factory=dict)  # field name -> message
     hidden: list[str] = field(default_factory=list)  # codes of questions not shown
+    given: dict[str, Any] = field(default_factory=dict)  # code -> answer as conditions read it
 
     @property
     def ok(self) -> bool:
@@ -51,7 +52,7 @@ class ReadAnswers:
 
 def read_answers(questions: Sequence[Question], formdata: MultiDict) -> ReadAnswers:
     result = ReadAnswers()
-    given: dict[str, Any] = {}
+    given = result.given
     for question in questions:
         name = field_name(question)
         if not visible(question, given):

@@ -229,6 +229,14 @@ def asked_until(questions: Sequence[QuestionLike], step: int) -> list[QuestionLi
     return [q for part in steps(questions)[: max(step, 1)] for q in part]
 
 
+def posted_step(questions: Sequence[QuestionLike], formdata: Mapping[str, str]) -> int:
+    """The step a post answers: its ``step`` field, else the last (a post of the whole form,
+    as the script sends it and as a client without steps does)."""
+    last = len(steps(questions))
+    raw = formdata.get("step", "")
+    return min(max(int(raw), 1), last) if raw.isdigit() and len(raw) < 4 else last
+
+
 def next_step(questions: Sequence[QuestionLike], step: int, answers: Answers) -> int | None:
     """The step after ``step`` that shows at least one question given ``answers``; None when
     no later step has anything to show (the form is complete)."""
