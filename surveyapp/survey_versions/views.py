@@ -16,6 +16,7 @@ from ..extensions import db
 from ..i18n import LOCALES, current_locale
 from ..models import QuestionType, Role, ShowIf, Survey, SurveyLanguages, SurveyVersion, utcnow
 from ..survey.forms import field_name, read_answers, text_limit
+from ..survey.logic import asked_until, form_page, next_step, posted_step
 from . import surveys as steps
 from .forms import edits_from, read_rows, read_texts, renumbered, rows_of, with_blanks
 from .versioning import VersionRuleError, VersionTexts, edit_survey, is_frozen
@@ -252,12 +253,17 @@ def preview(survey_id: int, number: int):
     lang = request.values.get("lang") or ("en" if current_locale() == "en" else "zh")
     lang = lang if lang in shown else shown[0]
     g.locale = next(code for code in LOCALES if code.startswith(lang))
-    errors, checked = {}, False
+    errors, checked, page = {}, False, form_page(version.questions, 1)
     if request.method == "POST":
-        errors, checked = read_answers(version.questions, request.form).errors, True
+        step = posted_step(version.questions, request.form)
+        answers = read_answers(asked_until(version.questions, step), request.form)
+        following = next_step(version.questions, step, answers.given) if answers.ok else None
+        errors, checked = answers.errors, following is None
+        page = form_page(version.questions, following or step, answers.given)
     return render_template(
         "survey_versions/preview.html",
         version=version,
+        page=page,
         languages=shown,
         lang=lang,
         values=request.form if request.method == "POST" else MultiDict(),
