@@ -7,7 +7,7 @@
   var form = document.querySelector("form.survey-form");
   var step = form && form.querySelector("input[name=step]");
   if (!step || step.value !== "1") return; // a later step of the step-by-step flow: as served
-  step.value = step.getAttribute("data-last-step");
+  step.value = "0"; // the whole form in one post (survey/logic.py WHOLE_FORM)
   var button = form.querySelector("button.submit[data-send]");
   if (button) button.textContent = button.getAttribute("data-send");
   var units = Array.prototype.slice.call(form.querySelectorAll("[data-later], [data-show-if]"));

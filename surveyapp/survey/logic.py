@@ -206,7 +206,7 @@ def form_page(
     questions: Sequence[QuestionLike], step: int, answers: Answers | None = None
 ) -> FormPage:
     """The page for ``step`` given the answers (by code) of the earlier steps; step 1 of a form
-    with no answers is the blank form."""
+    with no answers is the blank form. ``WHOLE_FORM`` shows as step 1 (the script takes over)."""
     all_units = units(questions)
     last = max((unit.step for unit in all_units), default=1)
     step = min(max(step, 1), last)
@@ -225,21 +225,32 @@ def form_page(
 
 
 def asked_until(questions: Sequence[QuestionLike], step: int) -> list[QuestionLike]:
-    """The questions of steps 1..``step`` (what a post of that step answers)."""
-    return [q for part in steps(questions)[: max(step, 1)] for q in part]
+    """The questions of steps 1..``step`` (what a post of that step answers); all of them
+    for ``WHOLE_FORM``."""
+    if step == WHOLE_FORM:
+        return list(questions)
+    return [q for part in steps(questions)[:step] for q in part]
+
+
+WHOLE_FORM = 0
 
 
 def posted_step(questions: Sequence[QuestionLike], formdata: Mapping[str, str]) -> int:
-    """The step a post answers: its ``step`` field, else the last (a post of the whole form,
-    as the script sends it and as a client without steps does)."""
+    """The step a post answers: its ``step`` field, clamped to the form's steps; ``WHOLE_FORM``
+    (0) when the field is 0 or missing: the script's post of the whole form, or a client that
+    knows no steps."""
     last = len(steps(questions))
     raw = formdata.get("step", "")
-    return min(max(int(raw), 1), last) if raw.isdigit() and len(raw) < 4 else last
+    if not raw.isdigit() or len(raw) > 3 or int(raw) == WHOLE_FORM:
+        return WHOLE_FORM
+    return min(max(int(raw), 1), last)
 
 
 def next_step(questions: Sequence[QuestionLike], step: int, answers: Answers) -> int | None:
     """The step after ``step`` that shows at least one question given ``answers``; None when
-    no later step has anything to show (the form is complete)."""
+    no later step has anything to show (the form is complete, as is a ``WHOLE_FORM`` post)."""
+    if step == WHOLE_FORM:
+        return None
     parts = steps(questions)
     for number in range(step + 1, len(parts) + 1):
         if any(visible(q, answers) for q in parts[number - 1]):

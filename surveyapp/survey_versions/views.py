@@ -108,7 +108,12 @@ def new():
                 )
             else:
                 survey = steps.create_from_standard(
-                    db.session, provider_id, name, languages, current_user
+                    db.session,
+                    provider_id,
+                    name,
+                    languages,
+                    current_user,
+                    guided=how == "standard_guided",
                 )
         except VersionRuleError as exc:
             db.session.rollback()
