@@ -52,7 +52,7 @@ def test_without_javascript_a_low_rating_brings_its_follow_up_on_the_next_step(
     _, token = make_invitation(session, cycle)
     first = client.get(f"/s/{token}").text
     assert _step(first) == "1" and 'data-show-if="q-OVERALL"' in first
-    assert 'data-later="1" hidden' in first   # later steps wait, hidden
+    assert 'data-later="1" hidden' in first  # later steps wait, hidden
     assert "下一页" in first
 
     second = client.post(f"/s/{token}", data={"step": "1", "q-OVERALL": "1"})
@@ -75,7 +75,13 @@ def test_without_javascript_a_low_rating_brings_its_follow_up_on_the_next_step(
               "q-MANNER": "4", "q-NPS": "3"},
     )  # fmt: skip
     assert done.status_code == 303
-    assert _stored(session) == {"OVERALL": 1, "WRONG": "等了三天", "SPEED": 2, "MANNER": 4, "NPS": 3}
+    assert _stored(session) == {
+        "OVERALL": 1,
+        "WRONG": "等了三天",
+        "SPEED": 2,
+        "MANNER": 4,
+        "NPS": 3,
+    }
 
 
 def test_without_javascript_a_high_rating_skips_its_follow_up_and_stores_no_row_for_it(
@@ -136,7 +142,10 @@ def test_a_matrix_is_a_table_with_headers_and_is_stored_as_one_answer_per_row(
             Answer.question_code.in_(["SPEED", "MANNER"])
         )
     ).all()
-    assert sorted(rows) == [("MANNER", ids["MANNER"], "rating", 5), ("SPEED", ids["SPEED"], "rating", 2)]
+    assert sorted(rows) == [
+        ("MANNER", ids["MANNER"], "rating", 5),
+        ("SPEED", ids["SPEED"], "rating", 2),
+    ]
 
 
 def test_the_intake_step_refuses_an_answer_to_a_hidden_question(app, session, logic):
