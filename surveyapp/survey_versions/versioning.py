@@ -222,11 +222,13 @@ def _check_condition(name: str, q: QuestionEdit, source: QuestionEdit) -> None:
 def _check_matrices(questions: Sequence[QuestionEdit], languages: Sequence[str]) -> None:
     """A matrix: at least two consecutive rating rows, its heading in each language."""
     runs: list[list[QuestionEdit]] = []
+    previous: QuestionEdit | None = None
     for q in questions:
-        if q.matrix_group and runs and runs[-1][-1].matrix_group == q.matrix_group:
+        if q.matrix_group and previous is not None and previous.matrix_group == q.matrix_group:
             runs[-1].append(q)
         elif q.matrix_group:
             runs.append([q])
+        previous = q
     seen: set[str] = set()
     for run in runs:
         group = run[0].matrix_group or ""
