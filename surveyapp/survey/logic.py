@@ -130,10 +130,11 @@ def steps(questions: Sequence[QuestionLike]) -> list[tuple[QuestionLike, ...]]:
 
 @dataclass(frozen=True)
 class Unit:
-    """What the form shows as one numbered question: a question, or the rows of one matrix."""
+    """What the form shows as one question: a question, or the rows of one matrix. A follow-up
+    (a unit with a condition) has no number of its own, so the numbers never skip."""
 
     questions: tuple[QuestionLike, ...]
-    number: int
+    number: int | None
     step: int  # 1-based
     show_if: tuple[str, str, str] | None  # see client_condition
 
@@ -179,10 +180,14 @@ def units(questions: Sequence[QuestionLike]) -> list[Unit]:
             grouped[-1].append(question)
         else:
             grouped.append([question])
-    return [
-        Unit(tuple(group), number, step_of[group[0].code], client_condition(group[0], by_code))
-        for number, group in enumerate(grouped, start=1)
-    ]
+    numbered, number = [], 0
+    for group in grouped:
+        condition = client_condition(group[0], by_code)
+        number += condition is None
+        numbered.append(
+            Unit(tuple(group), None if condition else number, step_of[group[0].code], condition)
+        )
+    return numbered
 
 
 @dataclass(frozen=True)

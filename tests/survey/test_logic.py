@@ -88,7 +88,8 @@ def test_the_form_splits_into_steps_where_a_condition_reads_the_same_page():
 def test_a_matrix_is_one_numbered_unit_of_rows():
     found = units(QUESTIONS)
     assert [[x.code for x in u.questions] for u in found][2] == ["A", "B"]
-    assert found[2].is_matrix and found[2].number == 3 and found[3].number == 4
+    assert found[2].is_matrix and found[2].number == 2 and found[3].number == 3
+    assert found[1].number is None  # a follow-up: no number of its own
     assert found[1].show_if == ("q-OVERALL", "le", "2")
     assert found[4].show_if == ("q-CHANNEL", "in", "50")  # the option's id, as the form posts
 
