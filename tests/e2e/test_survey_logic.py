@@ -16,7 +16,7 @@ from surveyapp.models import Answer, Response, utcnow
 
 from ..factories import make_contract, make_cycle, make_invitation, make_logic_survey_version
 from .a11y import axe_serious, nu_errors
-from .conftest import PHONE, _local_only
+from .conftest import DESKTOP, PHONE, _local_only
 
 pytestmark = pytest.mark.browser
 
@@ -84,7 +84,7 @@ def _score(page, code: str, value: int, low: int = 1) -> None:
     page.locator(f"#q-{code} label.score").nth(value - low).click()
 
 
-def _answer(page, js: bool, overall: int, wrong: str | None) -> None:
+def _answer(page, js: bool, overall: int, wrong: str | None, shot: str = "") -> None:
     """Answer the whole survey, step by step without JavaScript."""
     follow_up = page.locator("#q-WRONG")
     _score(page, "OVERALL", overall)
@@ -94,6 +94,8 @@ def _answer(page, js: bool, overall: int, wrong: str | None) -> None:
     if wrong is not None:
         assert follow_up.is_visible()
         follow_up.fill(wrong)
+        if shot:
+            _shot(page, shot)
     else:
         assert page.locator("#q-WRONG").count() == 0 or not follow_up.is_visible()
     _score(page, "SPEED", 2)
@@ -115,8 +117,7 @@ def test_a_low_rating_reveals_its_follow_up_and_it_is_stored(phone, survey_url, 
         assert page.locator("#q-WRONG").is_visible()  # at once, without a round trip
         assert axe_serious(page) == []
     page.goto(url)
-    _answer(page, js, overall=2, wrong="等了三天没人回复")
-    _shot(page, f"followup-revealed-{'js' if js else 'no-js'}")
+    _answer(page, js, 2, "等了三天没人回复", f"followup-revealed-{'js' if js else 'no-js'}")
     page.get_by_role("button", name=SEND).click()
     page.wait_for_url(url + "/thanks")
     assert _stored(session, invitation_id) == {
@@ -179,3 +180,15 @@ def test_a_matrix_is_one_labelled_scale_per_row_on_a_phone(phone, survey_url, se
     page.wait_for_url(url + "/thanks")
     stored = _stored(session, invitation_id)
     assert (stored["SPEED"], stored["MANNER"]) == (1, 5)
+
+
+def test_on_a_wide_screen_the_matrix_is_a_table_with_its_headers(new_page, survey_url):
+    url, _ = survey_url()
+    page = new_page(DESKTOP)
+    page.goto(url)
+    header = page.locator("#m-SVC-c5")
+    assert header.is_visible() and "非常满意" in header.inner_text()
+    row = page.locator("#q-SPEED-label").bounding_box()
+    point = page.locator("#q-SPEED label.score").nth(0).bounding_box()
+    assert abs(row["y"] + row["height"] / 2 - (point["y"] + point["height"] / 2)) < 12  # one line
+    page.locator("fieldset.matrix").screenshot(path=str(SHOTS / "matrix-desktop.png"))
