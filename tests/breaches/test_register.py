@@ -232,6 +232,7 @@ def test_settled_month_is_locked_and_changes_are_visible_corrections(session, le
 
 def test_a_month_with_an_open_dispute_cannot_be_settled(session, ledger):
     contract, admin, client_user = ledger
+    record_payment(session, contract, MONTH, date(2026, 10, 9), "20000.00", admin)
     derive_month(session, contract, MONTH, NOW, admin)
     entry = session.query(BreachEntry).filter_by(key="survey").one()
     respond(session, entry, client_user, "dispute", "The survey ran on paper.")
