@@ -16,10 +16,11 @@ from decimal import Decimal
 from typing import Any
 from zoneinfo import ZoneInfo
 
-import analysis
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
+
+import analysis
 
 from ..audit import record
 from ..cycles.calendar import month_bounds, parse_month
@@ -73,7 +74,9 @@ class DeriveSummary:
 
 def settlement(session: Session, contract_id: int, month: str) -> BreachMonth | None:
     return session.scalar(
-        select(BreachMonth).where(BreachMonth.contract_id == contract_id, BreachMonth.month == month)
+        select(BreachMonth).where(
+            BreachMonth.contract_id == contract_id, BreachMonth.month == month
+        )
     )
 
 
@@ -253,7 +256,9 @@ def derive_month(
             _note(entry, "derived", "system", actor, after=EntryStatus.OPEN)
             created += 1
         elif (entry.evidence, entry.within_tolerance, entry.amount) != (
-            item["evidence"], item["within_tolerance"], item["amount"]
+            item["evidence"],
+            item["within_tolerance"],
+            item["amount"],
         ):
             body = f"{entry.amount} → {item['amount']}"
             entry.evidence = item["evidence"]
@@ -436,8 +441,13 @@ def record_payment(session: Session, contract: Contract, month: str, paid_on: da
                          recorded_by_id=actor.id)  # fmt: skip
     session.add(payment)
     session.flush()
-    record(session, "fee_payment.recorded", actor=actor, subject=contract,
-           organization_id=contract.provider_id,
-           details={"month": month, "paid_on": paid_on.isoformat(), "amount": str(value)})
+    record(
+        session,
+        "fee_payment.recorded",
+        actor=actor,
+        subject=contract,
+        organization_id=contract.provider_id,
+        details={"month": month, "paid_on": paid_on.isoformat(), "amount": str(value)},
+    )
     session.commit()
     return payment

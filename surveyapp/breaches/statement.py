@@ -101,9 +101,15 @@ def kind_lines(entries: list[BreachEntry], terms: dict, fee: Decimal) -> list[Ki
         )
         lines.append(
             KindLine(
-                kind=kind, clause_ref=CLAUSES[kind], party=kind.party, count=len(regular),
-                within_tolerance=sum(e.within_tolerance for e in regular), gross=gross, cap=cap,
-                payable=amounts.capped(gross, cap), corrections=corrections,
+                kind=kind,
+                clause_ref=CLAUSES[kind],
+                party=kind.party,
+                count=len(regular),
+                within_tolerance=sum(e.within_tolerance for e in regular),
+                gross=gross,
+                cap=cap,
+                payable=amounts.capped(gross, cap),
+                corrections=corrections,
             )  # fmt: skip
         )
     return lines

@@ -126,8 +126,8 @@ def test_register_and_amounts_of_a_month_of_late_tickets_and_a_late_payment(sess
     assert entries["survey"].evidence == {"reason": "survey_not_run"}
     assert entries["survey"].clause_ref == "一(3)"
     # interest: 10 000.00 x 0.05 % x 3 days
-    assert entries["payment"].amount == Decimal("10000.00") * Decimal("0.0005") * 3 == Decimal(
-        "15.00"
+    assert (
+        entries["payment"].amount == Decimal("10000.00") * Decimal("0.0005") * 3 == Decimal("15.00")
     )
     assert entries["payment"].evidence["due_on"] == "2026-10-13"
     assert entries["payment"].clause_ref == "三"
@@ -216,8 +216,17 @@ def test_settled_month_is_locked_and_changes_are_visible_corrections(session, le
     with pytest.raises(MonthSettled):
         derive_month(session, contract, MONTH, NOW, admin)
     with pytest.raises(MonthSettled):
-        record_entry(session, contract, MONTH, kind="confidentiality", responsible="x",
-                     occurred_on=date(2026, 10, 21), description="y", evidence="", actor=admin)
+        record_entry(
+            session,
+            contract,
+            MONTH,
+            kind="confidentiality",
+            responsible="x",
+            occurred_on=date(2026, 10, 21),
+            description="y",
+            evidence="",
+            actor=admin,
+        )
     correction = correct_entry(session, incident, admin, "-5000.00", "Half agreed in talks.")
     assert correction.source == "correction" and correction.corrects_id == incident.id
     respond(session, correction, client_user, "acknowledge", "")
