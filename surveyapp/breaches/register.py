@@ -55,6 +55,14 @@ PROVIDER_ACTIONS = {
     "reopen": ({EntryStatus.WAIVED}, EntryStatus.OPEN),
 }  # fmt: skip
 NEEDS_WORDS = {"dispute", "comment", "answer", "waive"}
+AUDIT_ACTIONS = {
+    "acknowledge": "breach_entry.acknowledge",
+    "dispute": "breach_entry.dispute",
+    "comment": "breach_entry.comment",
+    "answer": "breach_entry.answer",
+    "waive": "breach_entry.waive",
+    "reopen": "breach_entry.reopen",
+}
 
 
 class LedgerError(ValueError):
@@ -354,7 +362,7 @@ def respond(
     if target is not None:
         entry.status = target
     _note(entry, action, side, actor, body, before, entry.status)
-    record(session, f"breach_entry.{action}", actor=actor, subject=entry,
+    record(session, AUDIT_ACTIONS[action], actor=actor, subject=entry,
            organization_id=_provider_of(session, entry),
            details={"month": entry.month, "from": before, "to": entry.status})  # fmt: skip
     session.commit()

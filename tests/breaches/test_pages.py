@@ -120,3 +120,17 @@ def test_statement_pdf_is_a_pdf_and_its_download_is_audited(client, sign_in, ses
     response = client.get(_url(world["contract"], "/statement.pdf"))
     assert response.status_code == 200 and response.data.startswith(b"%PDF")
     assert session.query(AuditEvent).filter_by(action="breach_statement.download").count() == 1
+
+
+def test_portfolio_shows_breach_exposure_against_the_fee(client, sign_in, world):
+    _derive(client, sign_in, world)
+    sign_in(world["analyst"])
+    page = client.get("/dashboard/").text
+    # strict preset: a late inquiry 300.00 + the missing survey 10 % of 10 000.00
+    assert "data-exposure" in page and "¥1,300.00" in page and "13.0%" in page
+
+
+def test_the_portal_leads_the_client_to_its_register(client, sign_in, world):
+    sign_in(world["client"])
+    page = client.get(f"/portal/contracts/{world['contract'].id}").text
+    assert f"/contracts/{world['contract'].id}/breaches/" in page
