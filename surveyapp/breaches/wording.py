@@ -52,12 +52,12 @@ REASON_LABELS = {
 }
 FIELD_LABELS = {
     "tolerance_count": _l("Tolerated per month (count)"),
-    "tolerance_percent": _l("Tolerated per month (% of tickets)"),
+    "tolerance_percent": _l("Tolerated per month (percent of tickets)"),
     "amount": _l("Per breach (yuan)"),
-    "fee_percent": _l("Per breach (% of monthly fee)"),
-    "daily_percent": _l("Interest per day (% of unpaid fee)"),
+    "fee_percent": _l("Per breach (percent of the monthly fee)"),
+    "daily_percent": _l("Interest per day (percent of the unpaid fee)"),
     "cap_amount": _l("Monthly cap (yuan)"),
-    "cap_fee_percent": _l("Monthly cap (% of monthly fee)"),
+    "cap_fee_percent": _l("Monthly cap (percent of the monthly fee)"),
 }
 
 
