@@ -245,4 +245,7 @@ def _words():
 @bp.app_template_filter("yuan")
 def yuan(value) -> str:
     """An amount as ¥12,345.67 (already rounded to the fen by the ledger)."""
-    return "—" if value is None else f"¥{Decimal(str(value)):,.2f}"
+    if value is None:
+        return "—"
+    amount = Decimal(str(value))
+    return f"{'-' if amount < 0 else ''}¥{abs(amount):,.2f}"

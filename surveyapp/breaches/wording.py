@@ -13,7 +13,7 @@ KIND_LABELS = {
     "late_payment": _l("Monthly fee paid late"),
 }
 STATUS_LABELS = {
-    "open": _l("Open"),
+    "open": _l("Awaiting review"),
     "acknowledged": _l("Acknowledged"),
     "disputed": _l("Disputed"),
     "waived": _l("Waived"),

@@ -109,6 +109,7 @@ def test_acknowledge_dispute_answer_settle_and_correct_in_the_browser(
     assert admin.locator("article[data-status=settled]").count() == 8
     assert admin.locator("article button[value=waive]").count() == 0  # locked
     incident = admin.locator("article[data-entry^='recorded:']")
+    incident.locator("summary").click()
     incident.locator("input[name=amount]").fill("-10000.00")
     incident.locator("input[name=reason]").fill("协商后减半。")
     _click(admin, "article[data-entry^='recorded:'] form[action$='/correct'] button")
