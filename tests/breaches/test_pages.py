@@ -71,9 +71,12 @@ def test_client_acknowledges_and_disputes_only_its_own_contracts_entries(
     )
     assert refused.status_code == 404
     # the other contract's entry through this contract's URL is no way round
-    assert client.post(
-        _url(world["contract"], f"/entries/{foreign.id}/review"), data={"action": "acknowledge"}
-    ).status_code == 404
+    assert (
+        client.post(
+            _url(world["contract"], f"/entries/{foreign.id}/review"), data={"action": "acknowledge"}
+        ).status_code
+        == 404
+    )
     session.refresh(foreign)
     assert foreign.status == "open"
     client.post(_url(world["contract"], f"/entries/{own.id}/review"),
