@@ -98,14 +98,14 @@ def test_a_settled_month_refuses_every_change_but_a_correction(client, sign_in, 
     entry = session.query(BreachEntry).filter_by(key="ticket:LATE-1").one()
     session.refresh(entry)
     assert entry.status == "settled"
-    page = client.post(
-        _url(contract, f"/entries/{entry.id}/answer"),
-        data={"action": "waive", "body": "After all"},
-        follow_redirects=True,
-    ).text
-    assert "correction" in page.lower() or "更正" in page
-    session.refresh(entry)
-    assert entry.status == "settled"
+    notes = len(entry.notes)
+    for action in ("waive", "answer"):
+        client.post(
+            _url(contract, f"/entries/{entry.id}/answer"),
+            data={"action": action, "body": "After all"},
+        )
+    session.expire_all()
+    assert entry.status == "settled" and len(entry.notes) == notes
     client.post(_url(contract, f"/entries/{entry.id}/correct"),
                 data={"amount": "-300.00", "reason": "Agreed in talks."})  # fmt: skip
     correction = session.query(BreachEntry).filter_by(corrects_id=entry.id).one()

@@ -214,6 +214,9 @@ def test_settled_month_is_locked_and_changes_are_visible_corrections(session, le
     with pytest.raises(MonthSettled):
         respond(session, incident, client_user, "dispute", "Second thoughts")
     with pytest.raises(MonthSettled):
+        respond(session, incident, admin, "answer", "A late remark")
+    assert [n.action for n in incident.notes][-1] == "settled"
+    with pytest.raises(MonthSettled):
         derive_month(session, contract, MONTH, NOW, admin)
     with pytest.raises(MonthSettled):
         record_entry(
