@@ -16,6 +16,7 @@ from surveyapp.breaches.terms import apply_preset
 from surveyapp.models import AuditEvent, BreachEntry
 
 from ..factories import PASSWORD, make_contract, make_organization, make_ticket, make_user
+from .a11y import axe_serious, nu_errors
 from .conftest import ARTIFACTS, DESKTOP, screenshot
 
 pytestmark = pytest.mark.browser
@@ -42,6 +43,24 @@ def ledger(session):
     return {"contract": contract, "admin": admin, "client": client_user}
 
 
+@pytest.fixture
+def csp_free_page(browser, page_errors):
+    """Pages like ``new_page``'s, with the CSP bypassed so axe-core's script can be injected."""
+    contexts = []
+
+    def make():
+        context = browser.new_context(viewport=DESKTOP, locale="zh-CN", bypass_csp=True)
+        contexts.append(context)
+        page = context.new_page()
+        page.on("console", lambda msg: msg.type == "error" and page_errors.append(msg.text))
+        page.on("pageerror", lambda exc: page_errors.append(str(exc)))
+        return page
+
+    yield make
+    for context in contexts:
+        context.close()
+
+
 def _sign_in(page, base, user):
     page.goto(f"{base}/sign-in")
     page.fill("#email", user.email)
@@ -58,12 +77,12 @@ def _click(page, selector):
 
 
 def test_acknowledge_dispute_answer_settle_and_correct_in_the_browser(
-    app, live_server, session, new_page, page_errors, ledger
+    app, live_server, session, csp_free_page, page_errors, ledger
 ):
     contract = ledger["contract"]
     url = f"{live_server}/contracts/{contract.id}/breaches/{MONTH}"
 
-    admin = new_page(DESKTOP)
+    admin = csp_free_page()
     _sign_in(admin, live_server, ledger["admin"])
     admin.goto(url)
     _click(admin, "form[action$='/derive'] button")
@@ -78,7 +97,7 @@ def test_acknowledge_dispute_answer_settle_and_correct_in_the_browser(
     assert admin.locator(".flash-error").count() == 0, admin.locator(".flash-error").inner_text()
     assert admin.locator("article[data-entry]").count() == 8
 
-    client = new_page(DESKTOP)
+    client = csp_free_page()
     _sign_in(client, live_server, ledger["client"])
     client.goto(f"{live_server}/portal/contracts/{contract.id}")
     _click(client, f"a[href='/contracts/{contract.id}/breaches/']")
@@ -90,6 +109,8 @@ def test_acknowledge_dispute_answer_settle_and_correct_in_the_browser(
         _click(client, "article[data-status=open] button[value=acknowledge] >> nth=0")
     assert client.locator("article[data-status=disputed]").count() == 1
     assert client.locator("form[action$='/settle']").count() == 0  # not the client's to settle
+    pages = {"client-review.html": client.content()}  # before axe adds its script
+    assert axe_serious(client) == []
 
     admin.goto(url)
     _click(admin, "form[action$='/settle'] button")
@@ -122,6 +143,13 @@ def test_acknowledge_dispute_answer_settle_and_correct_in_the_browser(
     assert admin.locator("[data-client-total]").inner_text() == "¥30.00"
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     screenshot(admin, "breach-statement-admin")
+    pages["admin-settled.html"] = admin.content()
+    assert axe_serious(admin) == []
+    admin.goto(f"{live_server}/contracts/{contract.id}/breaches/terms")
+    pages["terms.html"] = admin.content()
+    assert axe_serious(admin) == []
+    errors = nu_errors(pages)
+    assert errors == [], "\n".join(errors)
 
     client.goto(url)
     assert client.locator("article[data-entry^='correction:'] button[value=acknowledge]").count()
