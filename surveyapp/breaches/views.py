@@ -19,6 +19,7 @@ from ..extensions import db
 from ..models import BreachEntry, BreachKind, Role, utcnow
 from . import register
 from .calendar import UnknownCalendarYear
+from .commands import derive_command
 from .statement import month_statement, months_with_entries
 from .terms import FIELDS, PRESETS, TermsError, apply_preset, save_terms, terms_of
 from .wording import wording
@@ -249,3 +250,6 @@ def yuan(value) -> str:
         return "—"
     amount = Decimal(str(value))
     return f"{'-' if amount < 0 else ''}¥{abs(amount):,.2f}"
+
+
+bp.cli.add_command(derive_command)

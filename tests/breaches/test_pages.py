@@ -137,3 +137,43 @@ def test_the_portal_leads_the_client_to_its_register(client, sign_in, world):
     sign_in(world["client"])
     page = client.get(f"/portal/contracts/{world['contract'].id}").text
     assert f"/contracts/{world['contract'].id}/breaches/" in page
+
+
+def test_the_derive_command_is_safe_to_run_twice(runner, session, world):
+    first = runner.invoke(args=["breaches", "derive", "--month", MONTH])
+    assert first.exit_code == 0, first.output
+    assert f"{world['contract'].number} {MONTH}: 3 new" in first.output
+    again = runner.invoke(args=["breaches", "derive", "--month", MONTH])
+    assert f"{world['contract'].number} {MONTH}: 0 new, 0 updated" in again.output
+
+
+def test_a_year_without_calendar_data_is_a_clear_message_not_an_error_page(client, sign_in, world):
+    sign_in(world["admin"])
+    page = client.post(
+        f"/contracts/{world['contract'].id}/breaches/2031-01/derive", follow_redirects=True
+    ).text
+    assert "chinese-calendar" in page and "2031" in page
+
+
+def test_terms_refuse_a_tolerance_given_both_ways(client, sign_in, session, world):
+    sign_in(world["admin"])
+    page = client.post(
+        f"/contracts/{world['contract'].id}/breaches/terms",
+        data={"inquiry_late.tolerance_count": "2", "inquiry_late.tolerance_percent": "5"},
+    )
+    assert page.status_code == 200 and 'aria-invalid="true"' in page.text
+    from surveyapp.models import BreachTerm
+
+    assert session.query(BreachTerm).count() == 0
+
+
+def test_a_recorded_breach_needs_who_when_and_what(client, sign_in, session, world):
+    sign_in(world["admin"])
+    url = _url(world["contract"], "/entries")
+    client.post(url, data={"kind": "confidentiality", "responsible": "", "description": "x"})
+    assert session.query(BreachEntry).count() == 0
+    client.post(url, data={"kind": "service_not_delivered", "responsible": "Team A",
+                           "occurred_on": "2026-10-12", "description": "No weekend line.",
+                           "evidence": "Roster R-12"})  # fmt: skip
+    entry = session.query(BreachEntry).one()
+    assert entry.clause_ref == "二" and entry.responsible == "Team A"
