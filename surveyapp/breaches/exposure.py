@@ -1,6 +1,6 @@
 """Breach exposure across the portfolio: per contract, what the month's register costs each
 party (amount and count, and Party A's amount as a share of the monthly fee), with the trend
-of the last six months. One query for the entries and one for the terms, whatever the number
+of the last six months, for the contracts with entries in those months. One query for the entries and one for the terms, whatever the number
 of contracts."""
 
 from __future__ import annotations
@@ -59,11 +59,15 @@ def portfolio_exposure(
         select(BreachEntry).where(BreachEntry.contract_id.in_(ids), BreachEntry.month.in_(months))
     ):
         entries[(entry.contract_id, entry.month)].append(entry)
+    if not entries:
+        return []
     terms: dict[int, dict] = defaultdict(dict)
     for term in session.scalars(select(BreachTerm).where(BreachTerm.contract_id.in_(ids))):
         terms[term.contract_id][BreachKind(term.kind)] = term
     rows = []
     for contract in contracts:
+        if not any(entries[(contract.id, m)] for m in months):
+            continue  # no register in the window: nothing to show
         totals = {}
         for m in months:
             lines = kind_lines(entries[(contract.id, m)], terms[contract.id], contract.monthly_fee)
