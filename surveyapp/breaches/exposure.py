@@ -1,7 +1,7 @@
 """Breach exposure across the portfolio: per contract, what the month's register costs each
 party (amount and count, and Party A's amount as a share of the monthly fee), with the trend
-of the last six months, for the contracts with entries in those months. One query for the entries and one for the terms, whatever the number
-of contracts."""
+of the last six months, for the contracts with entries in those months. One query for the
+entries (and one for the terms when there are entries), whatever the number of contracts."""
 
 from __future__ import annotations
 
