@@ -145,6 +145,9 @@ def test_acknowledge_dispute_answer_settle_and_correct_in_the_browser(
     screenshot(admin, "breach-statement-admin")
     pages["admin-settled.html"] = admin.content()
     assert axe_serious(admin) == []
+    admin.goto(f"{live_server}/dashboard/")
+    assert "¥11,400.00" in admin.locator("[data-exposure]").inner_text()
+    screenshot(admin, "breach-exposure-portfolio")
     admin.goto(f"{live_server}/contracts/{contract.id}/breaches/terms")
     pages["terms.html"] = admin.content()
     assert axe_serious(admin) == []
