@@ -31,6 +31,8 @@ def is_working_day(day: date) -> bool:
 
 def nth_working_day(year: int, month: int, n: int) -> date:
     """The ``n``-th working day of the month (1-based), make-up days counted."""
+    if not 1 <= year <= 9999:
+        raise UnknownCalendarYear(year)
     day, seen = date(year, month, 1), 0
     while True:
         if is_working_day(day):

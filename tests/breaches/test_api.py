@@ -47,6 +47,9 @@ def test_both_parties_tokens_read_the_statement_and_no_one_elses(client, session
         assert "received_at" not in entry["evidence"]
     assert _get(client, other_client_secret, url).status_code == 404
     assert _get(client, provider_secret, url.split("?")[0]).status_code == 400
+    for month in ("0000-01", "9999-12"):  # years no calendar knows: due date unknown, no 500
+        odd = _get(client, provider_secret, url.replace("2026-10", month))
+        assert odd.get_json()["data"]["payment"]["state"] == "unknown_calendar"
 
 
 def test_the_statement_is_in_the_openapi_document(client):
