@@ -106,7 +106,7 @@ def _value(field: str, raw: Any) -> int | Decimal | None:
         raise TermsError(str(_l("Give zero or more.")), field)
     if field.endswith("percent") and value > 100:
         raise TermsError(str(_l("A percentage from 0 to 100.")), field)
-    if isinstance(value, Decimal) and value > Decimal("9999999999.99"):
+    if value > (100000 if field == "tolerance_count" else Decimal("9999999999.99")):
         raise TermsError(str(_l("Too large.")), field)
     return value
 
