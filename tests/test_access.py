@@ -128,9 +128,8 @@ ACCESS = {
     "breaches.record_entry": ADMIN,
     "breaches.payment": ADMIN,
     "breaches.settle": ADMIN,
-    "breaches.answer": ADMIN,
     "breaches.correct": ADMIN,
-    "breaches.review": CLIENT,
+    "breaches.respond": {Role.PROVIDER_ADMIN, Role.CLIENT_VIEWER},
 }
 
 

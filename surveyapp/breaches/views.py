@@ -185,22 +185,11 @@ def settle(contract_id: int, month: str):
     return _run(contract.id, month, step, _("Month settled: the register is locked."))
 
 
-@bp.post("/contracts/<int:contract_id>/breaches/<month>/entries/<int:entry_id>/review")
-@requires(Role.CLIENT_VIEWER)
-def review(contract_id: int, month: str, entry_id: int):
-    """The client's side: acknowledge, dispute or comment on one entry."""
-    contract = contract_or_404(contract_id, current_user)
-    entry = _entry_or_404(contract.id, _month_or_404(month), entry_id)
-    return _run(contract.id, month, lambda: register.respond(
-        db.session, entry, current_user, request.form.get("action", ""),
-        request.form.get("body", ""),
-    ), _("Your answer is recorded."), f"entry-{entry.id}")  # fmt: skip
-
-
-@bp.post("/contracts/<int:contract_id>/breaches/<month>/entries/<int:entry_id>/answer")
-@requires(ADMIN)
-def answer(contract_id: int, month: str, entry_id: int):
-    """The provider's side: answer the thread, waive the entry or reopen a waived one."""
+@bp.post("/contracts/<int:contract_id>/breaches/<month>/entries/<int:entry_id>/respond")
+@requires(Role.PROVIDER_ADMIN, Role.CLIENT_VIEWER)
+def respond(contract_id: int, month: str, entry_id: int):
+    """One step of an entry's thread: the client acknowledges, disputes or comments; the
+    provider administrator answers, waives or reopens (the step knows which side may do what)."""
     contract = contract_or_404(contract_id, current_user)
     entry = _entry_or_404(contract.id, _month_or_404(month), entry_id)
     return _run(contract.id, month, lambda: register.respond(

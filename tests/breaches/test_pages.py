@@ -66,20 +66,21 @@ def test_client_acknowledges_and_disputes_only_its_own_contracts_entries(
     assert client.get(_url(world["other"])).status_code == 404
     assert client.get(f"/contracts/{world['other'].id}/breaches/").status_code == 404
     refused = client.post(
-        _url(world["other"], f"/entries/{foreign.id}/review"),
+        _url(world["other"], f"/entries/{foreign.id}/respond"),
         data={"action": "acknowledge"},
     )
     assert refused.status_code == 404
     # the other contract's entry through this contract's URL is no way round
     assert (
         client.post(
-            _url(world["contract"], f"/entries/{foreign.id}/review"), data={"action": "acknowledge"}
+            _url(world["contract"], f"/entries/{foreign.id}/respond"),
+            data={"action": "acknowledge"},
         ).status_code
         == 404
     )
     session.refresh(foreign)
     assert foreign.status == "open"
-    client.post(_url(world["contract"], f"/entries/{own.id}/review"),
+    client.post(_url(world["contract"], f"/entries/{own.id}/respond"),
                 data={"action": "dispute", "body": "Reply sent by phone in time."})  # fmt: skip
     session.refresh(own)
     assert own.status == "disputed"
@@ -91,7 +92,7 @@ def test_a_settled_month_refuses_every_change_but_a_correction(client, sign_in, 
     contract = world["contract"]
     sign_in(world["client"])
     for entry in session.query(BreachEntry).filter_by(contract_id=contract.id):
-        client.post(_url(contract, f"/entries/{entry.id}/review"), data={"action": "acknowledge"})
+        client.post(_url(contract, f"/entries/{entry.id}/respond"), data={"action": "acknowledge"})
     client.post("/sign-out")
     sign_in(world["admin"])
     client.post(_url(contract, "/settle"))
@@ -101,7 +102,7 @@ def test_a_settled_month_refuses_every_change_but_a_correction(client, sign_in, 
     notes = len(entry.notes)
     for action in ("waive", "answer"):
         client.post(
-            _url(contract, f"/entries/{entry.id}/answer"),
+            _url(contract, f"/entries/{entry.id}/respond"),
             data={"action": action, "body": "After all"},
         )
     session.expire_all()
@@ -177,3 +178,16 @@ def test_a_recorded_breach_needs_who_when_and_what(client, sign_in, session, wor
                            "evidence": "Roster R-12"})  # fmt: skip
     entry = session.query(BreachEntry).one()
     assert entry.clause_ref == "二" and entry.responsible == "Team A"
+
+
+def test_an_analyst_reads_the_register_but_takes_no_step(client, sign_in, session, world):
+    _derive(client, sign_in, world)
+    entry = session.query(BreachEntry).filter_by(contract_id=world["contract"].id).first()
+    sign_in(world["analyst"])
+    assert client.get(_url(world["contract"])).status_code == 200
+    response = client.post(
+        _url(world["contract"], f"/entries/{entry.id}/respond"),
+        data={"action": "waive", "body": "x"},
+    )
+    assert response.status_code == 403
+    assert client.post(_url(world["contract"], "/settle")).status_code == 403
