@@ -89,6 +89,7 @@ def _blueprints() -> list:
     from .auth.user_pages import bp as users
     from .auth.views import bp as auth
     from .autopilot.views import bp as autopilot
+    from .breaches.views import bp as breaches
     from .contracts.client_views import bp as clients
     from .contracts.views import bp as contracts
     from .customers.views import bp as customers
@@ -108,7 +109,7 @@ def _blueprints() -> list:
     return [
         home, auth, contracts, dashboard, portal, action_items, exports, cycles, customers, survey,
         reports, survey_versions, api, api_tokens, tickets, autopilot, followup, webhooks, history,
-        audit_log, clients, users,
+        audit_log, clients, users, breaches,
     ]  # fmt: skip
 
 

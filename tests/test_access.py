@@ -119,6 +119,17 @@ ACCESS = {
     "api.get_ticket": None,
     "api.list_sla": None,
     "api.put_customers": None,
+    "api.list_breaches": None,
+    "breaches.index": set(Role),
+    "breaches.statement": set(Role),
+    "breaches.statement_pdf": set(Role),
+    "breaches.terms": ADMIN,
+    "breaches.derive": ADMIN,
+    "breaches.record_entry": ADMIN,
+    "breaches.payment": ADMIN,
+    "breaches.settle": ADMIN,
+    "breaches.correct": ADMIN,
+    "breaches.respond": {Role.PROVIDER_ADMIN, Role.CLIENT_VIEWER},
 }
 
 
@@ -154,6 +165,7 @@ PARAMS = {
     "client_id": "client",
     "user_id": "user",
     "ticket_id": "ticket",
+    "entry_id": "breach_entry",
     "fmt": ("literal", "csv"),
     "code": ("literal", "en"),
     "token": ("literal", "x" * 43),
@@ -244,9 +256,20 @@ class Tenant:
             "upload": upload.id,
             "client": client.id,
             "ticket": make_ticket(session, contract).id,
+            "breach_entry": _breach_entry(session, contract).id,
             # a user only the route walk touches (it may deactivate them)
             "user": make_user(session, "provider_analyst", provider).id,
         }
+
+
+def _breach_entry(session, contract):
+    from surveyapp.models import BreachEntry
+
+    entry = BreachEntry(contract_id=contract.id, month=MONTH, key="survey", kind="survey_missed",
+                        clause_ref="一(3)", evidence={"reason": "survey_not_run"})  # fmt: skip
+    session.add(entry)
+    session.commit()
+    return entry
 
 
 @pytest.fixture(autouse=True)

@@ -306,6 +306,7 @@ def iso(moment: datetime | None) -> str | None:
 
 from . import (  # noqa: E402  (the noun modules add their routes to bp)
     action_items,
+    breaches,
     contracts,
     customers,
     metrics,
@@ -317,6 +318,7 @@ from . import (  # noqa: E402  (the noun modules add their routes to bp)
 
 __all__ = [
     "action_items",
+    "breaches",
     "bp",
     "contracts",
     "customers",

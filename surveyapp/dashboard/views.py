@@ -8,6 +8,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import joinedload, selectinload
 
 from ..access import PROVIDER_STAFF, contract_or_404, contracts_visible_to, requires
+from ..breaches.exposure import portfolio_exposure
 from ..extensions import db
 from ..history.notes import month_notes
 from ..i18n import current_locale
@@ -66,6 +67,7 @@ def overview():
         sort=sort,
         descending=descending,
         heatmap=heatmap,
+        exposure=portfolio_exposure(db.session, contracts, month, now),  # breach ledger (#24)
     )
 
 

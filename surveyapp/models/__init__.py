@@ -5,6 +5,16 @@ from .action_items import ActionItem, ActionStatus, Effect, Priority
 from .aggregates import AnswerCount, AnswerPairCount, MonthSummary
 from .audit import AuditEvent
 from .base import Base, utcnow
+from .breaches import (
+    BreachEntry,
+    BreachKind,
+    BreachMonth,
+    BreachNote,
+    BreachTerm,
+    EntrySource,
+    EntryStatus,
+    FeePayment,
+)
 from .contracts import Clause, Contract, ContractStatus, ContractTerm, DimensionTarget
 from .customers import Contact, Customer
 from .cycles import Channel, Cycle, CycleStatus, Invitation
@@ -46,6 +56,11 @@ __all__ = [
     "AuditEvent",
     "AutopilotStep",
     "Base",
+    "BreachEntry",
+    "BreachKind",
+    "BreachMonth",
+    "BreachNote",
+    "BreachTerm",
     "CaseStatus",
     "Channel",
     "Clause",
@@ -59,6 +74,9 @@ __all__ = [
     "DeliveryStatus",
     "DimensionTarget",
     "Effect",
+    "EntrySource",
+    "EntryStatus",
+    "FeePayment",
     "FollowupCase",
     "FollowupRule",
     "ImportMapping",

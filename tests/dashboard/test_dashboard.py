@@ -143,5 +143,6 @@ def test_the_pages_query_count_does_not_grow_with_the_contracts(admin, demo_app,
         assert admin.get("/dashboard/").status_code == 200
     finally:
         event.remove(engine, "before_cursor_execute", count)
-    assert len(statements) <= 14, "\n".join(s.split("FROM")[0][:80] for s in statements)
+    # 15: the breach exposure (#24) adds one query for all contracts' entries
+    assert len(statements) <= 15, "\n".join(s.split("FROM")[0][:80] for s in statements)
     assert not any("FROM dimension_targets" in s and "IN" not in s for s in statements)
