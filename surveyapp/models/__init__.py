@@ -21,6 +21,7 @@ from .ledger import AutopilotStep, StepStatus
 from .organizations import ApiToken, Organization, OrgKind, Role, User
 from .reports import Report
 from .responses import Answer, Response
+from .survey_pages import ContractLogo, ResponseDraft
 from .surveys import Question, QuestionOption, QuestionType, Survey, SurveyLanguages, SurveyVersion
 from .tickets import Ticket, TicketKind
 from .webhooks import DeliveryStatus, OutboxEvent, WebhookDelivery, WebhookEndpoint
@@ -43,6 +44,7 @@ __all__ = [
     "Clause",
     "Contact",
     "Contract",
+    "ContractLogo",
     "ContractTerm",
     "ContractStatus",
     "Customer",
@@ -67,6 +69,7 @@ __all__ = [
     "Report",
     "Response",
     "ResponseConsent",
+    "ResponseDraft",
     "Role",
     "StepStatus",
     "Survey",
