@@ -19,7 +19,8 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.orm import Session, aliased
 
-from ..models import Contract, ContractLogo, Organization, Survey, SurveyVersion, utcnow
+from .. import audit
+from ..models import Contract, ContractLogo, Organization, Survey, SurveyVersion, User, utcnow
 
 MAX_LOGO_BYTES = 256 * 1024
 MIN_SIDE, MAX_SIDE = 16, 2000
@@ -122,30 +123,64 @@ def _webp_size(data: bytes) -> tuple[int, int] | None:
 
 
 def store_logo(
-    session: Session, contract: Contract, data: bytes, now: datetime | None = None
+    session: Session, contract: Contract, data: bytes, *, actor: User, now: datetime | None = None
 ) -> ContractLogo:
-    """Check and keep ``data`` as the contract's logo (replacing any); commits."""
-    kind, _, _ = logo_kind(data)
+    """Check and keep ``data`` as the contract's logo (replacing any), audited; commits."""
+    kind, width, height = logo_kind(data)
     logo = session.get(ContractLogo, contract.id) or ContractLogo(contract_id=contract.id)
     logo.content, logo.content_type, logo.size_bytes = data, kind, len(data)
     logo.sha256 = hashlib.sha256(data).hexdigest()
     logo.updated_at = now or utcnow()
     session.add(logo)
+    details = {
+        "contract": contract.number,
+        "type": kind,
+        "bytes": len(data),
+        "size": f"{width}x{height}",
+    }
+    audit.record(
+        session,
+        "contract.logo_set",
+        actor=actor,
+        subject=contract,
+        organization_id=contract.provider_id,
+        details=details,
+    )
     session.commit()
     return logo
 
 
-def remove_logo(session: Session, contract: Contract) -> bool:
+def remove_logo(session: Session, contract: Contract, *, actor: User) -> bool:
+    """Forget the contract's logo, audited; commits. False when it had none."""
     logo = session.get(ContractLogo, contract.id)
     if logo is None:
         return False
     session.delete(logo)
+    audit.record(
+        session,
+        "contract.logo_remove",
+        actor=actor,
+        subject=contract,
+        organization_id=contract.provider_id,
+        details={"contract": contract.number},
+    )
     session.commit()
     return True
 
 
-def set_scale_style(session: Session, survey: Survey, style: str) -> None:
+def set_scale_style(session: Session, survey: Survey, style: str, *, actor: User) -> None:
+    """How the survey draws its 1-5 ratings (every contract using it), audited; commits."""
     if style not in SCALE_STYLES:
         raise ValueError(style)
-    survey.scale_style = style
+    if survey.scale_style != style:
+        details = {"survey": survey.name, "from": survey.scale_style, "to": style}
+        survey.scale_style = style
+        audit.record(
+            session,
+            "survey.scale_style",
+            actor=actor,
+            subject=survey,
+            organization_id=survey.provider_id,
+            details=details,
+        )
     session.commit()
