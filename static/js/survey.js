@@ -80,7 +80,7 @@
 
   function questions() {
     return Array.prototype.filter.call(form.querySelectorAll(".question"), function (q) {
-      return !q.hidden && q.offsetParent !== null;
+      return !q.hidden && q.offsetParent !== null && q.querySelector("[name^='q-']") !== null;
     });
   }
 

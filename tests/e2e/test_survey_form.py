@@ -99,7 +99,7 @@ def test_the_form_works_from_the_keyboard_and_in_english_on_a_desktop(
     url, _ = survey_link
     page = new_page(DESKTOP)
     page.goto(url)
-    page.get_by_role("link", name="English").click()
+    page.get_by_role("button", name="English").click()  # a button of the form: answers kept
     assert (
         page.get_by_role("heading", level=1).inner_text() == "Customer service satisfaction survey"
     )
