@@ -94,11 +94,12 @@
   function progress() {
     var shown = questions(), done = shown.filter(isAnswered).length;
     var bar = document.getElementById("progress"), text = document.getElementById("progress-text");
-    if (bar) { bar.max = shown.length; bar.value = done; }
-    if (text && form.dataset.msgProgress) {
-      text.textContent = form.dataset.msgProgress
-        .replace("{n}", done).replace("{total}", shown.length);
+    if (bar && (bar.max !== shown.length || bar.value !== done)) {
+      bar.max = shown.length;
+      bar.value = done;
     }
+    var line = (form.dataset.msgProgress || "").replace("{n}", done).replace("{total}", shown.length);
+    if (text && line && text.textContent !== line) text.textContent = line;
   }
 
   function clearError(q) {
@@ -132,7 +133,7 @@
   form.addEventListener("submit", function (event) {
     var by = event.submitter;
     save();
-    if (by && (by.name === "language" || (by.name === "action" && by.value === "save"))) return;
+    if (by && (by.name === "language" || (by.name === "intent" && by.value === "save"))) return;
     var missing = questions().filter(function (q) {
       var required = q.querySelector(".req") !== null;
       if (!required || isAnswered(q)) { clearError(q); return false; }
@@ -147,11 +148,10 @@
     if (target) target.focus({ preventScroll: true });
   });
 
-  form.addEventListener("change", function (event) {
-    var q = event.target.closest(".question");
-    if (q && isAnswered(q)) clearError(q);
+  form.addEventListener("change", function (event) {  /* progress follows "input" only: */
+    var q = event.target.closest(".question");  /* redrawn on a textarea's change (its blur) */
+    if (q && isAnswered(q)) clearError(q);  /* it moved the page under a pressed button */
     save();
-    progress();
   });
   form.addEventListener("input", function () { save(); progress(); });
 

@@ -167,7 +167,7 @@ def submit(token: str):
     if language in LOCALES:  # the language switch: same answers, other language
         session["locale"] = g.locale = language
         return render_form(link, version, key, request.form, {}, masthead)
-    if request.form.get("action") == "save":
+    if request.form.get("intent") == "save":
         save_draft(db.session, link.invitation_id, request.form, now)
         notice = _(
             "Your answers are saved. You can close this page and open the same link again "

@@ -204,7 +204,7 @@ def test_a_draft_is_kept_shown_again_and_never_counted_as_a_response(
     invitation, token = invite()
     client.get(f"/s/{token}")
     saved = client.post(
-        f"/s/{token}", data={"q-RESP": "3", "q-COMMENT": "明天再写", "action": "save"}
+        f"/s/{token}", data={"q-RESP": "3", "q-COMMENT": "明天再写", "intent": "save"}
     )
     assert saved.status_code == 200 and "您的回答已保存" in saved.text
     assert session.scalar(select(func.count(Response.id))) == 0
@@ -218,7 +218,7 @@ def test_a_draft_is_kept_shown_again_and_never_counted_as_a_response(
 
 def test_the_draft_is_deleted_when_the_response_is_stored(client, session, survey, invite):
     invitation, token = invite()
-    client.post(f"/s/{token}", data={"q-RESP": "3", "action": "save"})
+    client.post(f"/s/{token}", data={"q-RESP": "3", "intent": "save"})
     assert client.post(f"/s/{token}", data=full_answers(survey)).status_code == 303
     session.expire_all()
     assert session.scalar(select(func.count(ResponseDraft.id))) == 0
@@ -227,7 +227,7 @@ def test_the_draft_is_deleted_when_the_response_is_stored(client, session, surve
 
 def test_closing_the_month_discards_its_drafts(client, session, survey, invite):
     _, token = invite()
-    client.post(f"/s/{token}", data={"q-RESP": "3", "action": "save"})
+    client.post(f"/s/{token}", data={"q-RESP": "3", "intent": "save"})
     assert session.scalar(select(func.count(ResponseDraft.id))) == 1
     close_cycle(session, survey.cycle, now=utcnow())
     assert session.scalar(select(func.count(ResponseDraft.id))) == 0
