@@ -12,9 +12,11 @@ from __future__ import annotations
 
 import hashlib
 import struct
+import time
 from dataclasses import dataclass
 from datetime import datetime
 
+from flask import current_app, has_app_context
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.orm import Session, aliased
@@ -25,6 +27,7 @@ from ..models import Contract, ContractLogo, Organization, Survey, SurveyVersion
 MAX_LOGO_BYTES = 256 * 1024
 MIN_SIDE, MAX_SIDE = 16, 2000
 SCALE_STYLES = ("plain", "stars", "faces")
+BRANDING_SECONDS = 60
 
 
 class LogoRefused(ValueError):
@@ -38,6 +41,27 @@ class Branding:
     logo_sha256: str | None
     scale_style: str
     timezone: str
+
+
+def page_branding(session: Session, contract_id: int, survey_version_id: int) -> Branding:
+    """``read_branding``, kept for ``BRANDING_SECONDS`` per process: every survey request needs
+    it, and a change by staff may take that long to show."""
+    if not has_app_context():
+        return read_branding(session, contract_id, survey_version_id)
+    kept = current_app.extensions.setdefault("survey_branding", {})
+    key, now = (contract_id, survey_version_id), time.monotonic()
+    found = kept.get(key)
+    if found is None or now - found[0] > BRANDING_SECONDS:
+        if len(kept) >= 256:
+            kept.clear()
+        found = kept[key] = (now, read_branding(session, contract_id, survey_version_id))
+    return found[1]
+
+
+def forget_branding() -> None:
+    """Drop this process's kept branding (after an edit, so its author sees it at once)."""
+    if has_app_context():
+        current_app.extensions.pop("survey_branding", None)
 
 
 def read_branding(session: Session, contract_id: int, survey_version_id: int) -> Branding:
@@ -147,6 +171,7 @@ def store_logo(
         details=details,
     )
     session.commit()
+    forget_branding()
     return logo
 
 
@@ -165,6 +190,7 @@ def remove_logo(session: Session, contract: Contract, *, actor: User) -> bool:
         details={"contract": contract.number},
     )
     session.commit()
+    forget_branding()
     return True
 
 
@@ -184,3 +210,4 @@ def set_scale_style(session: Session, survey: Survey, style: str, *, actor: User
             details=details,
         )
     session.commit()
+    forget_branding()

@@ -71,7 +71,11 @@ def draft_answers(session: Session, invitation_id: int) -> MultiDict | None:
 
 
 def delete_draft(session: Session, invitation_id: int) -> None:
-    """Forget the invitation's draft once its response is stored; commits."""
+    """Forget the invitation's draft once its response is stored; commits only when there was
+    one (most responses have none: a look-up on the unique index instead of a write)."""
+    has_draft = select(ResponseDraft.id).where(ResponseDraft.invitation_id == invitation_id)
+    if session.scalar(has_draft) is None:
+        return
     session.execute(delete(ResponseDraft).where(ResponseDraft.invitation_id == invitation_id))
     session.commit()
 

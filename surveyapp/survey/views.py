@@ -30,7 +30,7 @@ from ..extensions import csrf, db
 from ..followup.consent import read_consent
 from ..i18n import LOCALES
 from ..models import Invitation, utcnow
-from .branding import logo_by_digest, read_branding
+from .branding import logo_by_digest, page_branding
 from .drafts import delete_draft, draft_answers, save_draft
 from .formkey import form_key, require_form_key
 from .forms import read_answers
@@ -117,7 +117,7 @@ def _masthead(link: Link | Invitation) -> Masthead:
     cycle = link.cycle if isinstance(link, Invitation) else link
     contract_id = cycle.contract_id
     version_id = cycle.survey_version_id
-    return Masthead(read_branding(db.session, contract_id, version_id), cycle.closes_at)
+    return Masthead(page_branding(db.session, contract_id, version_id), cycle.closes_at)
 
 
 def _notice_page(template: str, token: str, link: Link | Invitation) -> str:
