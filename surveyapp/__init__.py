@@ -101,6 +101,7 @@ def _blueprints() -> list:
     from .home import bp as home
     from .portal.views import bp as portal
     from .reports.views import bp as reports
+    from .survey.branding_page import bp as survey_page
     from .survey.views import bp as survey
     from .survey_versions.views import bp as survey_versions
     from .tickets.views import bp as tickets
@@ -108,6 +109,7 @@ def _blueprints() -> list:
 
     return [
         home, auth, contracts, dashboard, portal, action_items, exports, cycles, customers, survey,
+        survey_page,  # form (#22): a contract's survey logo and rating style
         reports, survey_versions, api, api_tokens, tickets, autopilot, followup, webhooks, history,
         audit_log, clients, users, breaches,
     ]  # fmt: skip

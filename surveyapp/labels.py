@@ -80,6 +80,8 @@ ACTION_LABELS = {
     "contract.clause_update": _l("Contract clause changed"),
     "contract.create": _l("Contract created"),
     "contract.end": _l("Contract ended"),
+    "contract.logo_remove": _l("Survey logo removed"),  # form (#22)
+    "contract.logo_set": _l("Survey logo uploaded"),  # form (#22)
     "contract.renew": _l("Contract renewed"),
     "contract.targets": _l("Dimension targets changed"),
     "contract.update": _l("Contract changed"),
@@ -108,6 +110,7 @@ ACTION_LABELS = {
     "survey.reinstate": _l("Survey reinstated"),
     "survey.rename": _l("Survey settings changed"),
     "survey.retire": _l("Survey retired"),
+    "survey.scale_style": _l("Survey rating style changed"),  # form (#22)
     "ticket.changed": _l("Ticket changed"),
     "tickets.upserted": _l("Tickets imported"),
     "user.created": _l("User created"),

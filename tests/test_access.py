@@ -70,6 +70,9 @@ ACCESS = {
     "survey.submit": None,
     "survey.thanks": None,
     "survey.opt_out_page": None,
+    "survey.no_link": None,
+    "survey.logo": None,
+    "survey_page.edit": ADMIN,
     "dashboard.overview": STAFF,
     "dashboard.contract": STAFF,
     "portal.index": CLIENT,
@@ -170,6 +173,7 @@ PARAMS = {
     "code": ("literal", "en"),
     "token": ("literal", "x" * 43),
     "filename": ("literal", "css/app.css"),
+    "digest": ("literal", "0" * 64),
 }
 LITERAL_OVERRIDES = {("cycles.qr", "fmt"): "svg"}
 MONTH = "2026-10"

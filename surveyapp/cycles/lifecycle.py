@@ -30,6 +30,7 @@ from ..models import (
     SurveyVersion,
     User,
 )
+from ..survey.drafts import discard_drafts  # form (#22)
 from .aggregates import store_month_aggregates
 from .calendar import cycle_window, parse_month
 from .links import Links
@@ -184,6 +185,7 @@ def close_cycle(
         .values(expires_at=now)
     )
     store_month_aggregates(session, cycle.contract_id, cycle.month)
+    discard_drafts(session, cycle)  # form (#22): saved drafts end with the month
     audit.record(
         session,
         "cycle.closed",

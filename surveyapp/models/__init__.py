@@ -31,6 +31,7 @@ from .ledger import AutopilotStep, StepStatus
 from .organizations import ApiToken, Organization, OrgKind, Role, User
 from .reports import Report
 from .responses import Answer, Response
+from .survey_pages import ContractLogo, ResponseDraft
 from .surveys import (
     Question,
     QuestionOption,
@@ -66,6 +67,7 @@ __all__ = [
     "Clause",
     "Contact",
     "Contract",
+    "ContractLogo",
     "ContractTerm",
     "ContractStatus",
     "Customer",
@@ -93,6 +95,7 @@ __all__ = [
     "Report",
     "Response",
     "ResponseConsent",
+    "ResponseDraft",
     "Role",
     "StepStatus",
     "Survey",

@@ -58,6 +58,8 @@ class Survey(TimestampMixin, Base):
         String(8), default=SurveyLanguages.BOTH, server_default=SurveyLanguages.BOTH.value
     )
     retired_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # form (#22): how the survey page draws a 1-5 rating (survey.scales.SCALE_STYLES)
+    scale_style: Mapped[str] = mapped_column(String(8), default="plain", server_default="plain")
 
     @property
     def language_codes(self) -> tuple[str, ...]:

@@ -2,7 +2,8 @@
 
 Every link of one survey version, in one language and with or without the consent question,
 shows the same blank page but for two values: the link's token (in its links) and the form's
-signed key (its CSRF token and "shown at" time, formkey.py). ``blank_page`` renders that page
+signed key (its CSRF token and "shown at" time, formkey.py), given its contract's branding and
+its cycle's closing time (``Masthead``). ``blank_page`` renders that page
 once with the first link's values, swaps those values for markers and keeps it; later links get
 the kept page with their own two values put in, so a GET renders no template. The values cannot
 occur anywhere else in the page: the token is at least 128 random bits, the key is signed.
@@ -17,12 +18,18 @@ returns to the page's full path).
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from babel.dates import format_date, format_time
 from flask import current_app, g, render_template, request, session
 from flask_login import current_user
 from markupsafe import Markup
 from werkzeug.datastructures import MultiDict
 
 from ..i18n import LOCALES, current_locale
+from .branding import Branding
 from .forms import field_name, text_limit
 from .links import FrozenVersion, Link
 from .logic import Answers, form_page
@@ -39,9 +46,30 @@ def _keep(name: str, key: tuple, value):
     return value
 
 
-def blank_questions(version: FrozenVersion) -> Markup:
+@dataclass(frozen=True)
+class Masthead:
+    """What the page says around the questions: who asks, and until when."""
+
+    branding: Branding
+    closes_at: datetime
+
+    @property
+    def key(self) -> tuple:
+        return (self.branding, self.closes_at)
+
+    def closing(self, locale: str) -> str:
+        """The closing time in the contract's time zone, in the customer's language."""
+        local = self.closes_at.astimezone(ZoneInfo(self.branding.timezone))
+        last = local - timedelta(microseconds=1) if local.time() == local.time().min else local
+        when = format_date(last.date(), "full", locale=locale)
+        if last is local:
+            when += " " + format_time(local.time(), "HH:mm", locale=locale)
+        return when
+
+
+def blank_questions(version: FrozenVersion, scale_style: str = "plain") -> Markup:
     """The questions of the blank form (no answers, no errors) in the current language."""
-    key = (version.id, version.created_at, current_locale())
+    key = (version.id, version.created_at, current_locale(), scale_style)
     html = current_app.extensions.get("survey_blank_questions", {}).get(key)
     if html is None:
         html = _keep(
@@ -54,6 +82,8 @@ def blank_questions(version: FrozenVersion) -> Markup:
                     page=form_page(version.questions, 1),
                     values=MultiDict(),
                     errors={},
+                    first_error=None,
+                    scale_style=scale_style,
                     field_name=field_name,
                     text_limit=text_limit,
                 )
@@ -68,11 +98,16 @@ def render_form(
     key: str,
     values,
     errors,
+    masthead: Masthead,
+    notice: str | None = None,
     step: int = 1,
     given: Answers | None = None,
 ) -> str:
-    """The form page; ``key`` is the form's signed key (its CSRF token, formkey.py); ``step``
-    the logic step shown, ``given`` the answers (by code) its conditions read (logic.py)."""
+    """The form page; ``key`` is the form's signed key (its CSRF token, formkey.py);
+    ``notice``: "draft saved" or "draft restored", shown above the questions; ``step`` the
+    logic step shown, ``given`` the answers (by code) its conditions read (logic.py)."""
+    style = masthead.branding.scale_style
+    first_error = next((field_name(q) for q in version.questions if field_name(q) in errors), None)
     return render_template(
         "survey/form.html",
         version=version,
@@ -80,7 +115,15 @@ def render_form(
         form_key=key,
         values=values,
         errors=errors,
-        blank_questions=None if values or errors else blank_questions(version),
+        first_error=first_error,
+        scale_style=style,
+        masthead=masthead,
+        closing=masthead.closing(current_locale()),
+        notice=notice,
+        answered=sum(
+            1 for q in version.questions if any(v.strip() for v in values.getlist(field_name(q)))
+        ),
+        blank_questions=None if values or errors else blank_questions(version, style),
         field_name=field_name,
         text_limit=text_limit,
         token=request.view_args["token"],
@@ -88,7 +131,9 @@ def render_form(
     )
 
 
-def blank_page(link: Link, version: FrozenVersion, token: str, form_key: str) -> str:
+def blank_page(
+    link: Link, version: FrozenVersion, token: str, form_key: str, masthead: Masthead
+) -> str:
     """The blank form page for this link (see the module's note)."""
     values = [(_TOKEN, token), (_KEY, form_key)]
     shareable = not (request.query_string or "_flashes" in session or current_user.is_authenticated)
@@ -98,10 +143,12 @@ def blank_page(link: Link, version: FrozenVersion, token: str, form_key: str) ->
         version.created_at,
         locale if locale in LOCALES else current_locale(),
         link.rules.ask_consent,
+        masthead.key,
+        request.host_url,  # the share card's absolute image address
     )
     page = current_app.extensions.get("survey_blank_pages", {}).get(key) if shareable else None
     if page is None:
-        page = render_form(link, version, form_key, MultiDict(), {})
+        page = render_form(link, version, form_key, MultiDict(), {}, masthead)
         if not (shareable and all(value in page for _, value in values)):
             return page
         for marker, value in reversed(values):

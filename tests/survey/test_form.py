@@ -28,7 +28,7 @@ def test_the_form_shows_every_question_in_chinese_by_default(client, invite):
     assert html.count('type="radio" name="q-NPS"') == 11
     assert '<fieldset class="question" id="q-RESP"' in html and "<legend" in html
     assert '<label class="qtext" for="q-COMMENT"' in html
-    assert "<script" not in html
+    assert "<script>" not in html  # only static/js/survey.js, an enhancement: no inline code
     assert page.headers["Cache-Control"] == "no-store"
     assert page.headers["Referrer-Policy"] == "no-referrer"
 
@@ -145,12 +145,19 @@ def test_a_second_visit_after_answering_says_already_answered(client, survey, in
     assert page.status_code == 200 and "已经回答" in page.text
 
 
-def test_an_unknown_token_is_a_plain_404(client, invite):
-    invite()
-    for token in ("x" * 32, "short", "a" * 43, "../../etc/passwd"):
-        page = client.get(f"/s/{token}")
+def test_an_unknown_or_cut_off_link_says_how_to_get_a_new_one_and_nothing_about_tokens(
+    client, invite
+):
+    _, token = invite()
+    pages = [client.get(f"/s/{bad}") for bad in ("x" * 32, "short", "a" * 43, token[:30], "")]
+    pages.append(client.get("/s/../../etc/passwd"))
+    for page in pages[:-1]:
         assert page.status_code == 404
-        assert "问卷" not in page.text and "survey" not in page.text.lower()
+        assert "链接可能不完整" in page.text and "新的链接" in page.text
+        assert "令牌" not in page.text and "token" not in page.text.lower()
+        assert "/sign-in" not in page.text and "登录" not in page.text
+    assert len({page.text for page in pages[:-1]}) == 1  # well formed or not: the same page
+    assert pages[-1].status_code == 404
 
 
 def test_a_closed_cycle_shows_the_closed_page_with_410(client, session, survey, invite):

@@ -75,7 +75,7 @@ def test_a_kept_page_carries_the_links_own_token_and_form_key(
     fresh = one.get(f"/s/{first}").text
     kept = other.get(f"/s/{second}").text
     assert len(app.extensions["survey_blank_pages"]) == 1
-    assert first not in kept and kept.count(second) == fresh.count(first) >= 3
+    assert first not in kept and kept.count(second) == fresh.count(first) >= 2
     assert CSRF_RE.search(kept).group(1) != CSRF_RE.search(fresh).group(1)
     assert kept.replace(second, first) != fresh  # only the two values differ:
     kept = kept.replace(CSRF_RE.search(kept).group(1), CSRF_RE.search(fresh).group(1))
@@ -107,4 +107,4 @@ def test_a_page_with_a_query_string_or_for_a_signed_in_user_is_not_kept(
     sign_in(make_user(session, "provider_admin"))
     page = client.get(f"/s/{token}").text
     assert "survey_blank_pages" not in app.extensions
-    assert "Sign out" in page or "退出" in page
+    assert "Sign out" not in page and "退出" not in page  # the survey never links to staff pages
