@@ -11,6 +11,7 @@ in PARAMS fails the walk, so a new page cannot be missed.
 from __future__ import annotations
 
 import hashlib
+import time
 from datetime import UTC, datetime
 
 import pytest
@@ -238,6 +239,7 @@ def test_every_page_is_accessible_for_every_role_locale_and_width(
     failed: list[str] = []
     html: dict[str, str] = {}
     walked = 0
+    seconds: dict[str, float] = {}
     for who, urls in pages.items():
         for locale in LOCALES:
             context = browser.new_context(
@@ -248,6 +250,7 @@ def test_every_page_is_accessible_for_every_role_locale_and_width(
             _sign_in(page, demo_server, ROLES.get(who) if who else None)
             page.goto(f"{demo_server}/language/{locale}")
             for url in urls:
+                started = time.monotonic()
                 where = f"{who or 'anonymous'} {locale} {url}"
                 page.set_viewport_size({"width": WIDTHS[0], "height": 900})
                 answer = page.goto(demo_server + url)
@@ -272,9 +275,12 @@ def test_every_page_is_accessible_for_every_role_locale_and_width(
                     )
                     if wide[0] > wide[1]:
                         sideways.append(f"{where} at {narrow}px: {wide[0]} > {wide[1]}")
+                seconds[where] = time.monotonic() - started
             context.close()
     checker = nu_errors(html)
     print(f"\nwalked {walked} page views ({len(html)} distinct pages through the Nu checker)")
+    slowest = sorted(seconds.items(), key=lambda kv: -kv[1])[:5]
+    print("slowest:", ", ".join(f"{where} {s:.1f}s" for where, s in slowest))
     for title, found in [
         ("not pages", failed), ("axe-core", axe_found), ("sideways", sideways),
         ("Nu HTML checker", checker),
