@@ -11,6 +11,7 @@ in PARAMS fails the walk, so a new page cannot be missed.
 from __future__ import annotations
 
 import hashlib
+import re
 import time
 from datetime import UTC, datetime
 
@@ -55,6 +56,12 @@ NOT_HTML = {
     "api.get_ticket": "JSON API",
     "api.list_sla": "JSON API",
 }
+
+# What the reader must never see: a placeholder left unformatted (``%(month)s``, ``%%``) or an
+# internal code (a question code such as COMMENT, a column such as response_id).
+PLACEHOLDER = re.compile(r"%\(\w+\)[sd]|%%")
+CODES = re.compile(r"\b(?:COMMENT|response_id|customer_id|contract_id)\b")
+CODES_ARE_THE_SUBJECT = ("/surveys/",)  # the survey editor and history mapping name codes
 
 # URL parameter -> the key of the demo row (in ``rows``) that fills it. A new parameter name
 # needs an entry here; the walk fails without one.
@@ -238,6 +245,7 @@ def test_every_page_is_accessible_for_every_role_locale_and_width(
     sideways: list[str] = []
     failed: list[str] = []
     html: dict[str, str] = {}
+    codes: list[str] = []
     walked = 0
     seconds: dict[str, float] = {}
     for who, urls in pages.items():
@@ -262,6 +270,12 @@ def test_every_page_is_accessible_for_every_role_locale_and_width(
                 if answer.status >= 500:
                     failed.append(f"{where}: HTTP {answer.status}")
                 html[where] = answer.text()  # the page as served, for the Nu checker
+                text = page.inner_text("body")
+                leftover = PLACEHOLDER.findall(text)
+                if not url.startswith(CODES_ARE_THE_SUBJECT) and "/history/" not in url:
+                    leftover += CODES.findall(text)
+                if leftover:
+                    codes.append(f"{where}: {sorted(set(leftover))}")
                 for width in AXE_WIDTHS[locale]:  # the same page, reflowed (charts follow)
                     if width != WIDTHS[0]:
                         page.set_viewport_size({"width": width, "height": 844})
@@ -283,12 +297,14 @@ def test_every_page_is_accessible_for_every_role_locale_and_width(
     print("slowest:", ", ".join(f"{where} {s:.1f}s" for where, s in slowest))
     for title, found in [
         ("not pages", failed), ("axe-core", axe_found), ("sideways", sideways),
+        ("placeholders and internal codes", codes),
         ("Nu HTML checker", checker),
     ]:  # fmt: skip
         print(f"{title}: {len(found)}")
         for line in found:
             print("  ", line)
     assert failed == []
+    assert codes == []
     assert axe_found == []
     assert sideways == []
     assert checker == []
