@@ -63,12 +63,13 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
         if db.engine.dialect.name == "sqlite":
             event.listen(db.engine, "connect", _sqlite_pragmas)
 
-    from . import errors, figure_text, security
+    from . import errors, security
     from .dashboard.formatting import register_filters
+    from .presenting import figure_text  # the table under every chart
     from .webhooks import events as webhook_events
 
     errors.init_app(app)
-    figure_text.init_app(app)  # a11y: the table under every chart
+    figure_text.init_app(app)
     security.init_app(app)
     webhook_events.init_app(app)
     register_filters(app)

@@ -5,7 +5,7 @@ import json
 import plotly.graph_objects as go
 import plotly.io.json
 
-from surveyapp.figure_text import figure_table
+from surveyapp.presenting.figure_text import figure_table
 
 
 def _json(figure) -> str:
