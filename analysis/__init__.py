@@ -37,6 +37,7 @@ from .monthly import (
 )
 from .privacy import contact_pattern, mask_contacts, mask_text, suppress_small_groups
 from .proportions import two_proportion_test, wilson_interval
+from .reach import question_reach
 from .results import (
     ActionItemProposal,
     EffectVerdict,
@@ -96,6 +97,7 @@ __all__ = [
     "nps_scores",
     "portfolio_scores",
     "propose",
+    "question_reach",
     "read_answers",
     "read_counts",
     "read_tickets",

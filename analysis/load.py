@@ -45,6 +45,7 @@ __all__ = [
     "read_funnel",
     "read_pair_counts",
     "read_questions",
+    "read_reach_inputs",
     "read_targets",
     "read_theme_records",
     "read_tickets",
@@ -68,8 +69,9 @@ invitations = sa.table(
 )  # fmt: skip
 questions = sa.table(
     "questions", _c("id"), _c("version_id"), _c("code"), _c("type"), _c("dimension"),
-    _c("clause_ref"),
+    _c("clause_ref"), _c("show_if_code"), _c("show_if_op"), _c("show_if_value"),
 )  # fmt: skip
+question_options = sa.table("question_options", _c("id"), _c("code"))
 tickets = sa.table(
     "tickets", _c("contract_id"), _c("external_id"), _c("kind"),
     _c("received_at", sa.DateTime()), _c("first_reply_at", sa.DateTime()),
@@ -98,7 +100,7 @@ month_summaries = sa.table(
 )  # fmt: skip
 
 TABLES = (
-    answers, responses, cycles, invitations, questions, tickets, answer_counts,
+    answers, responses, cycles, invitations, questions, question_options, tickets, answer_counts,
     answer_pair_counts, month_summaries, dimension_targets, contracts,
 )  # fmt: skip
 
@@ -529,6 +531,50 @@ def read_questions(conn: Connection, contract_id: int) -> pd.DataFrame:
     )
     frame = _frame(conn, statement, QUESTION_COLUMNS)
     return frame.drop_duplicates("question_code", keep="last").reset_index(drop=True)
+
+
+def read_reach_inputs(
+    conn: Connection, contract_id: int, months: Sequence[str]
+) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    """The three frames :func:`analysis.reach.question_reach` reads, for one contract's months:
+    its responses, the questions (with conditions) of their survey versions, and the answers
+    that a condition can read (scores and chosen options' codes)."""
+    month_list = list(months)
+    version_ids = (
+        sa.select(responses.c.survey_version_id)
+        .where(responses.c.contract_id == contract_id, responses.c.month.in_(month_list))
+        .distinct()
+    )
+    response_frame = _frame(
+        conn,
+        sa.select(responses.c.id, responses.c.month, responses.c.survey_version_id).where(
+            responses.c.contract_id == contract_id, responses.c.month.in_(month_list)
+        ),
+        ("response_id", "month", "survey_version_id"),
+    )
+    condition_frame = _frame(
+        conn,
+        sa.select(
+            questions.c.version_id,
+            questions.c.code,
+            questions.c.show_if_code,
+            questions.c.show_if_op,
+            questions.c.show_if_value,
+        ).where(questions.c.version_id.in_(version_ids)),  # fmt: skip
+        ("survey_version_id", "question_code", "show_if_code", "show_if_op", "show_if_value"),
+    )
+    answer_frame = _frame(
+        conn,
+        sa.select(
+            answers.c.response_id, answers.c.question_code, answers.c.value, question_options.c.code
+        )
+        .select_from(
+            answers.outerjoin(question_options, question_options.c.id == answers.c.option_id)
+        )
+        .where(answers.c.contract_id == contract_id, answers.c.month.in_(month_list)),
+        ("response_id", "question_code", "value", "option_code"),
+    )
+    return response_frame, condition_frame, answer_frame
 
 
 def read_targets(conn: Connection, contract_id: int) -> pd.DataFrame:

@@ -1,5 +1,7 @@
-"""Display labels for stored codes (statuses, roles, audit actions, audit subjects and detail
-keys), translated at display time."""
+"""Display labels for stored codes (statuses, roles, priorities, effects, significance verdicts,
+audit actions, audit subjects and detail keys), translated at display time: one table per kind
+of word. The month's figure names, status words and roundings are in
+:mod:`surveyapp.presenting.reading`."""
 
 from __future__ import annotations
 
@@ -32,14 +34,6 @@ def role_label(code: str) -> str:
     return str(ROLE_LABELS.get(code, code))
 
 
-HEADLINE_LABELS = {
-    "csat": _l("Satisfaction (CSAT)"),
-    "nps": _l("Net promoter score"),
-    "response_rate": _l("Response rate"),
-    "sla_inquiry": _l("Inquiries answered in time"),
-    "sla_complaint": _l("Complaints solved in time"),
-}
-
 PRIORITY_LABELS = {"high": _l("High"), "medium": _l("Medium"), "low": _l("Low")}
 EFFECT_LABELS = {
     "improved": _l("Improved"),
@@ -48,6 +42,12 @@ EFFECT_LABELS = {
     "target_met": _l("Target met, change not significant"),
 }
 KIND_LABELS = {"inquiry": _l("Inquiry"), "complaint": _l("Complaint")}
+VERDICT_LABELS = {
+    "significant_drop": _l("Significant drop"),
+    "significant_rise": _l("Significant rise"),
+    "no_significant_change": _l("Not significant"),
+    "sample_too_small": _l("Sample too small (n < 30)"),
+}
 
 ACTION_LABELS = {
     "action_item.update": _l("Action item changed"),
@@ -200,8 +200,11 @@ DETAIL_LABELS = {
 }
 
 
-def headline_label(code: str) -> str:
-    return str(HEADLINE_LABELS.get(code, code))
+def headline_label(code: str, inquiry_hours: int = 24, complaint_hours: int = 48) -> str:
+    """The name of a headline figure (csat, nps, response_rate, sla_inquiry, sla_complaint)."""
+    from .presenting.reading import headline_label as name
+
+    return name(code, inquiry_hours, complaint_hours)
 
 
 def label(kind: str, code: str | None) -> str:
@@ -214,6 +217,7 @@ def label(kind: str, code: str | None) -> str:
         "priority": PRIORITY_LABELS,
         "effect": EFFECT_LABELS,
         "kind": KIND_LABELS,
+        "verdict": VERDICT_LABELS,
         "status": STATUS_LABELS,
         "role": ROLE_LABELS,
         "action": ACTION_LABELS,

@@ -121,6 +121,40 @@ def make_survey_version(session, provider: Organization | None = None) -> Survey
     return _save(session, version)
 
 
+def make_logic_survey_version(session, provider: Organization | None = None) -> SurveyVersion:
+    """A version with logic and a matrix: OVERALL (rating), WRONG (text, required, shown only
+    when OVERALL <= 2), the matrix SVC of rows SPEED and MANNER, CHANNEL (single), CALLBACK
+    (text, shown only when CHANNEL is phone), NPS."""
+    provider = provider or make_organization(session, "provider")
+    survey = _save(session, Survey(provider_id=provider.id, name="Logic survey"))
+    version = SurveyVersion(survey=survey, number=1, title_zh="逻辑问卷", title_en="Logic survey")
+    matrix = {"matrix_group": "SVC", "matrix_text_zh": "请评价", "matrix_text_en": "Rate these"}
+    version.questions = [
+        Question(position=0, code="OVERALL", type="rating", dimension="overall",
+                 clause_ref="一(3)", text_zh="总体满意度", text_en="Overall"),
+        Question(position=1, code="WRONG", type="text", required=True, max_length=2000,
+                 text_zh="哪里出了问题？", text_en="What went wrong?",
+                 show_if_code="OVERALL", show_if_op="le", show_if_value="2"),
+        Question(position=2, code="SPEED", type="rating", dimension="responsiveness",
+                 clause_ref="一(1)", text_zh="回复速度", text_en="Speed", **matrix),
+        Question(position=3, code="MANNER", type="rating", dimension="courtesy",
+                 clause_ref="一(4)", text_zh="服务态度", text_en="Manner", **matrix),
+        Question(
+            position=4, code="CHANNEL", type="single", required=False,
+            text_zh="渠道", text_en="Channel",
+            options=[
+                QuestionOption(position=0, code="phone", label_zh="电话", label_en="Phone"),
+                QuestionOption(position=1, code="online", label_zh="在线", label_en="Online"),
+            ],
+        ),
+        Question(position=5, code="CALLBACK", type="text", required=False, max_length=500,
+                 text_zh="方便回电的时间", text_en="When may we call?",
+                 show_if_code="CHANNEL", show_if_op="in", show_if_value="phone"),
+        Question(position=6, code="NPS", type="nps", text_zh="推荐意愿", text_en="Recommend"),
+    ]  # fmt: skip
+    return _save(session, version)
+
+
 def make_customer(session, contract: Contract, **kw) -> Customer:
     n = next(_seq)
     customer = Customer(contract_id=contract.id, ref=kw.pop("ref", f"C{n:05d}"), **kw)

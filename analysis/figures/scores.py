@@ -31,26 +31,49 @@ def score_vs_target_figure(
         f"{labels.get(d, d)} {c}".strip()
         for d, c in zip(frame["dimension"], frame["clause_ref"].fillna(""), strict=True)
     ]
-    below = frame["mean"] < frame["target_mean"]
-    return spec(
-        [
+    below = (frame["mean"] < frame["target_mean"]).tolist()
+    mean = values(frame["mean"])
+    high, low = (
+        values(frame["mean_high"] - frame["mean"]),
+        values(frame["mean"] - frame["mean_low"]),
+    )
+    n = values(frame["n"])
+    bars = []
+    # one trace per colour, so the legend names what each colour means
+    for is_below, color, name in (
+        (False, COLORS["primary"], label(labels, "mean")),
+        (True, COLORS["bad"], labels.get("mean_below")
+         or f"{label(labels, 'mean')} < {label(labels, 'target')}"),
+    ):  # fmt: skip
+        keep = [b == is_below for b in below]
+        if not any(keep) and is_below:
+            continue
+
+        def pick(column: list, keep: list[bool] = keep) -> list:
+            return [v if k else None for v, k in zip(column, keep, strict=True)]
+
+        bars.append(
             trace(
                 "bar",
-                x=values(frame["mean"]),
+                x=pick(mean),
                 y=names,
                 orientation="h",
-                name=label(labels, "mean"),
-                marker={"color": [COLORS["bad"] if b else COLORS["primary"] for b in below]},
+                name=name,
+                marker={"color": color},
                 error_x={
                     "type": "data",
                     "symmetric": False,
-                    "array": values(frame["mean_high"] - frame["mean"]),
-                    "arrayminus": values(frame["mean"] - frame["mean_low"]),
+                    "array": pick(high),
+                    "arrayminus": pick(low),
                     "color": COLORS["text"],
                 },
-                customdata=values(frame["n"]),
+                customdata=n,
                 hovertemplate="%{y}: %{x:.2f} (n=%{customdata})<extra></extra>",
-            ),
+            )
+        )
+    return spec(
+        [
+            *bars,
             trace(
                 "scatter",
                 x=values(frame["target_mean"]),
@@ -68,6 +91,7 @@ def score_vs_target_figure(
         template,
         title={"text": label(labels, "title.scores") if title is None else title},
         xaxis={"range": [1, 5], "dtick": 1},
+        barmode="overlay",
     )
 
 

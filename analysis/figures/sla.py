@@ -22,8 +22,9 @@ def sla_trend_figure(
     title: str | None = None,
     template: go.layout.Template = TEMPLATE,
 ) -> dict:
-    """Compliance per month for inquiries and complaints, with the 100 % line the contract
-    requires; breaches per month as bars on a second axis (whole-number ticks).
+    """Compliance per month for inquiries and complaints (%), with the 100 % line the contract
+    requires; breaches per month (counts) as bars in a panel of their own below, never on a
+    second axis lined up against the percentages (whole-number ticks).
 
     ``table`` is :class:`analysis.sla.SlaReport`'s ``table``; the title defaults to
     ``labels["title.sla"]``.
@@ -40,7 +41,6 @@ def sla_trend_figure(
                 y=values(rows["breaches"]),
                 name=f"{name} {breaches}",
                 marker={"color": color},
-                opacity=0.35,
                 yaxis="y2",
             )
         )
@@ -63,15 +63,18 @@ def sla_trend_figure(
         template,
         shapes=[horizontal_line(100, COLORS["target"])],
         title={"text": label(labels, "title.sla") if title is None else title},
-        xaxis={"type": "category"},
+        xaxis={"type": "category", "anchor": "y2"},
         barmode="group",
-        yaxis={"range": [0, 105], "title": {"text": label(labels, "compliance")}},
+        yaxis={
+            "range": [0, 105],
+            "domain": [0.42, 1],
+            "title": {"text": label(labels, "compliance")},
+        },
         yaxis2={
-            "overlaying": "y",
-            "side": "right",
-            "showgrid": False,
-            "range": [0, max(most, 1) * 1.1],
-            "dtick": max(1, math.ceil(most / 4)),
+            "domain": [0, 0.3],
+            "anchor": "x",
+            "range": [0, max(most, 1) * 1.15],
+            "dtick": max(1, math.ceil(most / 2)),
             "tickformat": "d",
             "automargin": True,
             "title": {"text": breaches},

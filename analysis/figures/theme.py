@@ -31,18 +31,33 @@ __all__ = [
 ]
 
 FONT_FAMILY = "Noto Sans CJK SC, Source Han Sans SC, PingFang SC, Microsoft YaHei, sans-serif"
+# Okabe & Ito's colour-blind safe palette: its seven dark hues stay apart for the seven
+# dimensions and under red-green colour blindness (good and bad are bluish green and
+# vermillion, which differ in lightness as well as hue).
+OKABE_ITO = {
+    "blue": "#0072B2",
+    "orange": "#E69F00",
+    "bluish_green": "#009E73",
+    "reddish_purple": "#CC79A7",
+    "sky_blue": "#56B4E9",
+    "vermillion": "#D55E00",
+    "black": "#000000",
+    "yellow": "#F0E442",
+}
 COLORS = {
-    "primary": "#1f5fa8",
-    "target": "#c0392b",
-    "good": "#2e8b57",
+    "primary": OKABE_ITO["blue"],
+    "target": OKABE_ITO["vermillion"],
+    "good": OKABE_ITO["bluish_green"],
     "neutral": "#9aa5b1",
-    "bad": "#d9534f",
-    "warning": "#e6a23c",
+    "bad": OKABE_ITO["vermillion"],
+    "warning": OKABE_ITO["orange"],
     "text": "#2c3e50",
     "grid": "#e5e8ec",
 }
-SERIES = ["#1f5fa8", "#e6a23c", "#2e8b57", "#8e44ad", "#16a085", "#d35400", "#34495e", "#c0392b"]
-SEQUENTIAL = [[0.0, "#d9534f"], [0.5, "#f7e7a6"], [1.0, "#2e8b57"]]
+SERIES = [OKABE_ITO[name] for name in ("blue", "orange", "bluish_green", "reddish_purple",
+                                       "sky_blue", "vermillion", "black")]  # fmt: skip
+# low (vermillion) to high (blue) through white: no red-to-green scale
+SEQUENTIAL = [[0.0, OKABE_ITO["vermillion"]], [0.5, "#f7f7f7"], [1.0, OKABE_ITO["blue"]]]
 QUADRANT_COLORS = {
     "improve_first": COLORS["bad"],
     "improve_next": COLORS["warning"],

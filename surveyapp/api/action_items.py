@@ -7,8 +7,8 @@ from typing import Any
 from sqlalchemy import select
 
 from ..models import ActionItem, ActionStatus
-from ..portal.views import CLIENT_VISIBLE_ITEMS
 from ..presenting.effects import effect_figures
+from ..presenting.reading import CLIENT_VISIBLE_ITEMS
 from . import bp, choice_arg, contract_or_404, is_client, iso, keyset_page, month_arg
 from .openapi import operation, page_of
 

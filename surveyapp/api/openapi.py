@@ -37,7 +37,7 @@ KINDS = ["inquiry", "complaint"]
 # analysis/action_items.py's rules (its module doc lists them)
 RULES = ["below_target", "significant_drop", "sla_breach", "recurring_theme", "low_response_rate"]
 DIMENSION_CODES = list(DIMENSIONS)
-METRIC_DIMENSIONS = [*DIMENSION_CODES, "nps", "response_rate"]
+METRIC_DIMENSIONS = [*DIMENSION_CODES, "nps", "response_rate", "sla_inquiry", "sla_complaint"]
 UPSERT_STATUSES = ["created", "updated", "unchanged", "error", "valid"]
 BATCH_MAX = 500
 
@@ -178,11 +178,19 @@ SCHEMAS: dict[str, Any] = {
     "Metric": {
         "type": "object",
         "description": (
-            "One closed month and dimension, the same figures as the dashboard and the metrics "
-            "export. Rating dimensions fill n, mean and csat (top-2-box, %) with 95 % "
-            "intervals; `nps` fills n and nps; `response_rate` fills invitations and "
-            "response_rate (%). Other fields are null. A client token gets breakdowns of "
-            "fewer than 5 answers blanked (null)."
+            "One closed month and dimension, the same figures as the dashboard, the portal, the "
+            "PDF and the metrics export. Rating dimensions fill n, mean and csat (top-2-box, %) "
+            "with 95 % intervals; `nps` fills n, nps, its standard error nps_se and its 95 % "
+            "interval; `response_rate` fills invitations and response_rate (%); `sla_inquiry` "
+            "and `sla_complaint` fill tickets (decided in the month) and sla_compliance (%, "
+            "within the contract's hours) with its 95 % Wilson interval. Other fields are null. "
+            "Precision (rounded half to even, as printed on every page): percentages (csat, "
+            "response_rate, sla_compliance and their intervals) 1 decimal; NPS, nps_se and its "
+            "interval 1 decimal (points, −100 to 100); means 2 decimals. A blank figure says why "
+            "in blank_reason: `suppressed` (a client token, fewer than 5 answers), "
+            "`no_questions` (the survey asks nothing of this dimension), `no_responses` (no "
+            "answers that month), `no_tickets` (no ticket of the kind decided that month), "
+            "`no_invitations` (no invitation sent through the platform that month)."
         ),
         "required": [
             "month",
@@ -196,27 +204,49 @@ SCHEMAS: dict[str, Any] = {
             "csat_low",
             "csat_high",
             "nps",
+            "nps_se",
             "nps_low",
             "nps_high",
             "invitations",
             "response_rate",
+            "tickets",
+            "sla_compliance",
+            "sla_compliance_low",
+            "sla_compliance_high",
+            "blank_reason",
         ],  # fmt: skip
         "properties": {
             "month": MONTH_SCHEMA,
             "dimension": {"type": "string", "enum": METRIC_DIMENSIONS},
             "clause_ref": NULL_STRING,
             "n": NULL_INTEGER,
-            "mean": NULL_NUMBER,
-            "mean_low": NULL_NUMBER,
-            "mean_high": NULL_NUMBER,
-            "csat": NULL_NUMBER,
-            "csat_low": NULL_NUMBER,
-            "csat_high": NULL_NUMBER,
-            "nps": NULL_NUMBER,
-            "nps_low": NULL_NUMBER,
-            "nps_high": NULL_NUMBER,
+            "mean": {**NULL_NUMBER, "description": "1–5, 2 decimals"},
+            "mean_low": {**NULL_NUMBER, "description": "2 decimals"},
+            "mean_high": {**NULL_NUMBER, "description": "2 decimals"},
+            "csat": {**NULL_NUMBER, "description": "%, 1 decimal"},
+            "csat_low": {**NULL_NUMBER, "description": "%, 1 decimal"},
+            "csat_high": {**NULL_NUMBER, "description": "%, 1 decimal"},
+            "nps": {**NULL_NUMBER, "description": "points (−100 to 100), 1 decimal"},
+            "nps_se": {**NULL_NUMBER, "description": "standard error of nps, points, 1 decimal"},
+            "nps_low": {**NULL_NUMBER, "description": "95 % interval, points, 1 decimal"},
+            "nps_high": {**NULL_NUMBER, "description": "95 % interval, points, 1 decimal"},
             "invitations": NULL_INTEGER,
-            "response_rate": NULL_NUMBER,
+            "response_rate": {**NULL_NUMBER, "description": "%, 1 decimal"},
+            "tickets": NULL_INTEGER,
+            "sla_compliance": {**NULL_NUMBER, "description": "%, 1 decimal"},
+            "sla_compliance_low": {**NULL_NUMBER, "description": "%, 1 decimal"},
+            "sla_compliance_high": {**NULL_NUMBER, "description": "%, 1 decimal"},
+            "blank_reason": {
+                "type": ["string", "null"],
+                "enum": [
+                    "suppressed",
+                    "no_questions",
+                    "no_responses",
+                    "no_tickets",
+                    "no_invitations",
+                    None,
+                ],
+            },
         },
     },
     "SlaFigure": {

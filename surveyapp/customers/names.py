@@ -1,20 +1,8 @@
-"""Known customer names of a contract (the analysis masks them in comment examples)."""
+"""Known customer names of a contract: moved to :mod:`surveyapp.presenting.names` (every reader
+masks them); kept here for the modules that import it from the customers package."""
 
 from __future__ import annotations
 
-from sqlalchemy import select
-from sqlalchemy.orm import Session
+from ..presenting.names import customer_names
 
-from ..models import Customer
-from ..models.types import keyring
-
-
-def customer_names(session: Session, contract_id: int) -> tuple[str, ...]:
-    """The contract's customer names, decrypted, so the analysis masks them wherever a comment
-    has one (only the encrypted name column is read, not whole customer rows)."""
-    encrypted = session.scalars(
-        select(Customer.name_enc).where(
-            Customer.contract_id == contract_id, Customer.name_enc.is_not(None)
-        )
-    )
-    return tuple(dict.fromkeys(name for value in encrypted if (name := keyring.decrypt(value))))
+__all__ = ["customer_names"]

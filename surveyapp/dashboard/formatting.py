@@ -35,5 +35,11 @@ def signed(value: float | None, digits: int = 1) -> str:
 
 
 def register_filters(app) -> None:
+    from ..presenting.reading import change_text, figure_text, local_time_text
+
     app.add_template_filter(number, "num")
     app.add_template_filter(signed, "signed")
+    # a figure at its one precision (surveyapp.presenting.reading.PRECISION), and its change
+    app.add_template_filter(figure_text, "fig")
+    app.add_template_filter(change_text, "change")
+    app.add_template_filter(local_time_text, "contract_time")  # in the contract's time zone

@@ -1,25 +1,23 @@
-"""What the dashboards and the portal show: the analysis package's results, shaped for templates.
+"""The provider's portfolio: each contract's headline figures of a month, and the heatmap.
 
-Figures are the analysis' plotly figures serialised to JSON; static/js/charts.js draws them with
-the vendored plotly.js. Client-facing panels use the suppressed scores (n < 5 blanked).
+One contract's month (the dashboard's and the portal's panels) is built in
+:mod:`surveyapp.presenting.month`, so the portal and the PDF read it without a staff module.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-import numpy as np
 import pandas as pd
-from flask_babel import gettext as _
 from sqlalchemy import String, case, func, select, type_coerce
 from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session
 
 import analysis
-from analysis.figures import figure_json, monthly_figure_specs, portfolio_heatmap_figure
+from analysis.figures import figure_json, portfolio_heatmap_figure
 
 from ..cycles.calendar import month_bounds, shift_month
 from ..models import (
@@ -33,257 +31,11 @@ from ..models import (
     Question,
     Ticket,
 )
+from ..presenting.month import _num
+from ..presenting.reading import labels_for
 from .formatting import sparkline_points
 
 TREND_MONTHS = 12
-
-
-def labels_for(
-    locale: str, inquiry_hours: int = 24, complaint_hours: int = 48
-) -> tuple[dict[str, str], dict[str, str]]:
-    """The analysis' wording (dimension and figure labels, action-item texts) in the page's
-    language, with the ticket kinds named by the contract's own SLA hours. The dashboard and
-    the PDF report both take their figure labels from here, so their charts read the same."""
-    labels, texts = (
-        (analysis.LABELS_EN, analysis.TEXTS_EN)
-        if locale == "en"
-        else (analysis.LABELS_ZH, analysis.TEXTS_ZH)
-    )
-    hours = {
-        "inquiry": _("Inquiries answered within %(hours)s h", hours=inquiry_hours),
-        "complaint": _("Complaints solved within %(hours)s h", hours=complaint_hours),
-    }
-    return labels | hours, texts
-
-
-def contract_months(session: Session, contract_id: int) -> list[str]:
-    """Months with a closed cycle, newest first (what the month selector offers)."""
-    return list(
-        session.scalars(
-            select(Cycle.month)
-            .where(Cycle.contract_id == contract_id, Cycle.status == "closed")
-            .order_by(Cycle.month.desc())
-        )
-    )
-
-
-@dataclass(frozen=True)
-class Headline:
-    """One headline figure: this month, last month, the contract's target."""
-
-    key: str
-    value: float | None
-    previous: float | None
-    target: float | None
-    unit: str
-    higher_is_better: bool = True
-    n: int | None = None
-
-    @property
-    def met(self) -> bool | None:
-        if self.value is None or self.target is None:
-            return None
-        return self.value >= self.target if self.higher_is_better else self.value <= self.target
-
-    @property
-    def change(self) -> float | None:
-        if self.value is None or self.previous is None:
-            return None
-        return self.value - self.previous
-
-
-@dataclass
-class ContractPanels:
-    month: str
-    result: analysis.MonthlyAnalysis
-    headlines: list[Headline]
-    scores: list[dict[str, Any]]
-    figures: dict[str, str]
-    keywords: list[dict[str, Any]] = field(default_factory=list)
-    themes: list[dict[str, Any]] = field(default_factory=list)
-    examples: list[str] = field(default_factory=list)
-    breaches: list[dict[str, Any]] = field(default_factory=list)
-    sla_rows: list[dict[str, Any]] = field(default_factory=list)
-    drivers: list[dict[str, Any]] = field(default_factory=list)
-
-
-def _num(value: Any) -> float | None:
-    """A plain float, or None for missing, NaN and suppressed (NA) values."""
-    if value is None or pd.isna(value):
-        return None
-    return float(value)
-
-
-def _count(value: Any) -> int | None:
-    """A plain int, or None for a missing or suppressed (NA) count: a client-facing group of
-    fewer than 5 answers has no count to convert."""
-    return None if value is None or pd.isna(value) else int(value)
-
-
-def _row(frame: pd.DataFrame, **where: Any) -> pd.Series | None:
-    """The first row whose columns equal ``where`` (numpy masks: a pandas mask per lookup cost
-    more than the page's queries)."""
-    mask = np.ones(len(frame), dtype=bool)
-    for column, value in where.items():
-        mask &= frame[column].to_numpy() == value
-    found = np.flatnonzero(mask)
-    return None if not len(found) else frame.iloc[found[0]]
-
-
-def contract_month_panels(
-    conn: Connection,
-    contract: Contract,
-    month: str,
-    locale: str,
-    *,
-    client_facing: bool,
-    now: datetime,
-) -> ContractPanels:
-    """Run the month's analysis and shape every panel of the contract dashboard (or portal)."""
-    labels, texts = labels_for(locale, contract.inquiry_hours, contract.complaint_hours)
-    result = analysis.monthly_analysis(
-        conn, contract.id, month, labels=labels, texts=texts, now=now, trend_months=TREND_MONTHS,
-        propose_items=False,  # the page lists the stored action items, not fresh proposals
-    )  # fmt: skip
-    scores = result.client_scores() if client_facing else result.scores
-    trend = result.client_trend() if client_facing else result.trend
-    previous = shift_month(month, -1)
-    changes = {c.dimension: c for c in result.month_changes}
-
-    overall_now = _row(scores, dimension="overall")
-    overall_before = _row(trend, dimension="overall", month=previous)
-    nps_before = _row(result.nps_trend, month=previous)
-    funnel_before = _row(result.funnel_trend, month=previous)
-    overall_target = _row(result.targets, dimension="overall")
-    headlines = [
-        Headline(
-            "csat",
-            _num(overall_now["csat"]) if overall_now is not None else None,
-            _num(overall_before["csat"]) if overall_before is not None else None,
-            _num(overall_target["target_csat"]) if overall_target is not None else None,
-            "%",
-            n=_count(overall_now["n"]) if overall_now is not None else 0,
-        ),
-        Headline(
-            "nps",
-            None if result.nps.empty or (client_facing and result.nps.n < 5) else result.nps.value,
-            _num(nps_before["nps"]) if nps_before is not None else None,
-            result.terms.target_nps,
-            "",
-            n=result.nps.n,
-        ),
-        Headline(
-            "response_rate",
-            _num(result.response_rate.value),
-            _rate(funnel_before),
-            result.terms.target_response_rate,
-            "%",
-            n=result.funnel.invited,
-        ),
-    ]
-    sla_rows = []
-    for kind in ("inquiry", "complaint"):
-        now_row = _row(result.sla.table, month=month, kind=kind)
-        before_row = _row(result.sla.table, month=previous, kind=kind)
-        headlines.append(
-            Headline(
-                f"sla_{kind}",
-                _num(now_row["compliance"]) if now_row is not None else None,
-                _num(before_row["compliance"]) if before_row is not None else None,
-                100.0,
-                "%",
-                n=_count(now_row["n"]) if now_row is not None else 0,
-            )
-        )
-        if now_row is not None:
-            sla_rows.append({k: _num(v) if isinstance(v, float) else v for k, v in now_row.items()})
-
-    score_rows = []
-    for row in scores.sort_values("dimension", key=_dimension_order).itertuples(index=False):
-        change = changes.get(row.dimension)
-        score_rows.append(
-            {
-                "dimension": row.dimension,
-                "label": labels.get(row.dimension, row.dimension),
-                "clause_ref": row.clause_ref,
-                "n": None if pd.isna(row.n) else int(row.n),
-                "mean": _num(row.mean),
-                "mean_low": _num(row.mean_low),
-                "mean_high": _num(row.mean_high),
-                "csat": _num(row.csat),
-                "csat_low": _num(row.csat_low),
-                "csat_high": _num(row.csat_high),
-                "target_mean": _num(row.target_mean),
-                "target_csat": _num(row.target_csat),
-                "below_target": _below(row.mean, row.target_mean),
-                "csat_below_target": _below(row.csat, row.target_csat),
-                "change": change,
-            }
-        )
-
-    figures = monthly_figure_specs(result, labels, client_facing=client_facing)
-    themes = result.themes
-    group = "low_scorers"
-    keywords = themes.keywords[
-        (themes.keywords["month"] == month) & (themes.keywords["group"] == group)
-    ]
-    theme_rows = themes.themes[
-        (themes.themes["month"] == month) & (themes.themes["group"] == group)
-    ]
-    examples = themes.examples[
-        (themes.examples["month"] == month) & (themes.examples["group"] == group)
-    ]
-    comment_count = _row(themes.comments, month=month, group=group)
-    enough = comment_count is not None and (_count(comment_count["n"]) or 0) >= 5
-    panels = ContractPanels(
-        month=month,
-        result=result,
-        headlines=headlines,
-        scores=score_rows,
-        figures={name: figure_json(figure) for name, figure in figures.items()},
-        sla_rows=sla_rows,
-    )
-    if enough or not client_facing:
-        panels.keywords = keywords.head(10).to_dict("records")
-        label_column = "label_en" if locale == "en" else "label_zh"
-        panels.themes = [
-            {"label": t[label_column], "comments": int(t["comments"]), "share": _num(t["share"])}
-            for t in theme_rows.to_dict("records")
-        ]
-        panels.examples = list(dict.fromkeys(examples["text"].tolist()))[:6]
-    month_breaches = result.sla.breaches[result.sla.breaches["month"] == month]
-    panels.breaches = month_breaches.to_dict("records")
-    if not client_facing:
-        panels.drivers = result.drivers.to_dict("records")
-    return panels
-
-
-def _below(value: Any, target: Any) -> bool:
-    value, target = _num(value), _num(target)
-    return value is not None and target is not None and value < target
-
-
-def _rate(funnel_row: pd.Series | None) -> float | None:
-    if funnel_row is None:
-        return None
-    return _num(analysis.response_rates([funnel_row["answered"]], [funnel_row["invited"]])[0])
-
-
-DIMENSION_ORDER = [
-    "responsiveness",
-    "complaint_handling",
-    "professional_knowledge",
-    "problem_solving",
-    "courtesy",
-    "confidentiality",
-    "overall",
-]
-
-
-def _dimension_order(column: pd.Series) -> pd.Series:
-    return column.map(
-        lambda d: DIMENSION_ORDER.index(d) if d in DIMENSION_ORDER else len(DIMENSION_ORDER)
-    )
 
 
 @dataclass

@@ -13,7 +13,11 @@ from ..extensions import db
 from ..history.notes import month_notes
 from ..i18n import current_locale
 from ..models import ActionItem, Contract, Cycle, User, utcnow
-from .panels import contract_month_panels, contract_months, labels_for, portfolio
+from ..presenting.items import items_in_locale
+from ..presenting.month import UnknownMonth
+from ..presenting.month import month_panels as read_month
+from ..presenting.reading import labels_for
+from .panels import portfolio
 
 bp = Blueprint("dashboard", __name__, url_prefix="/dashboard")
 
@@ -91,17 +95,14 @@ def _month_not_closed(contract: Contract, month: str, client_facing: bool):
 def month_panels(contract: Contract, *, client_facing: bool):
     """The contract's closed months, the one asked for (``?month=``, default the latest; 404
     when it has no closed cycle) and its panels (None before the first closed month)."""
-    months = contract_months(db.session, contract.id)
-    month = request.args.get("month") or (months[0] if months else None)
-    if month is not None and month not in months:
-        abort(_month_not_closed(contract, month, client_facing))
-    if month is None:
-        return months, None, None
-    with db.engine.connect() as conn:
-        panels = contract_month_panels(
-            conn, contract, month, current_locale(), client_facing=client_facing, now=utcnow()
-        )
-    return months, month, panels
+    try:
+        with db.engine.connect() as conn:
+            return read_month(
+                db.session, conn, contract, request.args.get("month"), current_locale(),
+                client_facing=client_facing, now=utcnow(),
+            )  # fmt: skip
+    except UnknownMonth:
+        abort(_month_not_closed(contract, request.args.get("month"), client_facing))
 
 
 @bp.get("/contracts/<int:contract_id>")
@@ -115,6 +116,7 @@ def contract(contract_id: int):
         .order_by(ActionItem.month.desc(), ActionItem.priority, ActionItem.id)
         .limit(50)
     ).all()
+    items = items_in_locale(items, current_locale())
     staff = {
         u.id: u
         for u in db.session.scalars(

@@ -21,7 +21,15 @@ from .ledger import AutopilotStep, StepStatus
 from .organizations import ApiToken, Organization, OrgKind, Role, User
 from .reports import Report
 from .responses import Answer, Response
-from .surveys import Question, QuestionOption, QuestionType, Survey, SurveyLanguages, SurveyVersion
+from .surveys import (
+    Question,
+    QuestionOption,
+    QuestionType,
+    ShowIf,
+    Survey,
+    SurveyLanguages,
+    SurveyVersion,
+)
 from .tickets import Ticket, TicketKind
 from .webhooks import DeliveryStatus, OutboxEvent, WebhookDelivery, WebhookEndpoint
 
@@ -70,6 +78,7 @@ __all__ = [
     "Role",
     "StepStatus",
     "Survey",
+    "ShowIf",
     "SurveyLanguages",
     "SurveyVersion",
     "Ticket",

@@ -25,6 +25,15 @@ class QuestionType(StrEnum):
     TEXT = "text"
 
 
+class ShowIf(StrEnum):
+    """How a question's condition compares the earlier answer it depends on."""
+
+    AT_MOST = "le"  # a score <= value
+    AT_LEAST = "ge"  # a score >= value
+    EQUALS = "eq"  # a score == value
+    CHOSEN = "in"  # one of the option codes in value (space separated) was chosen
+
+
 class SurveyLanguages(StrEnum):
     """The languages a survey's texts are written in; its customers see what exists."""
 
@@ -86,6 +95,13 @@ class Question(Base):
         UniqueConstraint("version_id", "position"),
         CheckConstraint(_in("type", QuestionType), name="type"),
         CheckConstraint("max_length IS NULL OR max_length > 0", name="max_length"),
+        CheckConstraint(_in("show_if_op", ShowIf), name="show_if_op"),
+        CheckConstraint(
+            "(show_if_code IS NULL AND show_if_op IS NULL AND show_if_value IS NULL)"
+            " OR (show_if_code IS NOT NULL AND show_if_op IS NOT NULL"
+            " AND show_if_value IS NOT NULL)",
+            name="show_if_complete",
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -99,6 +115,17 @@ class Question(Base):
     text_en: Mapped[str] = mapped_column(Text)
     required: Mapped[bool] = mapped_column(Boolean, default=True)
     max_length: Mapped[int | None] = mapped_column(Integer)
+    # Logic: shown only when the earlier question ``show_if_code`` was shown and its answer
+    # meets ``show_if_op`` / ``show_if_value`` (survey.logic); NULL: always shown.
+    show_if_code: Mapped[str | None] = mapped_column(String(40))
+    show_if_op: Mapped[str | None] = mapped_column(String(4))
+    show_if_value: Mapped[str | None] = mapped_column(String(200))
+    # Matrix: consecutive rating questions with the same group code are shown as one question
+    # (rows of items on one scale) under the group's heading; each row is still its own
+    # question with its own code, dimension and clause, so answers stay one per code.
+    matrix_group: Mapped[str | None] = mapped_column(String(40))
+    matrix_text_zh: Mapped[str | None] = mapped_column(Text)
+    matrix_text_en: Mapped[str | None] = mapped_column(Text)
 
     version: Mapped[SurveyVersion] = relationship(back_populates="questions")
     options: Mapped[list[QuestionOption]] = relationship(

@@ -5,19 +5,20 @@ Nothing here carries customer identity, and every breakdown of fewer than 5 answ
 
 from __future__ import annotations
 
-from flask import Blueprint, redirect, render_template, url_for
+from flask import Blueprint, abort, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import select
 
 from ..access import contract_or_404, contracts_visible_to, requires
-from ..dashboard.views import month_panels
 from ..extensions import db
-from ..models import ActionItem, ActionStatus, Role
+from ..i18n import current_locale
+from ..models import ActionItem, Role, utcnow
+from ..presenting.items import items_in_locale
+from ..presenting.month import UnknownMonth, month_panels
+from ..presenting.reading import CLIENT_VISIBLE_ITEMS, issued_label, month_label
 from ..reports.building import latest_reports
 
 bp = Blueprint("portal", __name__, url_prefix="/portal")
-
-CLIENT_VISIBLE_ITEMS = (ActionStatus.OPEN, ActionStatus.IN_PROGRESS, ActionStatus.DONE)
 
 
 @bp.get("/")
@@ -33,13 +34,21 @@ def index():
 @requires(Role.CLIENT_VIEWER)
 def contract(contract_id: int):
     contract = contract_or_404(contract_id, current_user)
-    months, month, panels = month_panels(contract, client_facing=True)
+    try:
+        with db.engine.connect() as conn:
+            months, month, panels = month_panels(
+                db.session, conn, contract, request.args.get("month"), current_locale(),
+                client_facing=True, now=utcnow(),
+            )  # fmt: skip
+    except UnknownMonth:
+        abort(404)
     items = db.session.scalars(
         select(ActionItem)
         .where(ActionItem.contract_id == contract.id, ActionItem.status.in_(CLIENT_VISIBLE_ITEMS))
         .order_by(ActionItem.month.desc(), ActionItem.id)
         .limit(100)
     ).all()
+    items = items_in_locale(items, current_locale())
     reports = latest_reports(db.session, contract.id)
     return render_template(
         "portal/contract.html",
@@ -49,4 +58,7 @@ def contract(contract_id: int):
         panels=panels,
         items=items,
         reports=reports,
-    )
+        issued={r.id: issued_label(r.created_at, contract.timezone, current_locale())
+                for r in reports},
+        report_months={r.id: month_label(r.month, current_locale()) for r in reports},
+    )  # fmt: skip

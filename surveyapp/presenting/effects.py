@@ -86,12 +86,9 @@ def effect_label(code: str | None, reason: str | None = None) -> str:
         return _("To be judged next cycle")
     if reason == "no_data":
         return _("No data next month")
-    return {
-        "improved": _("Improved"),
-        "worse": _("Worse"),
-        "target_met": _("Target met, change not significant"),
-        "unchanged": _("No clear change"),
-    }.get(code, code)
+    from ..labels import label  # the one table of effect words
+
+    return label("effect", code)
 
 
 def effect_view(item: ActionItem, client: bool = False) -> EffectView | None:

@@ -37,9 +37,9 @@ from analysis import (
 )
 
 from .. import audit
-from ..customers.names import customer_names
 from ..cycles.calendar import month_bounds, parse_month, shift_month
 from ..models import ActionItem, Contract, Cycle, CycleStatus, Report, User, utcnow
+from ..presenting.names import customer_names
 from . import content
 from .pdf import chart_server, render_pdf
 

@@ -9,26 +9,27 @@ are translated in the locale the caller forces (:func:`flask_babel.force_locale`
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import datetime
 
 import pandas as pd
 import plotly.graph_objects as go
-from babel.dates import format_skeleton
 from flask_babel import gettext as _
 from markupsafe import Markup
 
-from analysis import MonthlyAnalysis, response_rates
+from analysis import MonthlyAnalysis
 from analysis.figures import monthly_figures
 from analysis.privacy import MIN_GROUP_SIZE
 
-from ..dashboard.panels import labels_for
-from ..dimensions import DIMENSIONS
 from ..i18n import current_locale
-from ..labels import status_label
+from ..labels import label, status_label
 from ..models import ActionItem, ActionStatus
+from ..presenting import reading
 from ..presenting.effects import EffectView, effect_label, effect_view
+from ..presenting.items import item_title
+from ..presenting.month import month_headlines
+from ..presenting.reading import dimension_sort_key, labels_for
 
 __all__ = [
     "CHART_SIZES",
@@ -78,20 +79,8 @@ def signed(value: float | None, digits: int = 1) -> str:
     return "—" if _missing(value) else f"{round(value, digits) + 0.0:+.{digits}f}"
 
 
-def month_label(month: str, locale: str) -> str:
-    """``2026年10月`` in Chinese, ``Oct 2026`` in English."""
-    year, mon = (int(part) for part in month.split("-"))
-    return format_skeleton("yMMM", date(year, mon, 1), locale=locale)
-
-
-def month_ticks(months: Sequence[str], locale: str) -> list[str]:
-    """Axis labels for a run of months: the year on the first month and on each January."""
-    ticks = []
-    for i, month in enumerate(months):
-        year, mon = (int(part) for part in month.split("-"))
-        skeleton = "yMMM" if i == 0 or mon == 1 else "MMM"
-        ticks.append(format_skeleton(skeleton, date(year, mon, 1), locale=locale))
-    return ticks
+month_label = reading.month_label
+month_ticks = reading.month_ticks
 
 
 def figure_labels(inquiry_hours: int, complaint_hours: int) -> dict[str, str]:
@@ -119,7 +108,7 @@ def report_figures(
         chosen[name] = figure
     most = analysis.sla.table["breaches"].max() if not analysis.sla.table.empty else 0
     chosen["sla"].update_layout(
-        yaxis2={"dtick": max(1, math.ceil((0 if _missing(most) else most) / 4)), "automargin": True}
+        yaxis2={"dtick": max(1, math.ceil((0 if _missing(most) else most) / 2)), "automargin": True}
     )
     return chosen
 
@@ -144,57 +133,17 @@ class Headline:
     previous: str
     change: str
     met: bool | None
-
-
-def _at(frame: pd.DataFrame, column: str, **where: str) -> float:
-    rows = frame
-    for key, value in where.items():
-        rows = rows[rows[key] == value]
-    return float("nan") if rows.empty else float(rows[column].iloc[0])
-
-
-def _headline(key: str, label: str, value: float, target: float, previous: float,
-              suffix: str) -> Headline:  # fmt: skip
-    return Headline(
-        key=key, label=label, value=number(value, suffix=suffix),
-        target=number(target, suffix=suffix), previous=number(previous, suffix=suffix),
-        change=signed(value - previous),
-        met=None if _missing(value) or _missing(target) else value >= target,
-    )  # fmt: skip
+    status: str = ""
 
 
 def headlines(analysis: MonthlyAnalysis) -> list[Headline]:
     """CSAT (overall satisfaction), NPS, response rate and SLA compliance: this month, target,
-    last month and the change."""
-    month, previous = analysis.month, analysis.months[-2] if len(analysis.months) > 1 else ""
-    scores, trend = analysis.client_scores(), analysis.client_trend()
-    terms = analysis.terms
-    nps = analysis.nps_trend.assign(
-        nps=analysis.nps_trend["nps"].where(analysis.nps_trend["n"].fillna(0) >= MIN_GROUP_SIZE)
-    )
-    funnel = analysis.funnel_trend
-    rate = funnel.assign(rate=response_rates(funnel["answered"], funnel["invited"]))
-    sla = analysis.sla.table
-    lines = [
-        _headline("csat", _("CSAT (overall satisfaction)"), _at(scores, "csat", dimension=OVERALL),
-                  _at(analysis.targets, "target_csat", dimension=OVERALL),
-                  _at(trend, "csat", dimension=OVERALL, month=previous), "%"),
-        _headline("nps", _("Net promoter score (NPS)"), _at(nps, "nps", month=month),
-                  float(terms.target_nps), _at(nps, "nps", month=previous), ""),
-        _headline("response_rate", _("Response rate"), analysis.response_rate.value,
-                  float(terms.target_response_rate), _at(rate, "rate", month=previous), "%"),
+    last month and the change, as every reader prints them (:mod:`surveyapp.presenting`)."""
+    return [
+        Headline(key=h.key, label=h.label, value=h.text, target=h.target_text,
+                 previous=h.previous_text, change=h.change_text, met=h.met, status=h.status)
+        for h in month_headlines(analysis, client_facing=True)
     ]  # fmt: skip
-    for kind, hours in (("inquiry", terms.inquiry_hours), ("complaint", terms.complaint_hours)):
-        label = (
-            _("Inquiries answered within %(hours)s h", hours=hours)
-            if kind == "inquiry"
-            else _("Complaints solved within %(hours)s h", hours=hours)
-        )
-        lines.append(
-            _headline(f"sla_{kind}", label, _at(sla, "compliance", month=month, kind=kind), 100.0,
-                      _at(sla, "compliance", month=previous, kind=kind), "%")
-        )  # fmt: skip
-    return lines
 
 
 @dataclass(frozen=True)
@@ -211,21 +160,16 @@ class DimensionRow:
     change: str
     significance: str
     suppressed: bool
-    below_target: bool
+    below_target: bool  # the mean below the mean target
+    csat_below_target: bool = False  # the CSAT below the CSAT target
 
 
 def _verdict_label(verdict: str) -> str:
-    return {
-        "significant_drop": _("Significant drop"),
-        "significant_rise": _("Significant rise"),
-        "no_significant_change": _("Not significant"),
-        "sample_too_small": _("Sample too small (n < 30)"),
-    }.get(verdict, "—")
+    return label("verdict", verdict) if verdict else "—"
 
 
 def _dimension_order(code: str) -> tuple[int, str]:
-    order = list(DIMENSIONS)
-    return (order.index(code) if code in order else len(order), code)
+    return dimension_sort_key(code)
 
 
 def dimension_rows(analysis: MonthlyAnalysis, labels: Mapping[str, str]) -> list[DimensionRow]:
@@ -246,16 +190,19 @@ def dimension_rows(analysis: MonthlyAnalysis, labels: Mapping[str, str]) -> list
                 label=labels.get(code, code),
                 clause_ref=row["clause_ref"] or "",
                 n=n,
-                mean=number(row["mean"], 2),
+                mean=reading.figure_text(row["mean"], "mean"),
                 mean_interval=f"{number(row['mean_low'], 2)}–{number(row['mean_high'], 2)}",
-                csat=number(row["csat"], suffix="%"),
+                csat=reading.figure_text(row["csat"], "csat"),
                 csat_interval=f"{number(row['csat_low'])}–{number(row['csat_high'])}",
                 target=f"{number(row['target_mean'], 2)} / {number(row['target_csat'], 0, '%')}",
-                change=signed(change.change_points) if comparable else "—",
+                change=reading.change_text(change.change_points, "csat") if comparable else "—",
                 significance=_verdict_label(change.verdict) if comparable else "—",
                 suppressed=suppressed,
+                # each figure against its own target, never another column's
                 below_target=not suppressed
-                and (row["mean"] < row["target_mean"] or row["csat"] < row["target_csat"]),
+                and reading.met(row["mean"], row["target_mean"]) is False,
+                csat_below_target=not suppressed
+                and reading.met(row["csat"], row["target_csat"]) is False,
             )  # fmt: skip
         )
     return rows
@@ -288,7 +235,7 @@ def sla_rows(analysis: MonthlyAnalysis, labels: Mapping[str, str]) -> list[SlaRo
                 met=sla.met,
                 breaches=sla.breaches,
                 pending=sla.pending,
-                compliance=number(sla.compliance.value, suffix="%"),
+                compliance=reading.figure_text(sla.compliance.value, "sla"),
                 interval=f"{number(sla.compliance.low)}–{number(sla.compliance.high)}",
                 median_hours=number(sla.median_hours),
             )  # fmt: skip
@@ -391,7 +338,7 @@ class ReportItems:
 
 
 def _priority_label(code: str) -> str:
-    return {"high": _("High"), "medium": _("Medium"), "low": _("Low")}.get(code, code)
+    return label("priority", code)
 
 
 def _effect_label(code: str | None) -> str:
@@ -418,7 +365,8 @@ def report_items(
 
     def row(item: ActionItem) -> ItemRow:
         return ItemRow(
-            title=item.title, clause_ref=item.clause_ref, priority=_priority_label(item.priority),
+            title=item_title(item, current_locale()), clause_ref=item.clause_ref,
+            priority=_priority_label(item.priority),
             status=status_label(item.status), month=item.month,
             due=item.due_date.isoformat() if item.due_date else "—",
             effect=_effect_label(item.effect) if item.status == ActionStatus.DONE else "",

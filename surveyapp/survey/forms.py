@@ -5,6 +5,9 @@ clear message per field that is missing or invalid, so the view can show the for
 the customer's answers kept. Field names are ``q-<question code>``; choices are sent as option
 ids. Nothing here trusts the browser: a score of 3.5, an option of another question, a NUL byte
 or a megabyte of text are all refused with a message.
+
+Logic (``logic.py``): a question whose condition is not met by the answers before it was not
+shown, so it is never required and whatever was posted for it is dropped (``hidden``).
 """
 
 from __future__ import annotations
@@ -18,6 +21,7 @@ from flask_babel import lazy_gettext as _l
 from werkzeug.datastructures import MultiDict
 
 from ..models import Question, QuestionType
+from .logic import as_answer, visible
 
 DEFAULT_TEXT_LIMIT = 2000
 INTEGER_RE = re.compile(r"^-?\d{1,3}$")
@@ -38,6 +42,8 @@ class ReadAnswers:
 
     values: dict[int, Any] = field(default_factory=dict)
     errors: dict[str, str] = field(default_factory=dict)  # field name -> message
+    hidden: list[str] = field(default_factory=list)  # codes of questions not shown
+    given: dict[str, Any] = field(default_factory=dict)  # code -> answer as conditions read it
 
     @property
     def ok(self) -> bool:
@@ -46,8 +52,12 @@ class ReadAnswers:
 
 def read_answers(questions: Sequence[Question], formdata: MultiDict) -> ReadAnswers:
     result = ReadAnswers()
+    given = result.given
     for question in questions:
         name = field_name(question)
+        if not visible(question, given):
+            result.hidden.append(question.code)
+            continue
         raw = [v for v in formdata.getlist(name) if v.strip()]
         try:
             value = _read_one(question, raw)
@@ -59,6 +69,7 @@ def read_answers(questions: Sequence[Question], formdata: MultiDict) -> ReadAnsw
                 result.errors[name] = str(_l("Please answer this question."))
             continue
         result.values[question.id] = value
+        given[question.code] = as_answer(question, value)
     return result
 
 

@@ -21,6 +21,7 @@ from ..followup.cases import CaseFacts, open_cases
 from ..followup.rules import Answered, triggers
 from ..models import Answer, Cycle, CycleStatus, Invitation, Question, QuestionType, Response
 from .links import FrozenQuestion, Link, frozen_version
+from .logic import validate_visibility
 
 
 class AlreadyAnswered(Exception):
@@ -78,7 +79,9 @@ def accept_response(
 
     ``values`` maps question ids to checked answers (see ``forms.read_answers``). Raises
     ``AlreadyAnswered`` when the invitation has a response (also one committed a moment ago by a
-    concurrent request), ``SurveyClosed`` when its cycle no longer takes answers. In the same
+    concurrent request), ``SurveyClosed`` when its cycle no longer takes answers,
+    ``logic.HiddenAnswer`` when an answer is given to a question its conditions hide (a
+    question not shown is never stored, whatever the surface). In the same
     transaction ``followup.cases.open_cases`` stores the consent (``may_contact``: None when not
     asked), opens a follow-up case when a rule fires and writes the webhook outbox rows.
 
@@ -91,7 +94,9 @@ def accept_response(
         raise AlreadyAnswered()
     if not link.is_open(now):
         raise SurveyClosed()
-    questions = frozen_version(session, link.survey_version_id, link.version_created_at).by_id
+    version = frozen_version(session, link.survey_version_id, link.version_created_at)
+    questions = version.by_id
+    validate_visibility(version.questions, values)
     rows = answer_rows(questions, values, link)
     facts = _case_facts(link, questions, rows)
     try:

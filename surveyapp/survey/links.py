@@ -56,6 +56,12 @@ class FrozenQuestion:
     required: bool
     max_length: int | None
     options: tuple[FrozenOption, ...]
+    show_if_code: str | None = None
+    show_if_op: str | None = None
+    show_if_value: str | None = None
+    matrix_group: str | None = None
+    matrix_text_zh: str | None = None
+    matrix_text_en: str | None = None
 
 
 @dataclass(frozen=True)
@@ -243,6 +249,12 @@ def _read_version(session: Session, version_id: int) -> FrozenVersion:
                 options=tuple(
                     FrozenOption(o.id, o.code, o.label_zh, o.label_en) for o in q.options
                 ),
+                show_if_code=q.show_if_code,
+                show_if_op=q.show_if_op,
+                show_if_value=q.show_if_value,
+                matrix_group=q.matrix_group,
+                matrix_text_zh=q.matrix_text_zh,
+                matrix_text_en=q.matrix_text_en,
             )
             for q in version.questions
         ),

@@ -25,6 +25,7 @@ from werkzeug.datastructures import MultiDict
 from ..i18n import LOCALES, current_locale
 from .forms import field_name, text_limit
 from .links import FrozenVersion, Link
+from .logic import Answers, form_page
 
 KEPT = 64
 _TOKEN, _KEY = "\x00token\x00", "\x00key\x00"
@@ -50,6 +51,7 @@ def blank_questions(version: FrozenVersion) -> Markup:
                 render_template(
                     "survey/_questions.html",
                     version=version,
+                    page=form_page(version.questions, 1),
                     values=MultiDict(),
                     errors={},
                     field_name=field_name,
@@ -60,11 +62,21 @@ def blank_questions(version: FrozenVersion) -> Markup:
     return html
 
 
-def render_form(link: Link, version: FrozenVersion, key: str, values, errors) -> str:
-    """The form page; ``key`` is the form's signed key (its CSRF token, formkey.py)."""
+def render_form(
+    link: Link,
+    version: FrozenVersion,
+    key: str,
+    values,
+    errors,
+    step: int = 1,
+    given: Answers | None = None,
+) -> str:
+    """The form page; ``key`` is the form's signed key (its CSRF token, formkey.py); ``step``
+    the logic step shown, ``given`` the answers (by code) its conditions read (logic.py)."""
     return render_template(
         "survey/form.html",
         version=version,
+        page=form_page(version.questions, step, given),
         form_key=key,
         values=values,
         errors=errors,

@@ -29,6 +29,7 @@ from .formkey import form_key, require_form_key
 from .forms import read_answers
 from .intake import AlreadyAnswered, SurveyClosed, accept_response, mark_opened
 from .links import Link, frozen_version, read_link
+from .logic import asked_until, next_step, posted_step
 from .optout import opt_out
 from .pages import blank_page, render_form
 from .tokens import looks_like_token, token_hash
@@ -108,13 +109,24 @@ def submit(token: str):
     if not link.is_open(now):
         return render_template("survey/closed.html", token=token), 410
     version = frozen_version(db.session, link.survey_version_id, link.version_created_at)
-    answers = read_answers(version.questions, request.form)
-    if not answers.ok:
+    # --- logic steps (helper "logic", issue #22): without JavaScript a form whose conditions
+    # read answers on the same page is posted step by step; only the last step stores ---
+    step = posted_step(version.questions, request.form)
+    answers = read_answers(asked_until(version.questions, step), request.form)
+    following = next_step(version.questions, step, answers.given) if answers.ok else None
+    if not answers.ok or following is not None:
         key = request.form.get("csrf_token") if shown_ago is not None else None
         page = render_form(
-            link, version, key or form_key(link.invitation_id), request.form, answers.errors
+            link,
+            version,
+            key or form_key(link.invitation_id),
+            request.form,
+            answers.errors,
+            step=step if following is None else following,
+            given=answers.given,
         )
-        return page, 400
+        return page, 400 if not answers.ok else 200
+    # --- end logic steps ---
     try:
         accept_response(
             db.session,

@@ -18,7 +18,12 @@ from .versioning import QuestionEdit, VersionRuleError, VersionTexts
 
 BLANK_ROWS = 3
 MAX_ROWS = 100
-TEXT_FIELDS = ("code", "type", "text_zh", "text_en", "options", "dimension", "clause_ref")
+TEXT_FIELDS = (
+    "code", "type", "text_zh", "text_en", "options", "dimension", "clause_ref",
+    "show_if_code", "show_if_op", "show_if_value", "matrix_group", "matrix_text_zh",
+    "matrix_text_en",
+)  # fmt: skip
+STRIPPED = ("code", "type", "show_if_code", "show_if_op", "show_if_value", "matrix_group")
 
 
 @dataclass(frozen=True)
@@ -35,6 +40,12 @@ class Row:
     options: str = ""
     dimension: str = ""
     clause_ref: str = ""
+    show_if_code: str = ""
+    show_if_op: str = ""
+    show_if_value: str = ""
+    matrix_group: str = ""
+    matrix_text_zh: str = ""
+    matrix_text_en: str = ""
     remove: bool = False
     existing: bool = False  # the code came from the version: shown, not editable
 
@@ -62,6 +73,12 @@ def rows_of(version: SurveyVersion, blanks: int = BLANK_ROWS) -> list[Row]:
             options=options_text(q.options),
             dimension=q.dimension or "",
             clause_ref=q.clause_ref or "",
+            show_if_code=q.show_if_code or "",
+            show_if_op=q.show_if_op or "",
+            show_if_value=q.show_if_value or "",
+            matrix_group=q.matrix_group or "",
+            matrix_text_zh=q.matrix_text_zh or "",
+            matrix_text_en=q.matrix_text_en or "",
             existing=True,
         )
         for i, q in enumerate(version.questions, start=1)
@@ -91,7 +108,7 @@ def read_rows(form: Mapping[str, str]) -> list[Row]:
                 required=bool(form.get(prefix + "required")),
                 remove=bool(form.get(prefix + "remove")),
                 existing=bool(form.get(prefix + "existing")),
-                **{k: v.strip() if k in ("code", "type") else v for k, v in values.items()},
+                **{k: v.strip() if k in STRIPPED else v for k, v in values.items()},
             )
         )
     return rows
@@ -159,6 +176,12 @@ def edits_from(rows: Sequence[Row]) -> list[QuestionEdit]:
             dimension=row.dimension or None,
             clause_ref=row.clause_ref.strip() or None,
             options=_options(name, row.options) if row.type in ("single", "multiple") else (),
+            show_if_code=row.show_if_code or None,
+            show_if_op=(row.show_if_op or None) if row.show_if_code else None,
+            show_if_value=(row.show_if_value or None) if row.show_if_code else None,
+            matrix_group=row.matrix_group or None,
+            matrix_text_zh=row.matrix_text_zh,
+            matrix_text_en=row.matrix_text_en,
         )
         kept.append((_position(number, row), number, edit))
     return [edit for _, _, edit in sorted(kept, key=lambda k: (k[0], k[1]))]

@@ -4,11 +4,19 @@
 Seven rating questions, one per contract dimension (each evidencing the dimension's clause),
 the NPS question (clause 一(3)), the contact channel, the topics and a free comment; in Chinese
 and English. ``standard_questions()`` is the one place that turns it into question edits.
+
+``guided_questions()`` is the same questionnaire with the six dimension ratings as one matrix
+and a follow-up "what went wrong?" asked only of those who rate the service 2 or lower overall.
+Its codes are the standard ones (plus ``WRONG``), so months answered with either compare. The
+demo keeps the plain questionnaire, so its figures are unchanged.
 """
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from ..dimensions import DIMENSIONS
+from ..models import ShowIf
 from .versioning import QuestionEdit
 
 TITLE_ZH = "客户服务满意度调查"
@@ -149,3 +157,48 @@ def standard_questions() -> list[QuestionEdit]:
         )
         for code, qtype, dim, text_zh, text_en, required, options in QUESTIONS
     ]
+
+
+MATRIX_GROUP = "SERVICE"
+MATRIX_ZH = "请评价我们本月服务的以下各方面："
+MATRIX_EN = "Please rate these parts of our service this month:"
+MATRIX_ROWS = {  # code: the item as a matrix row shows it
+    "RESP": ("回复咨询的速度", "How quickly we answered"),
+    "COMPL": ("投诉处理的结果和时效", "How your complaint was handled, and how fast"),
+    "KNOW": ("客服人员的业务知识", "Our staff's knowledge of the products"),
+    "SOLVE": ("问题是否得到有效解决", "Whether your problem was solved"),
+    "COURT": ("服务态度是否礼貌、耐心", "Politeness and patience"),
+    "CONF": ("个人信息保护", "Protection of your personal information"),
+}
+FOLLOW_UP = QuestionEdit(
+    code="WRONG",
+    type="text",
+    text_zh="很抱歉让您不满意。哪里出了问题？",
+    text_en="We are sorry we let you down. What went wrong?",
+    required=False,
+    max_length=2000,
+    show_if_code="OVERALL",
+    show_if_op=ShowIf.AT_MOST.value,
+    show_if_value="2",
+)
+
+
+def guided_questions() -> list[QuestionEdit]:
+    """The standard questionnaire with its dimension ratings as one matrix and a follow-up
+    for a low overall rating (see the module's note)."""
+    edits = []
+    for edit in standard_questions():
+        if edit.code in MATRIX_ROWS:
+            text_zh, text_en = MATRIX_ROWS[edit.code]
+            edit = replace(
+                edit,
+                text_zh=text_zh,
+                text_en=text_en,
+                matrix_group=MATRIX_GROUP,
+                matrix_text_zh=MATRIX_ZH,
+                matrix_text_en=MATRIX_EN,
+            )
+        edits.append(edit)
+        if edit.code == "OVERALL":
+            edits.append(FOLLOW_UP)
+    return edits

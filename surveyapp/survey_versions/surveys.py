@@ -101,14 +101,17 @@ def create_survey(
 
 
 def create_from_standard(
-    session, provider_id: int, name: str, languages: str, actor: User
+    session, provider_id: int, name: str, languages: str, actor: User, *, guided: bool = False
 ) -> Survey:
     """From the standard satisfaction questionnaire, in the chosen languages (the other
-    language's texts are left out)."""
+    language's texts are left out); ``guided``: its variant with a matrix and a follow-up
+    question (``standard.guided_questions``)."""
     codes = SurveyLanguages(_languages(languages)).value.split(",")
     texts = VersionTexts(standard.TITLE_ZH, standard.TITLE_EN, standard.INTRO_ZH, standard.INTRO_EN)
-    texts, questions = _only(codes, texts, standard.standard_questions())
-    return _new_survey(session, provider_id, name, languages, texts, questions, actor, "standard")
+    edits = standard.guided_questions() if guided else standard.standard_questions()
+    texts, questions = _only(codes, texts, edits)
+    how = "standard_guided" if guided else "standard"
+    return _new_survey(session, provider_id, name, languages, texts, questions, actor, how)
 
 
 def copy_survey(session, source: Survey, name: str, actor: User) -> Survey:
@@ -206,6 +209,8 @@ def _only(
                 **q.__dict__,
                 "text_zh": keep("zh", q.text_zh),
                 "text_en": keep("en", q.text_en),
+                "matrix_text_zh": keep("zh", q.matrix_text_zh),
+                "matrix_text_en": keep("en", q.matrix_text_en),
                 "options": tuple((c, keep("zh", z), keep("en", e)) for c, z, e in q.options),
             }
         )

@@ -3,6 +3,12 @@
 Month-to-month trends compare answers by the questions' stable codes; a version that a cycle
 has used (or that has responses) must never change under the answers given to it. Editing it
 copies it into version n + 1 with the changes applied; codes stay as they were.
+
+A version's logic and matrices are part of it (``QuestionEdit.show_if_*`` and ``matrix_*``) and
+are copied and frozen with it. A condition may only look at an EARLIER question of a kind it can
+compare (a score for at most / at least / equals, a choice for "one of these chosen"); a matrix
+is a run of consecutive rating questions with the same group code, each row with its own code,
+dimension and clause, so every analysis reads its rows as it reads single ratings.
 """
 
 from __future__ import annotations
@@ -23,6 +29,7 @@ from ..models import (
     QuestionOption,
     QuestionType,
     Response,
+    ShowIf,
     Survey,
     SurveyVersion,
     User,
@@ -58,6 +65,12 @@ class QuestionEdit:
     clause_ref: str | None = None
     max_length: int | None = None
     options: tuple[tuple[str, str, str], ...] = field(default=())  # (code, zh, en)
+    show_if_code: str | None = None  # shown only when this earlier question's answer...
+    show_if_op: str | None = None  # ...is at most / at least / equal to (ShowIf)...
+    show_if_value: str | None = None  # ...this number, or one of these option codes
+    matrix_group: str | None = None  # consecutive ratings with one group code: one matrix
+    matrix_text_zh: str = ""  # the matrix's heading (read from its first row)
+    matrix_text_en: str = ""
 
 
 @dataclass(frozen=True)
@@ -137,6 +150,114 @@ def _check(questions: Sequence[QuestionEdit], languages: Sequence[str]) -> None:
             )
         if q.type in CHOICES:
             _check_options(name, q.options, languages)
+    _check_logic(questions)
+    _check_matrices(questions, languages)
+
+
+SCORES = {QuestionType.RATING: (1, 5), QuestionType.NPS: (0, 10)}
+
+
+def _check_logic(questions: Sequence[QuestionEdit]) -> None:
+    """Each condition looks at an earlier question of a kind it can compare."""
+    earlier: dict[str, QuestionEdit] = {}
+    for number, q in enumerate(questions, start=1):
+        name = q.code or f"#{number}"
+        if q.show_if_code:
+            source = earlier.get(q.show_if_code)
+            if source is None:
+                raise VersionRuleError(
+                    _l(
+                        "Question %(q)s: a condition can only use an earlier question "
+                        "(%(code)s is not before it).",
+                        q=name,
+                        code=q.show_if_code,
+                    )
+                )
+            _check_condition(name, q, source)
+            if q.matrix_group:
+                raise VersionRuleError(
+                    _l("Question %(q)s: a row of a matrix cannot have a condition.", q=name)
+                )
+        earlier[q.code] = q
+
+
+def _check_condition(name: str, q: QuestionEdit, source: QuestionEdit) -> None:
+    value = (q.show_if_value or "").strip()
+    if source.type in SCORES:
+        low, high = SCORES[source.type]
+        if q.show_if_op not in (ShowIf.AT_MOST, ShowIf.AT_LEAST, ShowIf.EQUALS) or not (
+            re.fullmatch(r"\d{1,2}", value) and low <= int(value) <= high
+        ):
+            raise VersionRuleError(
+                _l(
+                    "Question %(q)s: after a score, a condition is “at most”, “at least” or "
+                    "“equals” a whole number from %(low)s to %(high)s.",
+                    q=name,
+                    low=low,
+                    high=high,
+                )
+            )
+    elif source.type in CHOICES:
+        known = {code for code, _, _ in source.options}
+        codes = value.split()
+        if q.show_if_op != ShowIf.CHOSEN or not codes or not set(codes) <= known:
+            raise VersionRuleError(
+                _l(
+                    "Question %(q)s: after a choice question, a condition is “one of” its "
+                    "option codes (%(codes)s).",
+                    q=name,
+                    codes=" ".join(code for code, _, _ in source.options),
+                )
+            )
+    else:
+        raise VersionRuleError(
+            _l(
+                "Question %(q)s: a condition can use a rating, an NPS or a choice question, "
+                "not a text.",
+                q=name,
+            )
+        )
+
+
+def _check_matrices(questions: Sequence[QuestionEdit], languages: Sequence[str]) -> None:
+    """A matrix: at least two consecutive rating rows, its heading in each language."""
+    runs: list[list[QuestionEdit]] = []
+    previous: QuestionEdit | None = None
+    for q in questions:
+        if q.matrix_group and previous is not None and previous.matrix_group == q.matrix_group:
+            runs[-1].append(q)
+        elif q.matrix_group:
+            runs.append([q])
+        previous = q
+    seen: set[str] = set()
+    for run in runs:
+        group = run[0].matrix_group or ""
+        if group in seen:
+            raise VersionRuleError(
+                _l("Matrix %(group)s: its rows must follow one another.", group=group)
+            )
+        seen.add(group)
+        if not CODE_RE.match(group):
+            raise VersionRuleError(
+                _l(
+                    "Matrix %(group)s: a group code is 1 to 40 letters, digits or _.",
+                    group=group[:40],
+                )
+            )
+        if len(run) < 2 or any(q.type != QuestionType.RATING for q in run):
+            raise VersionRuleError(
+                _l("Matrix %(group)s: a matrix is two or more rating (1–5) rows.", group=group)
+            )
+        for lang in languages:
+            heading = getattr(run[0], f"matrix_text_{lang}").strip()
+            if not heading or len(heading) > 1000:
+                raise VersionRuleError(
+                    _l(
+                        "Matrix %(group)s: write its heading in %(language)s on its first row.",
+                        group=group,
+                        language=LANGUAGE_NAMES[lang],
+                    )
+                )
 
 
 def _check_options(name: str, options: Sequence[tuple[str, str, str]], languages) -> None:
@@ -173,6 +294,10 @@ def _question(position: int, edit: QuestionEdit) -> Question:
         text_en=edit.text_en.strip(),
         required=edit.required,
         max_length=(edit.max_length or 2000) if edit.type == QuestionType.TEXT else None,
+        show_if_code=edit.show_if_code or None,
+        show_if_op=edit.show_if_op if edit.show_if_code else None,
+        show_if_value=" ".join((edit.show_if_value or "").split()) if edit.show_if_code else None,
+        matrix_group=edit.matrix_group or None,
     )
     if edit.type in CHOICES:
         question.options = [
@@ -194,7 +319,15 @@ def build_version(
 def _fill(version: SurveyVersion, texts: VersionTexts, questions: Sequence[QuestionEdit]) -> None:
     for name in ("title_zh", "title_en", "intro_zh", "intro_en"):
         setattr(version, name, getattr(texts, name).strip())
-    version.questions.extend(_question(i, q) for i, q in enumerate(questions))
+    built = [_question(i, q) for i, q in enumerate(questions)]
+    heading: dict[str, tuple[str, str]] = {}
+    for edit, question in zip(questions, built, strict=True):
+        if question.matrix_group:
+            zh, en = heading.setdefault(
+                question.matrix_group, (edit.matrix_text_zh.strip(), edit.matrix_text_en.strip())
+            )
+            question.matrix_text_zh, question.matrix_text_en = zh, en
+    version.questions.extend(built)
 
 
 def check_version(
@@ -218,6 +351,12 @@ def as_edits(version: SurveyVersion) -> list[QuestionEdit]:
             clause_ref=q.clause_ref,
             max_length=q.max_length,
             options=tuple((o.code, o.label_zh, o.label_en) for o in q.options),
+            show_if_code=q.show_if_code,
+            show_if_op=q.show_if_op,
+            show_if_value=q.show_if_value,
+            matrix_group=q.matrix_group,
+            matrix_text_zh=q.matrix_text_zh or "",
+            matrix_text_en=q.matrix_text_en or "",
         )
         for q in version.questions
     ]

@@ -14,8 +14,9 @@ from ..access import PROVIDER_STAFF, requires
 from ..dimensions import DIMENSIONS
 from ..extensions import db
 from ..i18n import LOCALES, current_locale
-from ..models import QuestionType, Role, Survey, SurveyLanguages, SurveyVersion, utcnow
+from ..models import QuestionType, Role, ShowIf, Survey, SurveyLanguages, SurveyVersion, utcnow
 from ..survey.forms import field_name, read_answers, text_limit
+from ..survey.logic import asked_until, form_page, next_step, posted_step
 from . import surveys as steps
 from .forms import edits_from, read_rows, read_texts, renumbered, rows_of, with_blanks
 from .versioning import VersionRuleError, VersionTexts, edit_survey, is_frozen
@@ -29,6 +30,12 @@ TYPE_LABELS = {
     QuestionType.MULTIPLE: _l("Several choices"),
     QuestionType.TEXT: _l("Text"),
 }
+SHOW_IF_LABELS = {
+    ShowIf.AT_MOST: _l("at most"),
+    ShowIf.AT_LEAST: _l("at least"),
+    ShowIf.EQUALS: _l("equal to"),
+    ShowIf.CHOSEN: _l("one of (options)"),
+}
 LANGUAGE_NAMES = {
     SurveyLanguages.BOTH: _l("Chinese and English"),
     SurveyLanguages.ZH: _l("Chinese only"),
@@ -38,7 +45,12 @@ LANGUAGE_NAMES = {
 
 @bp.context_processor
 def _names() -> dict:
-    return {"language_names": LANGUAGE_NAMES, "type_labels": TYPE_LABELS}
+    return {
+        "language_names": LANGUAGE_NAMES,
+        "type_labels": TYPE_LABELS,
+        "show_if_ops": list(ShowIf),
+        "show_if_labels": SHOW_IF_LABELS,
+    }
 
 
 def _survey_or_404(survey_id: int) -> Survey:
@@ -96,7 +108,12 @@ def new():
                 )
             else:
                 survey = steps.create_from_standard(
-                    db.session, provider_id, name, languages, current_user
+                    db.session,
+                    provider_id,
+                    name,
+                    languages,
+                    current_user,
+                    guided=how == "standard_guided",
                 )
         except VersionRuleError as exc:
             db.session.rollback()
@@ -241,12 +258,17 @@ def preview(survey_id: int, number: int):
     lang = request.values.get("lang") or ("en" if current_locale() == "en" else "zh")
     lang = lang if lang in shown else shown[0]
     g.locale = next(code for code in LOCALES if code.startswith(lang))
-    errors, checked = {}, False
+    errors, checked, page = {}, False, form_page(version.questions, 1)
     if request.method == "POST":
-        errors, checked = read_answers(version.questions, request.form).errors, True
+        step = posted_step(version.questions, request.form)
+        answers = read_answers(asked_until(version.questions, step), request.form)
+        following = next_step(version.questions, step, answers.given) if answers.ok else None
+        errors, checked = answers.errors, following is None
+        page = form_page(version.questions, following or step, answers.given)
     return render_template(
         "survey_versions/preview.html",
         version=version,
+        page=page,
         languages=shown,
         lang=lang,
         values=request.form if request.method == "POST" else MultiDict(),

@@ -33,9 +33,50 @@ def test_every_monthly_figure_uses_the_one_template_and_serialises():
 
 def test_score_bars_carry_chinese_labels_with_clause_and_target():
     figure = monthly_figures(analysis(), LABELS_ZH)["scores"]
-    bars, target = figure.data
-    assert "咨询响应 一(1)" in bars.y
+    *bars, target = figure.data
+    assert all("咨询响应 一(1)" in b.y for b in bars)
     assert set(target.x) == {4.0}
+
+
+def test_each_legend_entry_names_one_colour_of_marks():
+    """A bar's colour is its trace's (no per-bar colours that the legend cannot explain)."""
+    for name, figure in monthly_figures(analysis(), LABELS_ZH).items():
+        for t in figure.data:
+            if t.type == "bar" and name != "funnel":
+                assert isinstance(t.marker.color, str), (name, t.name, t.marker.color)
+    scores = monthly_figures(analysis(), LABELS_ZH)["scores"]
+    names = [t.name for t in scores.data]
+    assert len(names) == len(set(names))
+
+
+def test_no_figure_lines_counts_up_against_percentages_on_a_second_axis():
+    for name, figure in monthly_figures(analysis(), LABELS_ZH).items():
+        for axis in ("yaxis2", "yaxis3"):
+            assert not getattr(figure.layout, axis, None) or not figure.layout[axis].overlaying, (
+                name
+            )
+    sla = monthly_figures(analysis(), LABELS_ZH)["sla"]
+    top, bottom = sla.layout.yaxis.domain, sla.layout.yaxis2.domain
+    assert bottom[1] < top[0]  # breaches in a panel of their own, below the percentages
+
+
+def test_the_palette_keeps_seven_lines_apart_under_red_green_colour_blindness():
+    """Seven series colours, each pair apart after a deuteranopia simulation (Machado et al.
+    2009, severity 1) by more than a just-noticeable difference in RGB."""
+    from analysis.figures.theme import SERIES
+
+    matrix = [[0.367322, 0.860646, -0.227968], [0.280085, 0.672501, 0.047413],
+              [-0.011820, 0.042940, 0.968881]]  # fmt: skip
+
+    def seen(color: str) -> list[float]:
+        rgb = [int(color[i : i + 2], 16) / 255 for i in (1, 3, 5)]
+        return [sum(m * c for m, c in zip(row, rgb, strict=True)) for row in matrix]
+
+    assert len(set(SERIES)) >= 7
+    for i, a in enumerate(SERIES[:7]):
+        for b in SERIES[i + 1 : 7]:
+            distance = sum((x - y) ** 2 for x, y in zip(seen(a), seen(b), strict=True)) ** 0.5
+            assert distance > 0.1, (a, b, distance)
 
 
 def test_trend_has_a_line_and_a_target_line_per_dimension():

@@ -50,8 +50,8 @@ def test_metrics_are_the_export_tables_rows(api, app, world, answered):
     nps = next(m for m in body["data"] if m["dimension"] == "nps")
     assert nps["csat"] is None and nps["nps"] == pytest.approx(0.0)  # one field per meaning
     resp = next(m for m in body["data"] if m["dimension"] == "responsiveness")
-    assert resp["n"] == 3 and resp["mean"] == pytest.approx(11 / 3, abs=0.001)
-    assert resp["csat"] == pytest.approx(200 / 3, abs=0.001)
+    assert resp["n"] == 3 and resp["mean"] == 3.67  # 11 / 3 at 2 decimals
+    assert resp["csat"] == 66.7  # 200 / 3 at the documented precision (1 decimal)
 
 
 def test_a_client_token_gets_small_groups_blanked(api, world, answered):

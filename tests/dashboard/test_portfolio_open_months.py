@@ -27,7 +27,7 @@ def test_only_the_contract_that_closed_the_month_shows_figures(
 
     done = _row(page.text, "P-CLOSED")
     assert re.search(r"data-rate[^>]*>\s*40\.0%", done)
-    assert ">100<" in done.replace(" ", "").replace("\n", "")  # NPS of the closed month
+    assert ">100.0<" in done.replace(" ", "").replace("\n", "")  # NPS of the closed month
     assert f"/dashboard/contracts/{closed.id}?month={month}" in done
 
     running = _row(page.text, "P-OPEN")

@@ -38,7 +38,7 @@ def test_the_client_downloads_exactly_the_archived_pdf(
     page.fill("#password", DEMO_PASSWORD)
     page.click("button[type=submit]")
     page.wait_for_url("**/portal/contracts/*")
-    link = page.get_by_role("link", name="2026-10 报告", exact=False)
+    link = page.get_by_role("link", name="2026年10月 报告", exact=False)
     with page.expect_download() as download_info:
         link.click()
     path = tmp_path / "report.pdf"

@@ -10,11 +10,13 @@ from pathlib import Path
 
 import pytest
 from flask import Flask
+from flask_babel import force_locale
 from sqlalchemy import select
 
 from analysis import MonthlyAnalysis, monthly_analysis
 from surveyapp.extensions import db
 from surveyapp.models import Contract, Cycle, Report
+from surveyapp.presenting.reading import labels_for
 from surveyapp.reports.building import build_monthly_report
 
 from ..conftest import require_tool
@@ -64,8 +66,12 @@ def build_demo_report(app: Flask, directory: Path, locale: str = "zh_CN") -> Dem
         )
         report = build_monthly_report(db.session, cycle, locale=locale, now=NOW)
         content = db.session.scalar(select(Report.content).where(Report.id == report.id))
-        with db.engine.connect() as conn:
-            analysis = monthly_analysis(conn, contract.id, MONTH, now=NOW)
+        with db.engine.connect() as conn, force_locale(locale):
+            # the report's own wording: the one set of dimension names (surveyapp.presenting)
+            labels, texts = labels_for(locale, contract.inquiry_hours, contract.complaint_hours)
+            analysis = monthly_analysis(
+                conn, contract.id, MONTH, now=NOW, labels=labels, texts=texts
+            )
         result = DemoReport(app, report.id, contract.id, directory / f"report-{locale}.pdf",
                             content, analysis)  # fmt: skip
         db.session.remove()

@@ -46,7 +46,9 @@ def form_of(rows: list[Row], texts: VersionTexts, **extra) -> dict[str, str]:
     form = {"rows": str(len(rows)), **{k: v for k, v in texts.__dict__.items()}}
     for i, row in enumerate(rows):
         p = f"q-{i}-"
-        for name in ("position", "code", "type", "text_zh", "text_en", "options", "dimension"):
+        for name in ("position", "code", "type", "text_zh", "text_en", "options", "dimension",
+                     "show_if_code", "show_if_op", "show_if_value", "matrix_group",
+                     "matrix_text_zh", "matrix_text_en"):  # fmt: skip
             form[p + name] = getattr(row, name)
         form[p + "clause_ref"] = row.clause_ref
         for flag in ("required", "remove", "existing"):
