@@ -65,9 +65,11 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
 
     from . import errors, security
     from .dashboard.formatting import register_filters
+    from .presenting import figure_text  # the table under every chart
     from .webhooks import events as webhook_events
 
     errors.init_app(app)
+    figure_text.init_app(app)
     security.init_app(app)
     webhook_events.init_app(app)
     register_filters(app)

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, render_template, request
+from flask import Blueprint, abort, make_response, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload, selectinload
@@ -71,6 +72,28 @@ def overview():
     )
 
 
+def _month_not_closed(contract: Contract, month: str, client_facing: bool):
+    """The 404 of a month without figures; a month still open says where its month page is
+    (staff only: clients have no month page)."""
+    cycle = None
+    if not client_facing:
+        cycle = db.session.scalar(
+            select(Cycle).where(Cycle.contract_id == contract.id, Cycle.month == month)
+        )
+    if cycle is None:
+        return 404
+    page = url_for("cycles.show", contract_id=contract.id, month=month)
+    message = _(
+        "%(month)s is still open: its figures appear here when it closes. Until then its "
+        "month page %(page)s shows the invitations and answers so far.",
+        month=month, page=page,
+    )
+    body = render_template(
+        "errors/error.html", code=404, title=_("No figures yet"), message=message, link=page
+    )
+    return make_response(body, 404)
+
+
 def month_panels(contract: Contract, *, client_facing: bool):
     """The contract's closed months, the one asked for (``?month=``, default the latest; 404
     when it has no closed cycle) and its panels (None before the first closed month)."""
@@ -81,7 +104,7 @@ def month_panels(contract: Contract, *, client_facing: bool):
                 client_facing=client_facing, now=utcnow(),
             )  # fmt: skip
     except UnknownMonth:
-        abort(404)
+        abort(_month_not_closed(contract, request.args.get("month"), client_facing))
 
 
 @bp.get("/contracts/<int:contract_id>")

@@ -27,7 +27,7 @@ def test_the_demo_provider_sees_all_demo_contracts(
     _sign_in(page, demo_server, "admin@huaxin.example", "/dashboard/$")
     numbers = page.locator("table.portfolio tbody td:first-child a").all_inner_texts()
     assert sorted(numbers) == ["HX-2025-001", "HX-2025-002", "HX-2025-003"]
-    page.get_by_role("link", name="合同", exact=True).click()
+    page.locator("header nav").get_by_role("link", name="合同", exact=True).click()
     assert page.locator("table.data tbody tr").count() == 3
     assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1")
     assert screenshot(page, f"contracts-provider-{label}").stat().st_size > 5000
