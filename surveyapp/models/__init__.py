@@ -1,6 +1,7 @@
 """Every model, imported here so Alembic and the application see one metadata."""
 
 from .accounts import AccountLink, LinkPurpose
+from .agents import Agent, Team
 from .action_items import ActionItem, ActionStatus, Effect, Priority
 from .aggregates import AnswerCount, AnswerPairCount, MonthSummary
 from .audit import AuditEvent
@@ -28,6 +29,7 @@ from .webhooks import DeliveryStatus, OutboxEvent, WebhookDelivery, WebhookEndpo
 __all__ = [
     "AccountLink",
     "ActionItem",
+    "Agent",
     "ActionStatus",
     "AlertMode",
     "AlertPreference",
@@ -72,6 +74,7 @@ __all__ = [
     "Survey",
     "SurveyLanguages",
     "SurveyVersion",
+    "Team",
     "Ticket",
     "TicketKind",
     "User",
