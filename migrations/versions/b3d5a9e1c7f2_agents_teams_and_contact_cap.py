@@ -13,8 +13,6 @@ cap records when.
 import sqlalchemy as sa
 from alembic import op
 
-from surveyapp.models.types import UTCDateTime
-
 # revision identifiers, used by Alembic.
 revision = "b3d5a9e1c7f2"
 down_revision = "a6e1f0c3b7d2"
@@ -29,7 +27,7 @@ def _staff_table(name: str, *extra) -> None:
         sa.Column("provider_id", sa.Integer(), nullable=False),
         sa.Column("name", sa.String(length=100), nullable=False),
         *extra,
-        sa.Column("created_at", UTCDateTime(), nullable=False),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
         sa.ForeignKeyConstraint(
             ["provider_id"], ["organizations.id"], name=op.f(f"fk_{name}_provider_id_organizations")
         ),
@@ -82,7 +80,7 @@ def upgrade():
         )
         batch_op.create_check_constraint("contact_cap", "contact_cap_days >= 0")
     with op.batch_alter_table("invitations", schema=None) as batch_op:
-        batch_op.add_column(sa.Column("held_back_at", UTCDateTime(), nullable=True))
+        batch_op.add_column(sa.Column("held_back_at", sa.DateTime(timezone=True), nullable=True))
 
 
 def downgrade():

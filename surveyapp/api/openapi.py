@@ -81,6 +81,22 @@ def _ticket_fields(*, output: bool) -> dict[str, Any]:
         "received_at": TIME if output else time_in,
         "first_reply_at": NULL_TIME if output else null_in,
         "resolved_at": NULL_TIME if output else null_in,
+        "customer_ref": {
+            "type": ["string", "null"],
+            "maxLength": 64,
+            "description": "the client's customer number, as in the customer list",
+        },
+        "agent": {
+            "type": ["string", "null"],
+            "maxLength": 100,
+            "description": "the provider's agent who handled it last"
+            + ("; null for a client's token" if output else ""),
+        },
+        "team": {
+            "type": ["string", "null"],
+            "maxLength": 100,
+            "description": "the agent's team when handling it",
+        },
     }
 
 
@@ -320,6 +336,9 @@ SCHEMAS: dict[str, Any] = {
             "received_at",
             "first_reply_at",
             "resolved_at",
+            "customer_ref",
+            "agent",
+            "team",
             "updated_at",
         ],  # fmt: skip
         "properties": {
@@ -366,6 +385,11 @@ SCHEMAS: dict[str, Any] = {
         "properties": {
             "status": {"type": "string", "enum": ["created", "updated", "unchanged"]},
             "data": ref("Ticket"),
+            "warnings": {
+                "type": "array",
+                "items": ref("FieldError"),
+                "description": "kept with a remark: a customer_ref not in the customer list",
+            },
         },
     },
     "TicketResult": {
@@ -382,6 +406,11 @@ SCHEMAS: dict[str, Any] = {
             "contract_number": NULL_STRING,
             "ticket_id": NULL_INTEGER,
             "errors": {"type": "array", "items": ref("FieldError")},
+            "warnings": {
+                "type": "array",
+                "items": ref("FieldError"),
+                "description": "kept with a remark: a customer_ref not in the customer list",
+            },
         },
     },
     "BatchSummary": {

@@ -12,6 +12,8 @@
 Sending a known ticket (same contract_number and external_id) again changes only the fields
 sent: a field left out keeps its value, an explicit null clears it. Every change is audited
 with the old and new values. Only a provider's token may push; a client's token gets 403.
+A `customer_ref` the contract's customer list does not have is stored and named in
+`warnings`; a client's token reads tickets with `agent` null (agents are provider staff).
 """
 
 from __future__ import annotations
@@ -22,7 +24,7 @@ from flask import jsonify, request
 from sqlalchemy import select
 
 from ..extensions import db
-from ..models import Ticket
+from ..models import Agent, Team, Ticket
 from ..tickets.ingest import RowResult, UpsertResult, upsert_tickets
 from . import (
     actor_label,
@@ -44,6 +46,7 @@ OUTWARD = {v: k for k, v in RENAMED.items()}
 
 
 def ticket_json(ticket: Ticket, contract_number: str) -> dict[str, Any]:
+    """The ticket as the API shows it; a client's token never sees the agent's name."""
     return {
         "id": ticket.id,
         "contract_id": ticket.contract_id,
@@ -54,8 +57,15 @@ def ticket_json(ticket: Ticket, contract_number: str) -> dict[str, Any]:
         "received_at": iso(ticket.received_at),
         "first_reply_at": iso(ticket.first_reply_at),
         "resolved_at": iso(ticket.resolved_at),
+        "customer_ref": ticket.customer_ref,
+        "agent": None if is_client() else _name(Agent, ticket.agent_id),
+        "team": _name(Team, ticket.team_id),
         "updated_at": iso(ticket.updated_at),
     }
+
+
+def _name(model: type[Agent] | type[Team], row_id: int | None) -> str | None:
+    return None if row_id is None else db.session.get(model, row_id).name
 
 
 def _field_errors(row: RowResult, index: int | None) -> list[FieldError]:
@@ -73,7 +83,13 @@ def result_json(row: RowResult) -> dict[str, Any]:
         "contract_number": row.contract,
         "ticket_id": row.ticket_id,
         "errors": [e.json() for e in _field_errors(row, row.index)],
+        "warnings": [e.json() for e in _warnings(row, row.index)],
     }
+
+
+def _warnings(row: RowResult, index: int | None) -> list[FieldError]:
+    """Kept with a remark: a customer number that is not in the customer list."""
+    return [FieldError(w.field, w.problem, "body", index) for w in row.warnings]
 
 
 def _summary(result: UpsertResult) -> dict[str, Any]:
@@ -172,7 +188,10 @@ def push_tickets():
             raise ApiError(422, errors=_field_errors(row, None))
         ticket = db.session.get(Ticket, row.ticket_id)
         data = ticket_json(ticket, items[0]["contract_number"].strip())
-        return jsonify(status=row.status, data=data), 201 if row.status == "created" else 200
+        warnings = [w.json() for w in _warnings(row, None)]
+        return jsonify(status=row.status, data=data, warnings=warnings), (
+            201 if row.status == "created" else 200
+        )
     if result.failed and atomic:
         raise ApiError(
             422,
