@@ -1,8 +1,8 @@
 """Every model, imported here so Alembic and the application see one metadata."""
 
 from .accounts import AccountLink, LinkPurpose
-from .agents import Agent, Team
 from .action_items import ActionItem, ActionStatus, Effect, Priority
+from .agents import Agent, Team
 from .aggregates import AnswerCount, AnswerPairCount, MonthSummary
 from .audit import AuditEvent
 from .base import Base, utcnow

@@ -70,7 +70,14 @@ FIELDS = (
     "team",
 )
 TIMESTAMPS = ("received_at", "first_reply_at", "resolved_at")
-STORED = ("kind", "channel", *TIMESTAMPS, "customer_ref", "agent_id", "team_id")  # the ticket's fields a row may change
+STORED = (
+    "kind",
+    "channel",
+    *TIMESTAMPS,
+    "customer_ref",
+    "agent_id",
+    "team_id",
+)  # the ticket's fields a row may change
 KINDS = {
     "inquiry": TicketKind.INQUIRY,
     "咨询": TicketKind.INQUIRY,
@@ -469,8 +476,12 @@ def _warn_unknown_customers(session: Session, plans: Sequence[Plan]) -> None:
             result.warnings.append(
                 UnknownCustomer(
                     "customer_ref",
-                    str(_l("No customer with this number in the contract's customer list; the "
-                           "ticket is kept.")),
+                    str(
+                        _l(
+                            "No customer with this number in the contract's customer list; the "
+                            "ticket is kept."
+                        )
+                    ),
                     ref,
                 )
             )

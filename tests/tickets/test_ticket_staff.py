@@ -97,9 +97,9 @@ def test_the_csv_takes_chinese_headers_for_customer_agent_and_team(session, cont
 
 def test_the_csv_takes_english_headers(session, contract):
     data = (
-        "external_id,kind,received_at,customer_ref,agent,team\n"
-        "T-1,inquiry,2026-11-02T09:30:00+08:00,K-1,Wang Fang,Team A\n"
-    ).encode()
+        b"external_id,kind,received_at,customer_ref,agent,team\n"
+        b"T-1,inquiry,2026-11-02T09:30:00+08:00,K-1,Wang Fang,Team A\n"
+    )
     result = import_tickets(session, contract, data, now=NOW)
     assert (result.created, result.unknown_customer_refs) == (1, [])
     assert session.get(Team, _ticket(session, "T-1").team_id).name == "Team A"
