@@ -195,7 +195,8 @@ class SlaSatisfaction:
     with ``n, csat, csat_low, csat_high, mean, mean_low, mean_high, nps, nps_low, nps_high``.
     ``teams`` and ``agents``: one row each with ``name, n, weight, csat, csat_low, csat_high``,
     the :data:`DIMENSIONS` means, ``tickets, compliance, rank, suppressed`` (agents also
-    ``team``). ``links``: one row per response with its group and linked ticket ids."""
+    ``team``). ``links``: one row per response with its group and linked ticket ids;
+    ``attributions``: :func:`attribute`'s rows."""
 
     month: str
     attribution: str
@@ -206,6 +207,7 @@ class SlaSatisfaction:
     agents: pd.DataFrame
     coverage: Coverage
     links: pd.DataFrame
+    attributions: pd.DataFrame
 
 
 def _proportion(x: np.ndarray, n: np.ndarray) -> dict[str, np.ndarray]:
@@ -391,6 +393,7 @@ def sla_satisfaction(
         links=linked[
             ["response_id", "customer_ref", "group", "tickets", "breaches", "ticket_ids"]
         ],  # fmt: skip
+        attributions=attributed,
     )
 
 

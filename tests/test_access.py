@@ -82,6 +82,7 @@ ACCESS = {
     "reports.download": set(Role),
     "reports.build": {Role.PROVIDER_ADMIN},
     "tickets.import_page": ADMIN,
+    "tickets.sla_export": STAFF,  # sla #23
     "history.upload": ADMIN,
     "history.mapping": ADMIN,
     "history.confirm": ADMIN,
@@ -118,6 +119,7 @@ ACCESS = {
     "api.list_tickets": None,
     "api.get_ticket": None,
     "api.list_sla": None,
+    "api.sla_satisfaction_figures": None,  # sla #23
     "api.put_customers": None,
 }
 

@@ -432,6 +432,81 @@ SCHEMAS: dict[str, Any] = {
             "summary": ref("BatchSummary"),
         },
     },
+    "SlaSatisfaction": {
+        "type": "object",
+        "description": "issue #23: satisfaction by what happened to the customer's tickets",
+        "required": ["month", "attribution", "window", "groups", "gap", "teams", "coverage"],
+        "properties": {
+            "month": MONTH_SCHEMA,
+            "attribution": {"type": "string", "enum": ["last_agent", "all_agents"]},
+            "window": {
+                "type": "object",
+                "required": ["start", "end"],
+                "properties": {"start": TIME, "end": TIME},
+            },
+            "groups": {
+                "type": "array",
+                "items": {
+                    "type": "object",
+                    "required": ["group", "n"],
+                    "properties": {
+                        "group": {"type": "string", "enum": ["met", "breach", "none"]},
+                        "n": {**NULL_INTEGER, "description": "null: under 5, not shown"},
+                        **{
+                            k: NULL_NUMBER for k in ("csat", "csat_low", "csat_high", "mean", "nps")
+                        },
+                    },
+                },
+            },
+            "gap": {
+                "type": "object",
+                "required": ["too_small", "n_met", "n_breach", "csat_points", "p_value"],
+                "properties": {
+                    "too_small": {"type": "boolean"},
+                    "n_met": {"type": "integer", "minimum": 0},
+                    "n_breach": {"type": "integer", "minimum": 0},
+                    **{k: NULL_NUMBER for k in ("csat_points", "csat_low", "csat_high", "p_value")},
+                },
+            },
+            "teams": {"type": "array", "items": ref("SlaStaffRow")},
+            "agents": {
+                "type": "array",
+                "items": ref("SlaStaffRow"),
+                "description": "the provider's tokens only",
+            },
+            "coverage": {
+                "type": "object",
+                "required": ["served", "invited", "answered"],
+                "properties": {
+                    k: {"type": "integer", "minimum": 0} for k in ("served", "invited", "answered")
+                },
+            },
+        },
+    },
+    "SlaStaffRow": {
+        "type": "object",
+        "required": ["rank", "name", "n", "weight", "csat", "tickets", "compliance"],
+        "properties": {
+            "rank": {"type": "integer", "minimum": 1},
+            "name": {"type": "string"},
+            "team": NULL_STRING,
+            "n": {"type": "integer", "minimum": 0},
+            "weight": {"type": "number", "minimum": 0},
+            "tickets": {"type": "integer", "minimum": 0},
+            **{
+                k: NULL_NUMBER
+                for k in (
+                    "csat",
+                    "csat_low",
+                    "csat_high",
+                    "compliance",
+                    "professional_knowledge",
+                    "problem_solving",
+                    "courtesy",
+                )
+            },
+        },
+    },
     "CustomerInput": {
         "type": "object",
         "description": (

@@ -25,6 +25,7 @@ from sqlalchemy import select
 
 from ..extensions import db
 from ..models import Agent, Team, Ticket
+from ..presenting.sla_satisfaction import api_figures
 from ..tickets.ingest import RowResult, UpsertResult, upsert_tickets
 from . import (
     actor_label,
@@ -34,6 +35,7 @@ from . import (
     is_client,
     iso,
     keyset_page,
+    month_arg,
     time_arg,
 )
 from .errors import ApiError, FieldError
@@ -240,3 +242,24 @@ def get_ticket(contract_id: int, ticket_id: int):
     if ticket is None:
         raise ApiError(404)
     return jsonify(data=ticket_json(ticket, contract.number))
+
+
+@bp.get("/contracts/<int:contract_id>/sla-satisfaction")
+@operation(
+    "What missed deadlines cost in satisfaction",
+    description=(
+        "The month's responses joined to the same customer's tickets received in the survey "
+        "month and the month before: CSAT, mean and NPS of customers whose tickets all met "
+        "the deadline, of those with a breached ticket and of those without tickets; the "
+        "met-minus-breach CSAT difference with Newcombe's 95 % interval and a p-value (null "
+        "under 30 responses in either group); teams (and, for the provider's tokens, agents) "
+        "ranked by CSAT; coverage. A client's token gets no agents and no group under 5."
+    ),
+    params=("contract_id", "month_required"),
+    responses={200: ("the month's figures", data_of("SlaSatisfaction"))},
+    tag="sla",
+)
+def sla_satisfaction_figures(contract_id: int):
+    contract = contract_or_404(contract_id)
+    month = month_arg(required=True)
+    return jsonify(data=api_figures(contract, month, client=is_client()))
