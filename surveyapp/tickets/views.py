@@ -42,8 +42,9 @@ def import_page(contract_id: int):
 @bp.get("/sla-satisfaction.csv")
 @requires(*PROVIDER_STAFF)
 def sla_export(contract_id: int):
-    """One row per response of ``?month=`` (default: the latest survey month) with its linked tickets and attributed agents; the
-    customer by number only (provider staff: it names agents). Audited like every export."""
+    """One row per response of ``?month=`` (default: the latest survey month) with its linked
+    tickets and attributed agents; the customer by number only (provider staff: it names
+    agents). Audited like every export."""
     contract = contract_or_404(contract_id, current_user)
     month = request.args.get("month") or db.session.scalar(
         select(func.max(Cycle.month)).where(Cycle.contract_id == contract.id)
