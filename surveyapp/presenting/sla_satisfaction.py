@@ -18,6 +18,7 @@ from flask import Flask
 from flask_babel import format_date
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from sqlalchemy import func, select
 
 from analysis.sla_load import SlaInputs, read_sla_inputs
 from analysis.sla_satisfaction import (
@@ -30,7 +31,7 @@ from analysis.sla_satisfaction import (
 
 from ..dimensions import dimension_label
 from ..extensions import db
-from ..models import Contract, utcnow
+from ..models import Contract, Cycle, Invitation, utcnow
 
 __all__ = [
     "AUDIENCES",
@@ -292,6 +293,22 @@ def _cell(value: Any) -> Any:
     return None if value is None or (isinstance(value, float) and math.isnan(value)) else value
 
 
+def contact_cap_held_back(contract_id: int, month: str) -> int:
+    """Invitations of the contract-month held back by the provider's contact-frequency cap."""
+    return db.session.scalar(
+        select(func.count())
+        .select_from(Invitation)
+        .join(Cycle, Cycle.id == Invitation.cycle_id)
+        .where(
+            Cycle.contract_id == contract_id,
+            Cycle.month == month,
+            Invitation.held_back_at.is_not(None),
+        )
+    )
+
+
 def init_app(app: Flask) -> None:
-    """The panel partials call ``sla_satisfaction_panel(contract, month, audience)``."""
+    """The panel partials call ``sla_satisfaction_panel(contract, month, audience)``; the
+    month page and the PDF call ``contact_cap_held_back(contract_id, month)``."""
     app.add_template_global(panel, "sla_satisfaction_panel")
+    app.add_template_global(contact_cap_held_back, "contact_cap_held_back")

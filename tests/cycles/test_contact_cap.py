@@ -3,6 +3,7 @@ in the provider's days (issue #23), recognised by the keyed hash of e-mail or mo
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -15,7 +16,13 @@ from surveyapp.extensions import db
 from surveyapp.mail import Mailer, SmtpSettings
 from surveyapp.models import Contract, Customer, Cycle, Invitation, Organization
 
-from ..factories import make_contract, make_customer, make_organization, make_survey_version
+from ..factories import (
+    make_contract,
+    make_customer,
+    make_organization,
+    make_survey_version,
+    make_user,
+)
 
 NOW = datetime(2026, 12, 2, 3, 0, tzinfo=UTC)
 
@@ -57,9 +64,7 @@ def _send(app, contract_id, now):
         return summary, held_back_count(db.session, cycle)
 
 
-def test_a_person_under_two_contracts_is_invited_once_in_thirty_days(
-    mail_app, smtp, two_contracts
-):
+def test_a_person_under_two_contracts_is_invited_once_in_thirty_days(mail_app, smtp, two_contracts):
     _provider, a, b, other = two_contracts
     first, _ = _send(mail_app, a, NOW)
     second, held = _send(mail_app, b, NOW + timedelta(hours=1))
@@ -97,3 +102,16 @@ def test_the_mobile_hash_ignores_spaces_and_dashes(session, two_contracts):
     lookups = session.scalars(select(Customer.mobile_lookup)).all()
     assert len(set(lookups)) == 1
     assert all(len(v) == 64 for v in lookups)  # a hash, never the number
+
+
+def test_the_month_page_shows_how_many_were_held_back(
+    mail_app, smtp, two_contracts, session, client, sign_in
+):
+    provider_id, a, b, _other = two_contracts
+    _send(mail_app, a, NOW)
+    _send(mail_app, b, NOW)
+    cycle = session.scalar(select(Cycle).where(Cycle.contract_id == b))
+    user = make_user(session, "provider_analyst", session.get(Organization, provider_id))
+    page = sign_in(user).get(f"/contracts/{b}/cycles/{cycle.month}")
+    assert page.status_code == 200
+    assert re.search(r"data-held-back>\s*1\s*<", page.text)
