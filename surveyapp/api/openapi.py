@@ -95,7 +95,8 @@ def _ticket_fields(*, output: bool) -> dict[str, Any]:
         "team": {
             "type": ["string", "null"],
             "maxLength": 100,
-            "description": "the agent's team when handling it",
+            "description": "the agent's team when handling it"
+            + ("; null for a client's token" if output else ""),
         },
     }
 

@@ -13,7 +13,7 @@ Sending a known ticket (same contract_number and external_id) again changes only
 sent: a field left out keeps its value, an explicit null clears it. Every change is audited
 with the old and new values. Only a provider's token may push; a client's token gets 403.
 A `customer_ref` the contract's customer list does not have is stored and named in
-`warnings`; a client's token reads tickets with `agent` null (agents are provider staff).
+`warnings`; a client's token reads tickets with `agent` and `team` null (provider staff).
 """
 
 from __future__ import annotations
@@ -48,7 +48,8 @@ OUTWARD = {v: k for k, v in RENAMED.items()}
 
 
 def ticket_json(ticket: Ticket, contract_number: str) -> dict[str, Any]:
-    """The ticket as the API shows it; a client's token never sees the agent's name."""
+    """The ticket as the API shows it; a client's token sees neither agent nor team (the
+    client sees teams only as figures of 5 responses or more: sla-satisfaction)."""
     return {
         "id": ticket.id,
         "contract_id": ticket.contract_id,
@@ -61,7 +62,7 @@ def ticket_json(ticket: Ticket, contract_number: str) -> dict[str, Any]:
         "resolved_at": iso(ticket.resolved_at),
         "customer_ref": ticket.customer_ref,
         "agent": None if is_client() else _name(Agent, ticket.agent_id),
-        "team": _name(Team, ticket.team_id),
+        "team": None if is_client() else _name(Team, ticket.team_id),
         "updated_at": iso(ticket.updated_at),
     }
 
