@@ -252,3 +252,55 @@ def test_an_unknown_attribution_rule_is_refused():
     responses, tickets = _several_tickets()
     with pytest.raises(ValueError):
         attribute(responses, tickets, "loudest_agent")
+
+
+def _targets():
+    return pd.DataFrame(
+        {"dimension": ["professional_knowledge", "problem_solving"], "target_mean": [3.9, 3.9]}
+    )
+
+
+def test_a_team_and_an_agent_below_target_with_five_responses_get_a_training_item(month):
+    from datetime import date
+
+    from analysis.action_items import propose_sla_items
+
+    result = _run(month)
+    items = propose_sla_items(
+        "2026-11", teams=result.teams, agents=result.agents, gap=result.gap,
+        targets=pd.DataFrame({"dimension": ["professional_knowledge"], "target_mean": [4.5]}),
+        due_by=date(2026, 12, 20), clauses={"professional_knowledge": "二(2)"},
+    )  # fmt: skip
+    training = [i for i in items if i.rule == "staff_training"]
+    assert {i.clause_ref for i in training} == {"二(2)"}
+    assert {i.evidence["staff"] for i in training} == {"team", "agent"}
+    assert all("甲" not in i.title and "乙" not in i.title for i in training)  # no agent names
+
+
+def test_under_five_responses_no_training_item_is_proposed():
+    from datetime import date
+
+    from analysis.action_items import propose_sla_items
+
+    result = _run(frames([response(1, "A", 2, dims=(1, 1, 1))], [ticket("A", "T1")]))
+    items = propose_sla_items(
+        "2026-11", teams=result.teams, agents=result.agents, gap=result.gap,
+        targets=_targets(), due_by=date(2026, 12, 20), clauses={},
+    )  # fmt: skip
+    assert items == []
+
+
+def test_a_significant_breach_gap_proposes_a_deadline_item_with_its_cost(month):
+    from datetime import date
+
+    from analysis.action_items import propose_sla_items
+
+    result = _run(month)
+    items = propose_sla_items(
+        "2026-11", teams=result.teams.iloc[0:0], agents=result.agents.iloc[0:0],
+        gap=result.gap, targets=_targets(), due_by=date(2026, 12, 20), clauses={},
+    )  # fmt: skip
+    (item,) = items
+    assert (item.rule, item.clause_ref, item.priority) == ("breach_cost", "一(1)", "high")
+    assert item.evidence["csat_points"] == pytest.approx(100 * (32 / 40 - 18 / 35))
+    assert "28.57" in item.title
