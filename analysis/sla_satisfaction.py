@@ -108,13 +108,17 @@ def link_responses(responses: pd.DataFrame, tickets: pd.DataFrame) -> pd.DataFra
     ``breaches`` and ``ticket_ids`` (the linked external ids, by receipt, ``;``-joined).
     """
     require_columns(responses, RESPONSE_COLUMNS, "responses")
-    linked = tickets.loc[tickets["customer_ref"].notna()].sort_values(
-        ["received_at", "external_id"]
-    )
-    per_customer = linked.groupby("customer_ref").agg(
-        tickets=("external_id", "size"),
-        breaches=("breach", "sum"),
-        ticket_ids=("external_id", lambda ids: ";".join(map(str, ids))),
+    # only the responders' tickets are joined (a month has many more tickets than responses)
+    wanted = tickets["customer_ref"].isin(responses["customer_ref"].dropna())
+    linked = tickets.loc[wanted, ["customer_ref", "external_id", "received_at", "breach"]]
+    linked = linked.sort_values(["received_at", "external_id"])
+    grouped = linked.groupby("customer_ref", sort=False)
+    per_customer = pd.DataFrame(
+        {
+            "tickets": grouped.size(),
+            "breaches": grouped["breach"].sum(),
+            "ticket_ids": grouped["external_id"].agg(lambda ids: ";".join(map(str, ids))),
+        }
     )
     out = responses.merge(per_customer, how="left", left_on="customer_ref", right_index=True)
     out["tickets"] = out["tickets"].fillna(0).astype(int)
@@ -305,12 +309,10 @@ def _staff_table(
     for dim in DIMENSIONS:
         rows[f"w_{dim}"] = rows["weight"].where(rows[dim].notna(), 0.0)
         rows[f"s_{dim}"] = rows[dim].fillna(0.0) * rows[f"w_{dim}"]
-    sums = rows.groupby(by).agg(
-        n=("response_id", "nunique"), weight=("weight", "sum"), w_rated=("w_rated", "sum"),
-        w_sat=("w_sat", "sum"),
-        **{f"w_{d}": (f"w_{d}", "sum") for d in DIMENSIONS},
-        **{f"s_{d}": (f"s_{d}", "sum") for d in DIMENSIONS},
-    )  # fmt: skip
+    summed = ["weight", "w_rated", "w_sat", *(f"{p}_{d}" for p in "ws" for d in DIMENSIONS)]
+    grouped = rows.groupby(by)
+    sums = grouped[summed].sum()
+    sums["n"] = grouped["response_id"].nunique()
     table = pd.DataFrame({"name": sums.index, "n": sums["n"].to_numpy(),
                           "weight": sums["weight"].to_numpy()})  # fmt: skip
     for key, values in _proportion(sums["w_sat"].to_numpy(), sums["w_rated"].to_numpy()).items():
@@ -319,7 +321,7 @@ def _staff_table(
         for dim in DIMENSIONS:
             w = sums[f"w_{dim}"].to_numpy()
             table[dim] = np.where(w > 0, sums[f"s_{dim}"].to_numpy() / w, np.nan)
-    own = tickets.dropna(subset=[by]).groupby(by).agg(met=("met", "sum"), breach=("breach", "sum"))
+    own = tickets.dropna(subset=[by]).groupby(by)[["met", "breach"]].sum()
     decided = (own["met"] + own["breach"]).reindex(table["name"]).fillna(0).to_numpy()
     met = own["met"].reindex(table["name"]).fillna(0).to_numpy()
     table["tickets"] = decided.astype(int)
