@@ -37,6 +37,19 @@ def _staff_table(name: str, *extra) -> None:
     op.create_index(op.f(f"ix_{name}_provider_id"), name, ["provider_id"], unique=False)
 
 
+def _sqlite() -> bool:
+    return op.get_bind().dialect.name == "sqlite"
+
+
+def _drop_column(table: str, column: str) -> None:
+    """SQLite drops the column in place (3.35+): batch mode would rebuild a table other rows
+    refer to, and dropping the old copy fails on a database with data."""
+    if _sqlite():
+        op.execute(f"ALTER TABLE {table} DROP COLUMN {column}")
+    else:
+        op.drop_column(table, column)
+
+
 def upgrade():
     _staff_table("teams")
     _staff_table(
@@ -62,36 +75,33 @@ def upgrade():
             ["contract_id", "customer_ref"],
             unique=False,
         )
-    with op.batch_alter_table("contracts", schema=None) as batch_op:
-        batch_op.add_column(
-            sa.Column(
-                "sla_attribution",
-                sa.String(length=16),
-                server_default="last_agent",
-                nullable=False,
-            )
+    # Added in place (no table rebuild, which fails on SQLite once other rows refer to these
+    # tables); the CHECKs of the models are added where the database can do it in place.
+    op.add_column(
+        "contracts",
+        sa.Column(
+            "sla_attribution", sa.String(length=16), server_default="last_agent", nullable=False
+        ),
+    )
+    op.add_column(
+        "organizations",
+        sa.Column("contact_cap_days", sa.Integer(), server_default="30", nullable=False),
+    )
+    if not _sqlite():
+        op.create_check_constraint(
+            "attribution", "contracts", "sla_attribution IN ('last_agent', 'all_agents')"
         )
-        batch_op.create_check_constraint(
-            "attribution", "sla_attribution IN ('last_agent', 'all_agents')"
-        )
-    with op.batch_alter_table("organizations", schema=None) as batch_op:
-        batch_op.add_column(
-            sa.Column("contact_cap_days", sa.Integer(), server_default="30", nullable=False)
-        )
-        batch_op.create_check_constraint("contact_cap", "contact_cap_days >= 0")
-    with op.batch_alter_table("invitations", schema=None) as batch_op:
-        batch_op.add_column(sa.Column("held_back_at", sa.DateTime(timezone=True), nullable=True))
+        op.create_check_constraint("contact_cap", "organizations", "contact_cap_days >= 0")
+    op.add_column("invitations", sa.Column("held_back_at", sa.DateTime(timezone=True)))
 
 
 def downgrade():
-    with op.batch_alter_table("invitations", schema=None) as batch_op:
-        batch_op.drop_column("held_back_at")
-    with op.batch_alter_table("organizations", schema=None) as batch_op:
-        batch_op.drop_constraint(op.f("ck_organizations_contact_cap"), type_="check")
-        batch_op.drop_column("contact_cap_days")
-    with op.batch_alter_table("contracts", schema=None) as batch_op:
-        batch_op.drop_constraint(op.f("ck_contracts_attribution"), type_="check")
-        batch_op.drop_column("sla_attribution")
+    _drop_column("invitations", "held_back_at")
+    if not _sqlite():
+        op.drop_constraint(op.f("ck_organizations_contact_cap"), "organizations", type_="check")
+        op.drop_constraint(op.f("ck_contracts_attribution"), "contracts", type_="check")
+    _drop_column("organizations", "contact_cap_days")
+    _drop_column("contracts", "sla_attribution")
     with op.batch_alter_table("tickets", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_tickets_contract_id_customer_ref"))
         batch_op.drop_index(batch_op.f("ix_tickets_team_id"))
