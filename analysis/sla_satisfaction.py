@@ -113,13 +113,11 @@ def link_responses(responses: pd.DataFrame, tickets: pd.DataFrame) -> pd.DataFra
     linked = tickets.loc[wanted, ["customer_ref", "external_id", "received_at", "breach"]]
     linked = linked.sort_values(["received_at", "external_id"])
     grouped = linked.groupby("customer_ref", sort=False)
-    per_customer = pd.DataFrame(
-        {
-            "tickets": grouped.size(),
-            "breaches": grouped["breach"].sum(),
-            "ticket_ids": grouped["external_id"].agg(lambda ids: ";".join(map(str, ids))),
-        }
-    )
+    ids: dict[str, list[str]] = {}
+    for ref, external_id in zip(linked["customer_ref"], linked["external_id"], strict=True):
+        ids.setdefault(ref, []).append(str(external_id))  # a loop beats a per-group agg here
+    per_customer = pd.DataFrame({"tickets": grouped.size(), "breaches": grouped["breach"].sum()})
+    per_customer["ticket_ids"] = [";".join(ids[ref]) for ref in per_customer.index]
     out = responses.merge(per_customer, how="left", left_on="customer_ref", right_index=True)
     out["tickets"] = out["tickets"].fillna(0).astype(int)
     out["breaches"] = out["breaches"].fillna(0).astype(int)
