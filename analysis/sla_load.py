@@ -90,13 +90,15 @@ def _scores(conn: Connection, contract_id: int, month: str) -> pd.DataFrame:
 
     def rating(dimension: str):
         when = (answers.c.kind == "rating") & (questions.c.dimension == dimension)
-        return sa.func.avg(sa.case((when, answers.c.value)))
+        return sa.cast(sa.func.avg(sa.case((when, answers.c.value))), sa.Float())
 
     per_response = (
         sa.select(
             answers.c.response_id,
             rating("overall").label("overall"),
-            sa.func.avg(sa.case((answers.c.kind == "nps", answers.c.value))).label("nps"),
+            sa.cast(
+                sa.func.avg(sa.case((answers.c.kind == "nps", answers.c.value))), sa.Float()
+            ).label("nps"),
             *(rating(d).label(d) for d in DIMENSIONS),
         )
         .select_from(answers.join(questions, questions.c.id == answers.c.question_id))
@@ -135,7 +137,7 @@ def _tickets(conn: Connection, contract_id: int, start: datetime, end: datetime)
         sa.select(
             tickets.c.external_id,
             tickets.c.kind,
-            *(_raw(tickets.c[c]) for c in TIMES),
+            *(_raw(tickets.c[c], conn.dialect.name) for c in TIMES),
             tickets.c.customer_ref,
             agents.c.name,
             teams.c.name,
@@ -153,17 +155,23 @@ def _tickets(conn: Connection, contract_id: int, start: datetime, end: datetime)
     )
     frame = _rows(conn, statement, LINK_TICKET_COLUMNS)
     for column in TIMES:
-        frame[column] = pd.to_datetime(frame[column], utc=True, format="ISO8601")
+        if conn.dialect.name == "sqlite":
+            frame[column] = pd.to_datetime(frame[column], utc=True, format="ISO8601")
+        else:
+            frame[column] = pd.to_datetime(frame[column].astype("float64"), unit="s", utc=True)
     return frame
 
 
 TIMES = ("received_at", "first_reply_at", "resolved_at")
 
 
-def _raw(column):
-    """A timestamp column as the driver gives it (SQLite: text, parsed by pandas in one
-    vectorised call instead of row by row by the DateTime type)."""
-    return sa.type_coerce(column, sa.Text()).label(column.name)
+def _raw(column, dialect: str):
+    """A timestamp column in a form pandas converts in one vectorised call: SQLite's stored
+    text, PostgreSQL's seconds since the epoch as a double (row-by-row datetime objects cost
+    more than the query)."""
+    if dialect == "sqlite":
+        return sa.type_coerce(column, sa.Text()).label(column.name)
+    return sa.cast(sa.extract("epoch", column), sa.Float()).label(column.name)
 
 
 def _invitations(conn: Connection, contract_id: int, month: str) -> pd.DataFrame:
