@@ -11,6 +11,10 @@ Rules (DESIGN.md section 5 and issue #4):
 ``sla_breach``         inquiry or complaint compliance below 100 % (breach, clause 五)
 ``recurring_theme``    a theme in low scorers' comments two months running
 ``low_response_rate``  response rate below the contract target, or fewer than 30 responses
+``staff_training``     a team or agent's mean on 二(2) or 二(3) below target, n >= 5 (issue #23;
+                       :func:`propose_sla_items`, agents named by rank and team only)
+``breach_cost``        customers with a breached ticket rate significantly lower than those whose
+                       tickets all met the deadline: the cost in CSAT points (issue #23)
 
 :func:`effect_verdict` judges, once the next cycle has closed, whether a closed item worked
 (the tests and the rule: :mod:`analysis.effects`). Evidence is stored at full precision; a
@@ -31,7 +35,7 @@ from .effects import ALPHA, judge, proportion_change, sd_from_interval, welch_ch
 from .results import ActionItemProposal, EffectVerdict, Estimate
 from .trends import MIN_N_FOR_TEST, previous_month
 
-__all__ = ["RuleSettings", "effect_verdict", "propose"]
+__all__ = ["RuleSettings", "effect_verdict", "propose", "propose_sla_items"]
 
 HIGH, MEDIUM, LOW = "high", "medium", "low"
 _LEAD_DAYS = {HIGH: 7, MEDIUM: 0, LOW: 0}
@@ -47,6 +51,8 @@ class RuleSettings:
     min_responses: int = MIN_N_FOR_TEST
     breach_clause: str = "五"
     survey_clause: str = "一(3)"
+    deadline_clause: str = "一(1)"
+    training_dimensions: tuple[str, ...] = ("professional_knowledge", "problem_solving")
 
 
 def _json_value(value: Any) -> Any:
@@ -296,6 +302,91 @@ def _proposal(
         priority=priority,
         due_date=due_by - timedelta(days=_LEAD_DAYS[priority]),
     )
+
+
+def propose_sla_items(
+    month: str,
+    *,
+    teams: pd.DataFrame,
+    agents: pd.DataFrame,
+    gap: Any,
+    targets: pd.DataFrame,
+    due_by: date,
+    clauses: Mapping[str, str],
+    labels: Mapping[str, str] = LABELS_ZH,
+    texts: Mapping[str, str] = TEXTS_ZH,
+    settings: RuleSettings | None = None,
+) -> list[ActionItemProposal]:
+    """The SLA x satisfaction rules (issue #23) on one month's join.
+
+    ``teams``, ``agents`` and ``gap`` are those of
+    :class:`~analysis.sla_satisfaction.SlaSatisfaction`; ``targets`` the contract's
+    ``dimension, target_mean``. A team or an agent with ``n >= 5`` whose mean on a training
+    dimension (二(2) knowledge, 二(3) problem solving) is below target gets a training item on
+    that dimension's clause; an agent is named by rank and team only, since items reach the
+    client. A significant gap (``gap.significant``, met above breach) gets one item on the
+    deadline clause with the cost in CSAT points.
+    """
+    s = settings or RuleSettings()
+    target = dict(zip(targets["dimension"], targets["target_mean"].astype(float), strict=True))
+    proposals = []
+    for kind, table in (("team", teams), ("agent", agents)):
+        for row in table.to_dict("records"):
+            if row["n"] < s.min_n:
+                continue
+            for dim in s.training_dimensions:
+                mean, goal = row.get(dim), target.get(dim)
+                if goal is None or mean is None or math.isnan(mean) or mean >= goal:
+                    continue
+                who = row["name"] if kind == "team" else f"#{row['rank']}"
+                team = row["name"] if kind == "team" else (row.get("team") or "")
+                subject = f"{kind}:{team}:{who}:{dim}" if kind == "agent" else f"team:{who}:{dim}"
+                evidence = {"month": month, "metric": "mean", "staff": kind, "team": team,
+                            "rank": int(row["rank"]), "n": int(row["n"]),
+                            "mean": _json_value(mean), "target_mean": goal}  # fmt: skip
+                fields = {k: _shown(k, v) for k, v in evidence.items()} | {
+                    "label": labels.get(dim, dim)
+                }
+                priority = HIGH if goal - mean >= s.large_mean_gap else MEDIUM
+                proposals.append(
+                    ActionItemProposal(
+                        key=f"staff_training:{subject}",
+                        rule="staff_training",
+                        month=month,
+                        clause_ref=clauses.get(dim, s.survey_clause),
+                        dimension=dim,
+                        title=texts[f"title.staff_training.{kind}"].format(**fields),
+                        evidence=evidence,
+                        remedy=texts.get(
+                            f"remedy.staff_training.{dim}", texts["remedy.staff_training"]
+                        ),  # fmt: skip
+                        priority=priority,
+                        due_date=due_by - timedelta(days=_LEAD_DAYS[priority]),
+                    )
+                )
+    if gap.significant and gap.csat > 0:
+        evidence = {
+            "month": month, "metric": "breach_gap", "n_met": gap.n_met,
+            "n_breach": gap.n_breach, "csat_points": _json_value(gap.csat),
+            "csat_low": _json_value(gap.csat_low), "csat_high": _json_value(gap.csat_high),
+            "p_value": _json_value(gap.csat_p),
+        }  # fmt: skip
+        fields = {k: _shown(k, v) for k, v in evidence.items()}
+        proposals.append(
+            ActionItemProposal(
+                key="breach_cost:deadline",
+                rule="breach_cost",
+                month=month,
+                clause_ref=s.deadline_clause,
+                dimension=None,
+                title=texts["title.breach_cost"].format(**fields),
+                evidence=evidence,
+                remedy=texts["remedy.breach_cost"],
+                priority=HIGH,
+                due_date=due_by - timedelta(days=_LEAD_DAYS[HIGH]),
+            )
+        )
+    return proposals
 
 
 def effect_verdict(

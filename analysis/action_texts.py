@@ -33,6 +33,13 @@ TEXTS_ZH: dict[str, str] = {
     "remedy.sla_breach.complaint": "逐单复盘超过 48 小时未给出方案的投诉，指定投诉专人并设置 24 小时升级机制，确保 48 小时内给出解决方案；依据第五条向乙方说明原因和整改。",
     "remedy.recurring_theme": "该问题已连续两个月出现在低分评论中：指定负责人做根因分析，制定并执行整改措施，在下一周期的评论中跟踪该主题是否减少。",
     "remedy.low_response_rate": "在下一周期对未回复客户发送提醒，增加短信和二维码渠道，缩短问卷并在服务结束时当场邀请填写，以提高回复率。",
+    "title.staff_training.team": "{team}的{label}低于合同目标（{month}：均分 {mean}，目标 {target_mean}，{n} 份回复）",
+    "title.staff_training.agent": "{team}第 {rank} 名坐席的{label}低于合同目标（{month}：均分 {mean}，目标 {target_mean}，{n} 份回复）",
+    "remedy.staff_training": "针对该团队或坐席开展专项培训：复盘其处理的低分工单，安排带教与考核，下一周期复查该维度得分。",
+    "remedy.staff_training.professional_knowledge": "为该团队或坐席安排产品与行业知识培训（第二条第（2）项）：复盘其处理的低分工单中答错或答不全的问题，更新知识库并考核，未通过者复训。",
+    "remedy.staff_training.problem_solving": "为该团队或坐席安排问题解决能力培训（第二条第（3）项）：对其未一次解决的工单做根因分析，由资深坐席带教常见问题处理流程和升级路径。",
+    "title.breach_cost": "超时工单使客户满意率降低 {csat_points} 个百分点（{month}：95% 区间 {csat_low}–{csat_high}，p = {p_value}）",
+    "remedy.breach_cost": "超时直接拉低满意度：按时限条款（第一条第（1）、（2）项）逐单复盘超时工单，设置临近时限预警和升级机制，优先保障投诉与多次来电客户的时限；下一周期复查超时客户与按时客户的满意率差距。",
 }
 
 TEXTS_EN: dict[str, str] = {
@@ -56,6 +63,13 @@ TEXTS_EN: dict[str, str] = {
     "remedy.sla_breach.complaint": "Review every complaint without a solution after 48 hours, name a complaint owner and escalate at 24 hours so every complaint gets a solution within 48 hours; explain cause and remedy to the client under clause 五.",
     "remedy.recurring_theme": "This issue has appeared in low scorers' comments two months running: assign an owner for a root-cause review, carry out the fix and check next cycle's comments for the theme.",
     "remedy.low_response_rate": "Remind non-responders in the next cycle, add SMS and QR-code channels, shorten the survey and invite customers at the end of each service contact.",
+    "title.staff_training.team": "{team}: {label} below the contract target ({month}: mean {mean}, target {target_mean}, {n} responses)",
+    "title.staff_training.agent": "Agent ranked {rank} in {team}: {label} below the contract target ({month}: mean {mean}, target {target_mean}, {n} responses)",
+    "remedy.staff_training": "Train this team or agent: review the low-scored tickets they handled, coach and test them, and re-check this dimension next cycle.",
+    "remedy.staff_training.professional_knowledge": "Train this team or agent on product and industry knowledge (clause 二(2)): review the questions answered wrongly or incompletely in their low-scored tickets, update the knowledge base, test and retrain.",
+    "remedy.staff_training.problem_solving": "Train this team or agent in problem solving (clause 二(3)): run a root-cause review of their tickets not solved at first contact and pair them with a senior agent on procedures and escalation.",
+    "title.breach_cost": "Breached deadlines cost {csat_points} CSAT points ({month}: 95% interval {csat_low} to {csat_high}, p = {p_value})",
+    "remedy.breach_cost": "Missed deadlines lower satisfaction: review every breached ticket under the deadline clauses (一(1), 一(2)), alert before deadlines and escalate, protect complaints and repeat callers first; re-check the gap between breached and on-time customers next cycle.",
 }
 
 LABELS_ZH: dict[str, str] = {

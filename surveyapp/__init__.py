@@ -66,6 +66,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     from . import errors, security
     from .dashboard.formatting import register_filters
     from .presenting import figure_text  # the table under every chart
+    from .presenting import sla_satisfaction
     from .webhooks import events as webhook_events
 
     errors.init_app(app)
@@ -73,6 +74,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     security.init_app(app)
     webhook_events.init_app(app)
     register_filters(app)
+    sla_satisfaction.init_app(app)  # sla #23: the panels' template global
     for blueprint in _blueprints():
         app.register_blueprint(blueprint)
 

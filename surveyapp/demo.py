@@ -4,6 +4,11 @@
 follow believable trends (one client improving on responsiveness, one sliding on complaint
 handling, one improving on product knowledge), comments are Chinese with a few in English, and
 the tickets include SLA breaches.
+- Tickets carry the customer's number, an agent and a team (issue #23), drawn from a random
+  generator of their own so every other figure stays as it was: breached tickets go mostly to
+  customers who rated the month low, met ones mostly to those who rated it well, so the
+  dashboard's "what missed deadlines cost" panel shows a gap; agent 周敏 moves from 二组 to 一组
+  half-way through the year, and about 1 % of the tickets name a customer number the list lacks.
 
 Structure for the analysis to find, documented here:
 
@@ -37,6 +42,7 @@ from .action_items.board import record_effects, save_proposals
 from .cycles.aggregates import store_month_aggregates
 from .cycles.calendar import cycle_window, parse_month, shift_month
 from .models import (
+    Agent,
     Answer,
     Clause,
     Contract,
@@ -49,6 +55,7 @@ from .models import (
     Response,
     Survey,
     SurveyVersion,
+    Team,
     Ticket,
     User,
     utcnow,
@@ -130,6 +137,7 @@ def build_demo(
 
     last_month = shift_month(f"{today.year:04d}-{today.month:02d}", -1)
     months = [shift_month(last_month, -i) for i in range(MONTHS - 1, -1, -1)]
+    staff = _staff(session, provider)
     for spec in content.CLIENTS:
         progress(f"  {spec['number']} {spec['name']}")
         client = Organization(
@@ -188,6 +196,7 @@ def build_demo(
                 session, contract, spec, month, rng, last=index == MONTHS - 1
             )
             store_month_aggregates(session, contract.id, month)
+        _link_tickets(session, provider, contract, spec, months, staff, seed)
         _action_items(session, contract, months[-3:], owner, rng)
         summary.contracts += 1
     version.frozen_at = utcnow()
@@ -448,6 +457,80 @@ def _tickets(
             rows.append(ticket)
     session.add_all(rows)
     return len(rows)
+
+
+def _staff(session: Session, provider: Organization) -> dict[str, tuple[Agent, Team]]:
+    """The provider's teams and agents (content.TEAMS): agent name -> (agent, first team)."""
+    teams = {name: Team(provider_id=provider.id, name=name) for name in content.TEAMS}
+    session.add_all(teams.values())
+    session.flush()
+    staff = {}
+    for name, team in content.AGENTS:
+        agent = Agent(provider_id=provider.id, name=name, team_id=teams[team].id)
+        session.add(agent)
+        staff[name] = (agent, teams[team])
+    session.flush()
+    return staff
+
+
+def _link_tickets(
+    session: Session,
+    provider: Organization,
+    contract: Contract,
+    spec: dict,
+    months: list[str],
+    staff: dict[str, tuple[Agent, Team]],
+    seed: int,
+) -> None:
+    """Give each ticket a customer, an agent and a team (module doc), with a generator of its
+    own: the tickets' timings and every other demo figure are left as they were."""
+    rng = random.Random(f"{seed}:tickets:{contract.number}")
+    session.flush()
+    overall = session.execute(
+        select(Response.month, Customer.ref, Answer.value)
+        .join(Invitation, Invitation.id == Response.invitation_id)
+        .join(Customer, Customer.id == Invitation.customer_id)
+        .join(Answer, Answer.response_id == Response.id)
+        .join(Question, Question.id == Answer.question_id)
+        .where(Response.contract_id == contract.id, Question.dimension == "overall")
+    ).all()
+    refs = list(session.scalars(select(Customer.ref).where(Customer.contract_id == contract.id)))
+    teams = {team.name: team for _agent, team in staff.values()}
+    mover, (_from, to) = content.AGENT_MOVE
+    by_month: dict[str, list[tuple[int, str]]] = {}
+    for month, ref, value in overall:
+        by_month.setdefault(month, []).append((value, ref))
+    tickets = session.scalars(
+        select(Ticket).where(Ticket.contract_id == contract.id).order_by(Ticket.id)
+    ).all()
+    for ticket in tickets:
+        month = ticket.received_at.astimezone(ZoneInfo(TIMEZONE)).strftime("%Y-%m")
+        index = months.index(month) if month in months else 0
+        hours = contract.inquiry_hours if ticket.kind == "inquiry" else contract.complaint_hours
+        done = ticket.first_reply_at if ticket.kind == "inquiry" else ticket.resolved_at
+        late = done is None or (done - ticket.received_at) > timedelta(hours=hours)
+        rated = by_month.get(month, [])
+        pool = [r for r in rated if (r[0] <= 3) == late]
+        if rng.random() < 0.01:
+            ticket.customer_ref = f"{spec['short']}-X{rng.randint(1000, 9999)}"
+        elif pool and rng.random() < (0.9 if late else 0.6):
+            ticket.customer_ref = rng.choice(pool)[1]
+        else:
+            ticket.customer_ref = rng.choice(refs)
+        complaint = ticket.kind == "complaint"
+        names = [
+            n for n, (_a, t) in staff.items() if (t.name == content.COMPLAINT_TEAM) == complaint
+        ]
+        if late:  # the slower agents carry most of the late tickets
+            names = [n for n in names if n in content.SLOW_AGENTS] or names
+        name = rng.choice(names)
+        agent, team = staff[name]
+        if name == mover:
+            team = teams[to] if index >= MONTHS // 2 else team
+        ticket.agent_id, ticket.team_id = agent.id, team.id
+    mover_agent, _first = staff[mover]
+    mover_agent.team_id = teams[to].id
+    session.flush()
 
 
 def _action_items(

@@ -159,3 +159,21 @@ GIVEN = [
     "平",
     "刚",
 ]
+
+
+# The provider's service teams and agents (issue #23): agent, the team the agent starts in.
+TEAMS = ("一组", "二组", "投诉专席")
+COMPLAINT_TEAM = "投诉专席"
+AGENTS = (
+    ("王芳", "一组"),
+    ("李娜", "一组"),
+    ("张伟", "一组"),
+    ("周敏", "二组"),
+    ("刘洋", "二组"),
+    ("陈静", "二组"),
+    ("杨帆", "投诉专席"),
+    ("赵磊", "投诉专席"),
+)
+# Agents who get most of the late tickets, and the agent who changes team half-way.
+SLOW_AGENTS = ("刘洋", "陈静", "赵磊")
+AGENT_MOVE = ("周敏", ("二组", "一组"))

@@ -85,6 +85,7 @@ ACCESS = {
     "reports.download": set(Role),
     "reports.build": {Role.PROVIDER_ADMIN},
     "tickets.import_page": ADMIN,
+    "tickets.sla_export": STAFF,  # sla #23
     "history.upload": ADMIN,
     "history.mapping": ADMIN,
     "history.confirm": ADMIN,
@@ -121,6 +122,7 @@ ACCESS = {
     "api.list_tickets": None,
     "api.get_ticket": None,
     "api.list_sla": None,
+    "api.sla_satisfaction_figures": None,  # sla #23
     "api.put_customers": None,
     "api.list_breaches": None,
     "breaches.index": set(Role),

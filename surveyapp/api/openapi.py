@@ -81,6 +81,23 @@ def _ticket_fields(*, output: bool) -> dict[str, Any]:
         "received_at": TIME if output else time_in,
         "first_reply_at": NULL_TIME if output else null_in,
         "resolved_at": NULL_TIME if output else null_in,
+        "customer_ref": {
+            "type": ["string", "null"],
+            "maxLength": 64,
+            "description": "the client's customer number, as in the customer list",
+        },
+        "agent": {
+            "type": ["string", "null"],
+            "maxLength": 100,
+            "description": "the provider's agent who handled it last"
+            + ("; null for a client's token" if output else ""),
+        },
+        "team": {
+            "type": ["string", "null"],
+            "maxLength": 100,
+            "description": "the agent's team when handling it"
+            + ("; null for a client's token" if output else ""),
+        },
     }
 
 
@@ -350,6 +367,9 @@ SCHEMAS: dict[str, Any] = {
             "received_at",
             "first_reply_at",
             "resolved_at",
+            "customer_ref",
+            "agent",
+            "team",
             "updated_at",
         ],  # fmt: skip
         "properties": {
@@ -396,6 +416,11 @@ SCHEMAS: dict[str, Any] = {
         "properties": {
             "status": {"type": "string", "enum": ["created", "updated", "unchanged"]},
             "data": ref("Ticket"),
+            "warnings": {
+                "type": "array",
+                "items": ref("FieldError"),
+                "description": "kept with a remark: a customer_ref not in the customer list",
+            },
         },
     },
     "TicketResult": {
@@ -412,6 +437,11 @@ SCHEMAS: dict[str, Any] = {
             "contract_number": NULL_STRING,
             "ticket_id": NULL_INTEGER,
             "errors": {"type": "array", "items": ref("FieldError")},
+            "warnings": {
+                "type": "array",
+                "items": ref("FieldError"),
+                "description": "kept with a remark: a customer_ref not in the customer list",
+            },
         },
     },
     "BatchSummary": {
@@ -431,6 +461,81 @@ SCHEMAS: dict[str, Any] = {
         "properties": {
             "results": {"type": "array", "items": ref("TicketResult")},
             "summary": ref("BatchSummary"),
+        },
+    },
+    "SlaSatisfaction": {
+        "type": "object",
+        "description": "issue #23: satisfaction by what happened to the customer's tickets",
+        "required": ["month", "attribution", "window", "groups", "gap", "teams", "coverage"],
+        "properties": {
+            "month": MONTH_SCHEMA,
+            "attribution": {"type": "string", "enum": ["last_agent", "all_agents"]},
+            "window": {
+                "type": "object",
+                "required": ["start", "end"],
+                "properties": {"start": TIME, "end": TIME},
+            },
+            "groups": {
+                "type": "array",
+                "items": {
+                    "type": "object",
+                    "required": ["group", "n"],
+                    "properties": {
+                        "group": {"type": "string", "enum": ["met", "breach", "none"]},
+                        "n": {**NULL_INTEGER, "description": "null: under 5, not shown"},
+                        **{
+                            k: NULL_NUMBER for k in ("csat", "csat_low", "csat_high", "mean", "nps")
+                        },
+                    },
+                },
+            },
+            "gap": {
+                "type": "object",
+                "required": ["too_small", "n_met", "n_breach", "csat_points", "p_value"],
+                "properties": {
+                    "too_small": {"type": "boolean"},
+                    "n_met": {"type": "integer", "minimum": 0},
+                    "n_breach": {"type": "integer", "minimum": 0},
+                    **{k: NULL_NUMBER for k in ("csat_points", "csat_low", "csat_high", "p_value")},
+                },
+            },
+            "teams": {"type": "array", "items": ref("SlaStaffRow")},
+            "agents": {
+                "type": "array",
+                "items": ref("SlaStaffRow"),
+                "description": "the provider's tokens only",
+            },
+            "coverage": {
+                "type": "object",
+                "required": ["served", "invited", "answered"],
+                "properties": {
+                    k: {"type": "integer", "minimum": 0} for k in ("served", "invited", "answered")
+                },
+            },
+        },
+    },
+    "SlaStaffRow": {
+        "type": "object",
+        "required": ["rank", "name", "n", "weight", "csat", "tickets", "compliance"],
+        "properties": {
+            "rank": {"type": "integer", "minimum": 1},
+            "name": {"type": "string"},
+            "team": NULL_STRING,
+            "n": {"type": "integer", "minimum": 0},
+            "weight": {"type": "number", "minimum": 0},
+            "tickets": {"type": "integer", "minimum": 0},
+            **{
+                k: NULL_NUMBER
+                for k in (
+                    "csat",
+                    "csat_low",
+                    "csat_high",
+                    "compliance",
+                    "professional_knowledge",
+                    "problem_solving",
+                    "courtesy",
+                )
+            },
         },
     },
     "CustomerInput": {

@@ -27,8 +27,8 @@ def import_tickets_command(number, skip_bad_rows, csv_file) -> None:
     """Import or update a contract's tickets from CSV (all or nothing unless --skip-bad-rows).
 
     Columns: external_id, kind (inquiry or complaint), received_at (required; ISO 8601 with a
-    time zone), first_reply_at, resolved_at, channel. Importing the same file twice changes
-    nothing.
+    time zone), first_reply_at, resolved_at, channel, customer_ref, agent, team. Importing the
+    same file twice changes nothing.
     """
     contract = contract_by_number(number)
     with force_locale("en"):
@@ -43,6 +43,13 @@ def import_tickets_command(number, skip_bad_rows, csv_file) -> None:
         f"Imported: {result.created} new, {result.updated} updated, "
         f"{result.skipped} bad rows skipped."
     )
+    if result.unknown_customer_refs:
+        click.echo(
+            f"Kept with customer numbers not in the customer list: "
+            f"{', '.join(result.unknown_customer_refs[:20])}"
+            f"{' ...' if len(result.unknown_customer_refs) > 20 else ''}",
+            err=True,
+        )
 
 
 @click.command("create-api-token")

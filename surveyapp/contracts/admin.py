@@ -51,6 +51,7 @@ SETTINGS = (
     "survey_id",
     "inquiry_hours",
     "complaint_hours",
+    "sla_attribution",
     "timezone",
     "survey_open_day",
     "survey_open_days",

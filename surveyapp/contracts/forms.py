@@ -60,6 +60,14 @@ class ContractSettingsForm(FlaskForm):
         default=48,
         validators=[InputRequired(), NumberRange(min=1, max=720)],
     )
+    sla_attribution = SelectField(  # issue #23: who a response counts for in the SLA join
+        _l("Responses attributed to"),
+        choices=[
+            ("last_agent", _l("the agent of the customer's latest ticket")),
+            ("all_agents", _l("every agent of the customer's tickets, equally weighted")),
+        ],
+        default="last_agent",
+    )
     timezone = SelectField(_l("Time zone"), choices=[(z, z) for z in ZONES])
     survey_open_day = IntegerField(
         _l("Survey opens on day"), default=1, validators=[InputRequired(), NumberRange(1, 28)]

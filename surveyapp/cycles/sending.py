@@ -5,6 +5,13 @@ attempt count it was read with, or the reminder count), then mailed, then marked
 committed on its own. A run that stops half-way (crash, SMTP outage) is simply run again: those
 already mailed are skipped, the failed ones are tried again, and two runs at the same time do not
 both mail one customer. Contact data is decrypted only here, right before the message is built.
+
+Contact-frequency cap (issue #23): a person served under several contracts of the same provider
+is invited at most once in the provider's ``contact_cap_days`` (default 30) across them. The
+person is recognised by the keyed lookup hash of the e-mail address or of the mobile number
+(``Customer.email_lookup``, ``mobile_lookup``; never by clear text); an invitation whose person
+was mailed under another of the provider's contracts within the cap is *held back*
+(``held_back_at``), never mailed for that month, and counted on the month page.
 """
 
 from __future__ import annotations
@@ -23,7 +30,7 @@ from sqlalchemy.orm import Session
 from sqlalchemy.sql.dml import Update
 
 from ..mail import Mailer, MailError, SmtpSettings, build_message
-from ..models import Channel, Customer, Cycle, CycleStatus, Invitation
+from ..models import Channel, Contract, Customer, Cycle, CycleStatus, Invitation
 from .lifecycle import CycleError
 from .links import Links
 
@@ -38,6 +45,7 @@ class SendSummary:
     failed: int = 0
     skipped: int = 0
     remaining: int = 0  # left for the next run (batch limit reached or SMTP server unreachable)
+    held_back: int = 0  # of the skipped: held back by the contact-frequency cap
 
     @property
     def total(self) -> int:
@@ -101,6 +109,7 @@ def send_invitations(
             Invitation.cycle_id == cycle.id,
             Invitation.channel == Channel.EMAIL,
             Invitation.sent_at.is_(None),
+            Invitation.held_back_at.is_(None),
         )
         .order_by(Invitation.id)
     ).all()
@@ -108,9 +117,12 @@ def send_invitations(
     summary.skipped = session.scalar(
         select(func.count()).where(
             Invitation.cycle_id == cycle.id,
-            (Invitation.channel != Channel.EMAIL) | Invitation.sent_at.is_not(None),
+            (Invitation.channel != Channel.EMAIL)
+            | Invitation.sent_at.is_not(None)
+            | Invitation.held_back_at.is_not(None),
         )
     )
+    candidates = _apply_contact_cap(session, cycle, candidates, summary, now)
 
     def claim(row: Row) -> Update:
         return (
@@ -221,6 +233,58 @@ def send_reminders(
         mark_failed=give_back,
         limit=limit,
         progress=progress,
+    )
+
+
+def _apply_contact_cap(
+    session: Session, cycle: Cycle, candidates: Sequence[Row], summary: SendSummary, now: datetime
+) -> list[Row]:
+    """Hold back the candidates whose person (same e-mail or mobile lookup hash) was mailed
+    under another of the provider's contracts within its cap; return the others."""
+    provider = cycle.contract.provider
+    days = provider.contact_cap_days
+    if not days or not candidates:
+        return list(candidates)
+    ids = [row.id for row in candidates]
+    keys = session.execute(
+        select(Invitation.id, Customer.email_lookup, Customer.mobile_lookup)
+        .join(Customer, Customer.id == Invitation.customer_id)
+        .where(Invitation.id.in_(ids))
+    ).all()
+    emails = {k.email_lookup for k in keys if k.email_lookup}
+    mobiles = {k.mobile_lookup for k in keys if k.mobile_lookup}
+    if not emails and not mobiles:
+        return list(candidates)
+    person = Customer.email_lookup.in_(emails) | Customer.mobile_lookup.in_(mobiles)
+    recent = session.execute(
+        select(Customer.email_lookup, Customer.mobile_lookup)
+        .select_from(Invitation)
+        .join(Customer, Customer.id == Invitation.customer_id)
+        .join(Cycle, Cycle.id == Invitation.cycle_id)
+        .join(Contract, Contract.id == Cycle.contract_id)
+        .where(
+            Contract.provider_id == provider.id,
+            Contract.id != cycle.contract_id,
+            Invitation.sent_at > now - timedelta(days=days),
+            person,
+        )
+    ).all()
+    seen = {v for r in recent for v in (r.email_lookup, r.mobile_lookup) if v}
+    held = {k.id for k in keys if (k.email_lookup in seen) or (k.mobile_lookup in seen)}
+    if held:
+        session.execute(update(Invitation).where(Invitation.id.in_(held)).values(held_back_at=now))
+        session.commit()
+        summary.held_back += len(held)
+        summary.skipped += len(held)
+    return [row for row in candidates if row.id not in held]
+
+
+def held_back_count(session: Session, cycle: Cycle) -> int:
+    """How many of the month's invitations the contact-frequency cap held back."""
+    return session.scalar(
+        select(func.count()).where(
+            Invitation.cycle_id == cycle.id, Invitation.held_back_at.is_not(None)
+        )
     )
 
 

@@ -55,6 +55,7 @@ from ..models import (
     User,
     utcnow,
 )
+from ..models.customers import mobile_lookup
 from ..models.types import keyring
 from .formats import Table
 from .mapping import Mapping, clean_origin, header_fingerprint
@@ -409,7 +410,7 @@ def _store_contacts(session: Session, contract: Contract, rows: list[ParsedRow])
     for contact in contacts:
         email, mobile = contact.get("email"), contact.get("mobile")
         email_key = keyring.lookup_hash(email) if email else None
-        mobile_key = keyring.lookup_hash(mobile) if mobile else None
+        mobile_key = mobile_lookup(mobile) if mobile else None
         ref = contact.get("ref") or (
             "import-" + (email_key or mobile_key)[:16] if (email_key or mobile_key) else None
         )

@@ -2,6 +2,7 @@
 
 from .accounts import AccountLink, LinkPurpose
 from .action_items import ActionItem, ActionStatus, Effect, Priority
+from .agents import Agent, Team
 from .aggregates import AnswerCount, AnswerPairCount, MonthSummary
 from .audit import AuditEvent
 from .base import Base, utcnow
@@ -47,6 +48,7 @@ from .webhooks import DeliveryStatus, OutboxEvent, WebhookDelivery, WebhookEndpo
 __all__ = [
     "AccountLink",
     "ActionItem",
+    "Agent",
     "ActionStatus",
     "AlertMode",
     "AlertPreference",
@@ -102,6 +104,7 @@ __all__ = [
     "ShowIf",
     "SurveyLanguages",
     "SurveyVersion",
+    "Team",
     "Ticket",
     "TicketKind",
     "User",

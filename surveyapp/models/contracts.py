@@ -44,6 +44,7 @@ class Contract(TimestampMixin, Base):
         CheckConstraint("provider_id <> client_id", name="parties"),
         CheckConstraint("payment_due_working_days BETWEEN 1 AND 28", name="payment_term"),
         UniqueConstraint("provider_id", "number"),
+        CheckConstraint("sla_attribution IN ('last_agent', 'all_agents')", name="attribution"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -81,6 +82,11 @@ class Contract(TimestampMixin, Base):
     max_reminders: Mapped[int] = mapped_column(Integer, default=2)
     target_nps: Mapped[int] = mapped_column(Integer, default=30)
     target_response_rate: Mapped[int] = mapped_column(Integer, default=30)
+    # Which agents a response is attributed to in the SLA x satisfaction join (issue #23): the
+    # last agent of the customer's latest ticket, or every agent of its tickets, equally weighted.
+    sla_attribution: Mapped[str] = mapped_column(
+        String(16), default="last_agent", server_default="last_agent"
+    )
 
     provider: Mapped[Organization] = relationship(foreign_keys=[provider_id])
     client: Mapped[Organization] = relationship(foreign_keys=[client_id])

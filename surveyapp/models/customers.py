@@ -7,6 +7,7 @@ viewing a customer) and never as a side effect of loading a row.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -22,6 +23,12 @@ class Contact:
     name: str | None
     email: str | None
     mobile: str | None
+
+
+def mobile_lookup(mobile: str) -> str:
+    """The keyed hash of a mobile number written any way: spaces, dashes, dots and brackets are
+    dropped first, so ``138 0013 8000`` and ``13800138000`` are one person (issue #23)."""
+    return keyring.lookup_hash(re.sub(r"[\s\-.()]", "", mobile))
 
 
 class Customer(TimestampMixin, Base):
@@ -49,7 +56,7 @@ class Customer(TimestampMixin, Base):
         self.email_enc = keyring.encrypt(email) if email else None
         self.mobile_enc = keyring.encrypt(mobile) if mobile else None
         self.email_lookup = keyring.lookup_hash(email) if email else None
-        self.mobile_lookup = keyring.lookup_hash(mobile) if mobile else None
+        self.mobile_lookup = mobile_lookup(mobile) if mobile else None
 
     def reveal_contact(self) -> Contact:
         def open_(value: str | None) -> str | None:

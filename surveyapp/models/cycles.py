@@ -76,6 +76,9 @@ class Invitation(TimestampMixin, Base):
     responded_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     reminders_sent: Mapped[int] = mapped_column(Integer, default=0)
     last_reminded_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Not mailed: the same person was invited under another of the provider's contracts within
+    # the provider's contact-frequency cap (surveyapp/cycles/sending.py).
+    held_back_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
 
     cycle: Mapped[Cycle] = relationship()

@@ -50,6 +50,7 @@ class Organization(TimestampMixin, Base):
         CheckConstraint(_in("kind", OrgKind), name="kind"),
         # a client's name is unique among its provider's clients; providers have no provider
         UniqueConstraint("provider_id", "name"),
+        CheckConstraint("contact_cap_days >= 0", name="contact_cap"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -62,6 +63,9 @@ class Organization(TimestampMixin, Base):
     # that predate this column (those belong to the providers they have contracts with).
     provider_id: Mapped[int | None] = mapped_column(ForeignKey("organizations.id"), index=True)
     active: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
+    # A provider's contact-frequency cap: a person served under several of its contracts is
+    # invited at most once in this many days across them (0: no cap). Issue #23.
+    contact_cap_days: Mapped[int] = mapped_column(Integer, default=30, server_default="30")
 
     users: Mapped[list[User]] = relationship(back_populates="organization")
     provider: Mapped[Organization | None] = relationship(remote_side="Organization.id")

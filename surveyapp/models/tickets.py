@@ -26,6 +26,8 @@ class Ticket(TimestampMixin, Base):
         # a contract's tickets of a period (SLA compliance): without it a year of one
         # contract was read through every contract's tickets of that year
         Index(None, "contract_id", "received_at"),
+        # a customer's tickets (the SLA x satisfaction join, issue #23)
+        Index(None, "contract_id", "customer_ref"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -36,4 +38,9 @@ class Ticket(TimestampMixin, Base):
     received_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
     first_reply_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     resolved_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # The client's customer number (``Customer.ref``), the agent who handled the ticket last and
+    # the team that agent worked in then (kept when the agent moves): issue #23.
+    customer_ref: Mapped[str | None] = mapped_column(String(64))
+    agent_id: Mapped[int | None] = mapped_column(ForeignKey("agents.id"), index=True)
+    team_id: Mapped[int | None] = mapped_column(ForeignKey("teams.id"), index=True)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)

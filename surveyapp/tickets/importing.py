@@ -9,7 +9,13 @@ Columns (header names are case-insensitive; the Chinese names work too):
 ``first_reply_at``  optional  first reply to the customer, same format (首次回复时间)
 ``resolved_at``     optional  solution given, same format (解决时间)
 ``channel``         optional  phone, online, e-mail ... up to 32 characters (渠道)
+``customer_ref``    optional  the client's customer number, as in the customer list (客户编号)
+``agent``           optional  the agent who handled the ticket last (坐席)
+``team``            optional  the agent's team when handling it (团队)
 ==================  ========  ======================================================
+
+A customer number the customer list does not have is kept on the ticket and listed in
+``unknown_customer_refs`` (reported, not dropped).
 
 The rows go through :func:`surveyapp.tickets.ingest.upsert_tickets`, the same step the JSON
 API uses, so a ticket imported twice is updated, never duplicated, and the SLA figures are the
@@ -18,7 +24,7 @@ same whichever way the tickets arrived.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 
 from sqlalchemy.orm import Session
@@ -34,6 +40,13 @@ COLUMNS = [
     Column("first_reply_at", parse=parse_timestamp, aliases=("首次回复时间", "first_reply")),
     Column("resolved_at", parse=parse_timestamp, aliases=("解决时间", "resolved")),
     Column("channel", max_length=32, aliases=("渠道",)),
+    Column(
+        "customer_ref",
+        max_length=64,
+        aliases=("客户编号", "客户号", "customer", "customer_number", "customer ref"),
+    ),
+    Column("agent", max_length=100, aliases=("坐席", "客服", "处理人", "agent_name")),
+    Column("team", max_length=100, aliases=("团队", "班组", "小组", "team_name")),
 ]
 
 
@@ -44,6 +57,7 @@ class TicketImport:
     updated: int = 0
     skipped: int = 0
     imported: bool = False
+    unknown_customer_refs: list[str] = field(default_factory=list)
 
 
 def import_tickets(
@@ -77,5 +91,6 @@ def import_tickets(
     # a re-imported row counts as updated for the import page, whether or not it changed
     result.created, result.updated = upsert.created, upsert.updated + upsert.unchanged
     result.skipped = len(report.bad_lines)
+    result.unknown_customer_refs = sorted(set(upsert.unknown_customer_refs))
     result.imported = upsert.stored or skip_bad_rows or not report.problems
     return result

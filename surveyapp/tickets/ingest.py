@@ -15,7 +15,13 @@ Rules checked for every row, each problem named with its field:
   with a time zone offset (``2026-11-02T09:30:00+08:00`` or ``...Z``), not before 2000 and not
   in the future;
   a reply or resolution never before receipt;
-- ``channel``: optional, up to 32 characters.
+- ``channel``: optional, up to 32 characters;
+- ``customer_ref``: optional, the client's customer number as in the customer list (up to 64
+  characters); a number the list does not have is kept and reported as a warning, never dropped;
+- ``agent``, ``team``: optional names (up to 100 characters) of the provider's agent who handled
+  the ticket last and of the team the agent worked in then. Unknown names are added to the
+  provider's agents and teams; a ticket with an agent and no team takes the agent's current
+  team, and a row naming both moves the agent to that team (older tickets keep theirs).
 
 Sending a stored ticket again changes only the fields the row has (a field left out keeps its
 value, ``None`` clears it; ``kind`` and ``received_at`` are needed for a new ticket and cannot
@@ -38,7 +44,18 @@ from sqlalchemy.orm import Session
 
 from .. import audit
 from ..csv_import import CellError
-from ..models import Contract, Organization, OrgKind, Ticket, TicketKind, User, utcnow
+from ..models import (
+    Agent,
+    Contract,
+    Customer,
+    Organization,
+    OrgKind,
+    Team,
+    Ticket,
+    TicketKind,
+    User,
+    utcnow,
+)
 
 FIELDS = (
     "contract",
@@ -48,9 +65,19 @@ FIELDS = (
     "received_at",
     "first_reply_at",
     "resolved_at",
+    "customer_ref",
+    "agent",
+    "team",
 )
 TIMESTAMPS = ("received_at", "first_reply_at", "resolved_at")
-STORED = ("kind", "channel", *TIMESTAMPS)  # the ticket's fields a row may change
+STORED = (
+    "kind",
+    "channel",
+    *TIMESTAMPS,
+    "customer_ref",
+    "agent_id",
+    "team_id",
+)  # the ticket's fields a row may change
 KINDS = {
     "inquiry": TicketKind.INQUIRY,
     "咨询": TicketKind.INQUIRY,
@@ -80,6 +107,7 @@ class RowResult:
     contract: str | None = None
     ticket_id: int | None = None
     problems: list[RowProblem] = field(default_factory=list)
+    warnings: list[RowProblem] = field(default_factory=list)
 
 
 @dataclass
@@ -105,6 +133,23 @@ class UpsertResult:
     @property
     def failed(self) -> int:
         return self.count("error")
+
+    @property
+    def unknown_customer_refs(self) -> list[str]:
+        """Customer numbers of stored (or valid) rows that the contract's list does not have."""
+        return [
+            str(w.problem_value)
+            for r in self.rows
+            for w in r.warnings
+            if isinstance(w, UnknownCustomer)
+        ]
+
+
+@dataclass(frozen=True)
+class UnknownCustomer(RowProblem):
+    """A warning: the ticket is kept, its customer number is not in the customer list."""
+
+    problem_value: str = ""
 
 
 def parse_kind(value: Any) -> str:
@@ -180,6 +225,9 @@ def validate_ticket(
         "received_at": lambda v: _moment(v, now, required=True),
         "first_reply_at": lambda v: _moment(v, now, required=False),
         "resolved_at": lambda v: _moment(v, now, required=False),
+        "customer_ref": lambda v: _text(v, 64, required=False),
+        "agent": lambda v: _text(v, 100, required=False),
+        "team": lambda v: _text(v, 100, required=False),
     }
     for name, check in checks.items():
         if name not in raw and name not in ("contract", "external_id"):
@@ -270,13 +318,19 @@ def upsert_tickets(
         results.append(result)
 
     for attempt in (1, 2):
-        plans = _plan(session, contracts, candidates)
+        staff = _staff(session, organization, candidates, create=False)
+        plans = _plan(session, contracts, candidates, staff)
         bad = any(r.status == "error" for r in results)
         if dry_run or not plans or (all_or_nothing and bad):
             for result, *_rest in plans:
                 result.status = "valid"
+            _warn_unknown_customers(session, plans)
             return UpsertResult(rows=results, stored=False)
         try:
+            if staff.missing:
+                staff = _staff(session, organization, candidates, create=True)
+                plans = _plan(session, contracts, candidates, staff)
+            _warn_unknown_customers(session, plans)
             _store(session, organization, plans, source, actor, actor_label)
             written = [r for r, *_rest in plans if r.status != "unchanged"]
             if written:
@@ -313,10 +367,131 @@ def _plain(value: Any) -> str | None:
 Plan = tuple[RowResult, Ticket | None, int, str, dict[str, Any]]
 
 
+@dataclass
+class Staff:
+    """The provider's agents and teams named by the rows: name -> (id, current team id).
+
+    ``missing`` is set when a name is not stored yet (its id is None until created)."""
+
+    agents: dict[str, tuple[int | None, int | None]]
+    teams: dict[str, int | None]
+    missing: bool = False
+
+    def ids(self, values: Mapping[str, Any]) -> dict[str, Any]:
+        """The row's ``agent``/``team`` names as the ticket's ``agent_id``/``team_id``."""
+        out: dict[str, Any] = {}
+        agent = values.get("agent")
+        if "agent" in values:
+            out["agent_id"] = self.agents[agent][0] if agent else None
+        if "team" in values and values["team"]:
+            out["team_id"] = self.teams[values["team"]]
+        elif "team" in values:
+            out["team_id"] = None
+        elif agent:
+            out["team_id"] = self.agents[agent][1]
+        return out
+
+
+def _staff(
+    session: Session,
+    organization: Organization,
+    candidates: Sequence[tuple[RowResult, dict[str, Any]]],
+    *,
+    create: bool,
+) -> Staff:
+    """Look up (and with ``create``, add) the agents and teams the rows name; a row naming
+    an agent and a team moves the agent to that team."""
+    agent_names = {v["agent"] for _, v in candidates if v.get("agent")}
+    team_names = {v["team"] for _, v in candidates if v.get("team")}
+    teams: dict[str, Team] = {}
+    agents: dict[str, Agent] = {}
+    if team_names:
+        teams = {
+            t.name: t
+            for t in session.scalars(
+                select(Team).where(Team.provider_id == organization.id, Team.name.in_(team_names))
+            )
+        }
+    if agent_names:
+        agents = {
+            a.name: a
+            for a in session.scalars(
+                select(Agent).where(
+                    Agent.provider_id == organization.id, Agent.name.in_(agent_names)
+                )
+            )
+        }
+    missing = bool(team_names - set(teams) or agent_names - set(agents))
+    if create:
+        for name in sorted(team_names - set(teams)):
+            teams[name] = Team(provider_id=organization.id, name=name)
+            session.add(teams[name])
+        for name in sorted(agent_names - set(agents)):
+            agents[name] = Agent(provider_id=organization.id, name=name)
+            session.add(agents[name])
+        session.flush()
+        for _result, values in candidates:
+            if values.get("agent") and values.get("team"):
+                agents[values["agent"]].team_id = teams[values["team"]].id
+        session.flush()
+        missing = False
+    current: dict[str, int | None] = {}
+    for _result, values in candidates:
+        name = values.get("agent")
+        if name and name not in current:
+            agent = agents.get(name)
+            current[name] = agent.team_id if agent else None
+        if name and values.get("team"):
+            current[name] = teams[values["team"]].id if values["team"] in teams else None
+    return Staff(
+        agents={n: (agents[n].id if n in agents else None, current.get(n)) for n in agent_names},
+        teams={n: (teams[n].id if n in teams else None) for n in team_names},
+        missing=missing,
+    )
+
+
+def _warn_unknown_customers(session: Session, plans: Sequence[Plan]) -> None:
+    """Warn on each row whose customer number the contract's customer list does not have."""
+    wanted: dict[int, set[str]] = {}
+    for _result, ticket, contract_id, _external_id, changes in plans:
+        ref = changes.get("customer_ref", getattr(ticket, "customer_ref", None))
+        if ref:
+            wanted.setdefault(contract_id, set()).add(ref)
+    known: set[tuple[int, str]] = set()
+    for contract_id, refs in wanted.items():
+        listed = list(refs)
+        for start in range(0, len(listed), 500):
+            known.update(
+                (contract_id, ref)
+                for ref in session.scalars(
+                    select(Customer.ref).where(
+                        Customer.contract_id == contract_id,
+                        Customer.ref.in_(listed[start : start + 500]),
+                    )
+                )
+            )
+    for result, ticket, contract_id, _external_id, changes in plans:
+        ref = changes.get("customer_ref", getattr(ticket, "customer_ref", None))
+        if ref and (contract_id, ref) not in known:
+            result.warnings.append(
+                UnknownCustomer(
+                    "customer_ref",
+                    str(
+                        _l(
+                            "No customer with this number in the contract's customer list; the "
+                            "ticket is kept."
+                        )
+                    ),
+                    ref,
+                )
+            )
+
+
 def _plan(
     session: Session,
     contracts: Mapping[str, Contract],
     candidates: Sequence[tuple[RowResult, dict[str, Any]]],
+    staff: Staff,
 ) -> list[Plan]:
     """Each good row against its stored ticket: ``(result, ticket, contract id, external id,
     changes)``;
@@ -335,7 +510,7 @@ def _plan(
     for result, values in candidates:
         contract_id = contracts[values["contract"]].id
         ticket = existing.get((contract_id, values["external_id"]))
-        merged, problems = plan_ticket(values, ticket)
+        merged, problems = plan_ticket({**values, **staff.ids(values)}, ticket)
         result.ticket_id = ticket.id if ticket else None
         if problems:
             result.status, result.problems = "error", problems

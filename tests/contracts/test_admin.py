@@ -158,3 +158,16 @@ def test_another_providers_admin_gets_404(client, session, sign_in, contract):
     sign_in(make_user(session, "provider_admin"))
     assert client.get(f"/contracts/{contract.id}/edit").status_code == 404
     assert client.post(f"/contracts/{contract.id}/targets", data={}).status_code == 404
+
+
+def test_an_admin_sets_how_responses_are_attributed_to_agents(client, session, sign_in, contract):
+    """Issue #23: the attribution rule of the SLA x satisfaction join is a contract setting."""
+    sign_in(make_user(session, "provider_admin", contract.provider))
+    data = SETTINGS | {"sla_attribution": "all_agents"}
+    assert client.post(f"/contracts/{contract.id}/edit", data=data).status_code == 302
+    session.refresh(contract)
+    assert contract.sla_attribution == "all_agents"
+    bad = client.post(f"/contracts/{contract.id}/edit", data=SETTINGS | {"sla_attribution": "x"})
+    assert bad.status_code in (200, 400, 422)
+    session.refresh(contract)
+    assert contract.sla_attribution == "all_agents"
