@@ -20,7 +20,8 @@ from .. import audit
 from ..customers.names import customer_names
 from ..cycles.aggregates import store_month_aggregates
 from ..cycles.calendar import cycle_window, month_of
-from ..cycles.lifecycle import CycleError, close_cycle, find_cycle, open_cycle
+from ..cycles.closing import close_month
+from ..cycles.lifecycle import CycleError, find_cycle, open_cycle
 from ..cycles.links import Links, MonthClosed, links_csv
 from ..cycles.sending import SendSummary, send_invitations, send_reminders
 from ..extensions import db
@@ -181,22 +182,25 @@ def remind_command(number, month, now_text) -> None:
 @month_option
 @now_option
 def close_cycle_command(number, month, now_text) -> None:
-    """Close a survey month (default: every open month whose window has ended); links expire."""
+    """Close ended survey months, then analyse, propose action items and build the reports."""
     now = _now(now_text)
-    cycles = (
-        _open_cycles(number, month, now)
-        if number
-        else [c for c in _open_cycles(None, month, now) if c.closes_at <= now]
-    )
-    closed = 0
+    if number:
+        cycles = _open_cycles(number, month, now)
+    else:
+        cycles = [c for c in _open_cycles(None, month, now) if c.closes_at <= now]
+    closed = waiting = 0
     for cycle in cycles:
-        label = _label(cycle)
-        if close_cycle(db.session, cycle, now=now):
-            closed += 1
-            click.echo(f"{label}: closed.")
-        else:
-            click.echo(f"{label}: already closed.")
+        outcome = close_month(db.session, cycle, now=now, actor_label="cli:close-cycle")
+        closed += outcome.closed
+        waiting += outcome.reports_missing is not None
+        click.echo(f"{_label(cycle)}: {outcome.line()}")
     click.echo(f"Summary: {closed} closed.")
+    if waiting:
+        click.echo(
+            f"{waiting} months have no report yet: install Chromium (or set BROWSER_PATH), then "
+            "run build-reports or let the autopilot retry.",
+            err=True,
+        )
 
 
 @click.command("export-links")
