@@ -72,7 +72,8 @@ def _text(report: Report, contract: Contract) -> str:
         ["pdftotext", "-layout", "-", "-"], input=report.content, capture_output=True, check=True
     ).stdout.decode("utf-8")
     # The digest of the analysis inputs names rows by id.
-    for own in (report.inputs_version[:16], contract.number, contract.title, contract.client.name, contract.provider.name):
+    parties = (contract.client.name, contract.provider.name)
+    for own in (report.inputs_version[:16], contract.number, contract.title, *parties):
         text = text.replace(own, "<contract>")
     return "\n".join(" ".join(line.split()) for line in text.splitlines())
 
@@ -129,7 +130,7 @@ def test_the_page_the_command_and_the_autopilot_store_the_same_after_closing(
     assert any(i[0] == MONTH for i in items) or all(i[0] == BEFORE for i in items)
     assert [r[1] for r in reports] == ["en", "zh_CN"]
     assert stored[1] == stored[0] and stored[2] == stored[0]
-    for contract, cycle in (by_page, by_cli, by_autopilot):
+    for _contract, cycle in (by_page, by_cli, by_autopilot):
         session.refresh(cycle)
         assert cycle.status == "closed"
 
