@@ -130,7 +130,7 @@ def test_the_page_the_command_and_the_autopilot_store_the_same_after_closing(
     assert any(i[0] == MONTH for i in items) or all(i[0] == BEFORE for i in items)
     assert [r[1] for r in reports] == ["en", "zh_CN"]
     assert stored[1] == stored[0] and stored[2] == stored[0]
-    for _contract, cycle in (by_page, by_cli, by_autopilot):
+    for _party, cycle in (by_page, by_cli, by_autopilot):
         session.refresh(cycle)
         assert cycle.status == "closed"
 
