@@ -74,7 +74,7 @@ def _label(cycle: Cycle) -> str:
     return f"{cycle.contract.number} {cycle.month}"
 
 
-@click.command("open-cycle")
+@click.command("open-cycle", short_help="Open due survey months and invite their customers.")
 @with_appcontext
 @contract_option
 @month_option
@@ -156,7 +156,7 @@ def _run_sending(step, number, month, now_text, what: str) -> None:
         sys.exit(1)
 
 
-@click.command("send-invitations")
+@click.command("send-invitations", short_help="E-mail the invitations not sent yet.")
 @with_appcontext
 @contract_option
 @month_option
@@ -166,7 +166,7 @@ def send_invitations_command(number, month, now_text) -> None:
     _run_sending(send_invitations, number, month, now_text, "invitations")
 
 
-@click.command("remind")
+@click.command("remind", short_help="E-mail due reminders to non-responders.")
 @with_appcontext
 @contract_option
 @month_option
@@ -176,7 +176,7 @@ def remind_command(number, month, now_text) -> None:
     _run_sending(send_reminders, number, month, now_text, "reminders")
 
 
-@click.command("close-cycle")
+@click.command("close-cycle", short_help="Close ended months, analyse, build the reports.")
 @with_appcontext
 @contract_option
 @month_option
@@ -203,7 +203,7 @@ def close_cycle_command(number, month, now_text) -> None:
         )
 
 
-@click.command("export-links")
+@click.command("export-links", short_help="Write unanswered customers' links as CSV.")
 @with_appcontext
 @click.option("--contract", "number", required=True, help="Contract number (合同编号).")
 @click.option("--month", required=True, help="Survey month YYYY-MM.")
@@ -239,7 +239,7 @@ def export_links_command(number, month, output) -> None:
     click.echo(f"Wrote {rows} links to {output}.")
 
 
-@click.command("rebuild-aggregates")
+@click.command("rebuild-aggregates", short_help="Rebuild the stored aggregates of closed months.")
 @with_appcontext
 @click.option("--contract", "number", help="Contract number (合同编号); default: every contract.")
 @click.option("--month", help="Survey month YYYY-MM; default: every closed month.")

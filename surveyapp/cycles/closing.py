@@ -32,10 +32,9 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from ..i18n import LOCALES
 from ..models import Contract, Cycle, Report, User
 from .lifecycle import close_cycle
-
-REPORT_LOCALES = ("zh_CN", "en")
 
 
 @dataclass(frozen=True)
@@ -96,7 +95,7 @@ def report_locales(session: Session, contract: Contract) -> list[str]:
     from ..autopilot.notify import client_users
 
     wanted = {"zh_CN"} | {user.locale for user in client_users(session, contract)}
-    return [locale for locale in REPORT_LOCALES if locale in wanted]
+    return [locale for locale in LOCALES if locale in wanted]
 
 
 def report(

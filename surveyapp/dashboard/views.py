@@ -12,7 +12,6 @@ from ..extensions import db
 from ..history.notes import month_notes
 from ..i18n import current_locale
 from ..models import ActionItem, Contract, Cycle, User, utcnow
-from .panels import contract_month_panels, contract_months, labels_for, portfolio
 
 bp = Blueprint("dashboard", __name__, url_prefix="/dashboard")
 
@@ -22,6 +21,8 @@ SORT_KEYS = ("number", "csat", "nps", "response_rate", "sla", "open_items", "ove
 @bp.get("/")
 @requires(*PROVIDER_STAFF)
 def overview():
+    from .panels import portfolio
+
     contracts = db.session.scalars(
         contracts_visible_to(current_user).options(  # one query each, not one per contract
             selectinload(Contract.targets),
@@ -68,6 +69,8 @@ def overview():
 def month_panels(contract: Contract, *, client_facing: bool):
     """The contract's closed months, the one asked for (``?month=``, default the latest; 404
     when it has no closed cycle) and its panels (None before the first closed month)."""
+    from .panels import contract_month_panels, contract_months
+
     months = contract_months(db.session, contract.id)
     month = request.args.get("month") or (months[0] if months else None)
     if month is not None and month not in months:
@@ -84,6 +87,8 @@ def month_panels(contract: Contract, *, client_facing: bool):
 @bp.get("/contracts/<int:contract_id>")
 @requires(*PROVIDER_STAFF)
 def contract(contract_id: int):
+    from .panels import labels_for
+
     contract = contract_or_404(contract_id, current_user)
     months, month, panels = month_panels(contract, client_facing=False)
     items = db.session.scalars(

@@ -10,10 +10,8 @@ from flask_login import current_user
 from sqlalchemy import select
 
 from ..access import contract_or_404, contracts_visible_to, requires
-from ..dashboard.views import month_panels
 from ..extensions import db
 from ..models import ActionItem, ActionStatus, Role
-from ..reports.building import latest_reports
 
 bp = Blueprint("portal", __name__, url_prefix="/portal")
 
@@ -32,6 +30,9 @@ def index():
 @bp.get("/contracts/<int:contract_id>")
 @requires(Role.CLIENT_VIEWER)
 def contract(contract_id: int):
+    from ..dashboard.views import month_panels
+    from ..reports.building import latest_reports
+
     contract = contract_or_404(contract_id, current_user)
     months, month, panels = month_panels(contract, client_facing=True)
     items = db.session.scalars(

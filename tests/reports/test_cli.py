@@ -64,7 +64,7 @@ def test_an_unknown_contract_or_a_bad_month_is_an_error(report_demo_app):
 def test_without_chromium_the_command_says_which_packages_to_install(report_demo_app, monkeypatch):
     monkeypatch.delenv("BROWSER_PATH", raising=False)
     monkeypatch.setenv("PATH", "/nonexistent")
-    monkeypatch.setattr("surveyapp.cli.reports.chart_server", lambda: ChartServer())
+    monkeypatch.setattr("surveyapp.reports.pdf.chart_server", lambda: ChartServer())
     result = report_demo_app.test_cli_runner().invoke(args=["build-reports", "--month", MONTH])
     assert result.exit_code == 1
     assert "apt-get install chromium fonts-wqy-microhei" in result.output
