@@ -109,7 +109,7 @@ def test_the_page_the_command_and_the_autopilot_store_the_same_after_closing(
         "/sign-in", data={"email": "admin-cl-page@co.example", "password": "correct horse battery"}
     )
     page = client.post(f"/contracts/{by_page[0].id}/cycles/{MONTH}/close", follow_redirects=True)
-    assert page.status_code == 200 and "2 PDF reports archived" in page.text
+    assert page.status_code == 200 and "已归档 2 份 PDF 报告" in page.text
 
     runner = mail_app.test_cli_runner()
     result = runner.invoke(

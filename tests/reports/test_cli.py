@@ -35,16 +35,16 @@ def test_build_reports_builds_each_contract_once_and_skips_on_a_second_run(repor
 
 
 def test_build_reports_exits_non_zero_when_one_contract_fails(report_demo_app, charts, monkeypatch):
-    from surveyapp.cli import reports as command
+    from surveyapp.reports import building
 
-    real = command.build_monthly_report
+    real = building.build_monthly_report
 
     def flaky(session, cycle, **kw):
         if cycle.contract.number.endswith("002"):
             raise RuntimeError("disk full")
         return real(session, cycle, **kw)
 
-    monkeypatch.setattr(command, "build_monthly_report", flaky)
+    monkeypatch.setattr(building, "build_monthly_report", flaky)
     result = report_demo_app.test_cli_runner().invoke(
         args=["build-reports", "--month", MONTH, "--locale", "en", "--rebuild"]
     )
