@@ -37,8 +37,9 @@ def test_listing_the_commands_loads_no_analysis_library():
 
 def test_every_command_says_its_purpose_in_one_line():
     group = FlaskGroup(create_app=create_app)
-    context = click.Context(group, obj=ScriptInfo(create_app=create_app))
-    for name in group.list_commands(context):
-        command = group.get_command(context, name)
-        text = command.get_short_help_str(limit=ONE_LINE)
-        assert text and not text.endswith("..."), f"{name}: {text!r}"
+    # Closing the context pops the application context that loading the commands pushed.
+    with click.Context(group, obj=ScriptInfo(create_app=create_app)) as context:
+        for name in group.list_commands(context):
+            command = group.get_command(context, name)
+            text = command.get_short_help_str(limit=ONE_LINE)
+            assert text and not text.endswith("..."), f"{name}: {text!r}"
