@@ -83,7 +83,9 @@ def _stored(session, contract_id: int) -> tuple[list[tuple], list[tuple]]:
     session.expire_all()
     contract = session.get(Contract, contract_id)
     items = session.scalars(
-        select(ActionItem).where(ActionItem.contract_id == contract_id).order_by(ActionItem.key)
+        select(ActionItem)
+        .where(ActionItem.contract_id == contract_id)
+        .order_by(ActionItem.month, ActionItem.key)
     ).all()
     reports = session.scalars(
         select(Report).where(Report.contract_id == contract_id).order_by(Report.locale)
