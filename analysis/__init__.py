@@ -1,112 +1,88 @@
 """Survey analysis: pure pandas, never imports surveyapp (DESIGN.md section 5).
 
 The app calls :func:`monthly_analysis` with a connection and gets a :class:`MonthlyAnalysis`;
-:mod:`analysis.figures` turns it into plotly figures. Nothing happens on import (jieba's
-dictionary loads on first use).
+:mod:`analysis.figures` turns it into plotly figures. Nothing happens on import: each name below
+is loaded from its module on first use (PEP 562), so ``import analysis`` costs no pandas, SciPy or
+jieba until a function runs (the command line starts in well under a second); jieba's dictionary
+loads on first tokenising.
 """
 
-from .action_items import RuleSettings, effect_verdict, propose
-from .action_texts import LABELS_EN, LABELS_ZH, TEXTS_EN, TEXTS_ZH
-from .drivers import dimension_importance, key_drivers
-from .effects import ChangeTest, newcombe_interval, proportion_change, welch_change
-from .load import (
-    ContractTerms,
-    live_counts,
-    month_answer_counts,
-    read_answers,
-    read_counts,
-    read_tickets,
-)
-from .metrics import (
-    csat_top2box,
-    dimension_scores,
-    mean_score,
-    nps,
-    nps_scores,
-    response_rate,
-    response_rates,
-)
-from .monthly import (
-    MonthInputs,
-    MonthlyAnalysis,
-    analyse_month,
-    item_effect,
-    load_month_inputs,
-    monthly_analysis,
-    portfolio_scores,
-)
-from .privacy import contact_pattern, mask_contacts, mask_text, suppress_small_groups
-from .proportions import two_proportion_test, wilson_interval
-from .reach import question_reach
-from .results import (
-    ActionItemProposal,
-    EffectVerdict,
-    Estimate,
-    Funnel,
-    MonthChange,
-    NpsEstimate,
-    SlaMonth,
-)
-from .sla import SlaReport, sla_compliance, sla_share_by_contract
-from .themes import ThemeSummary, comment_groups, comment_themes, tokenize
-from .trends import dimension_trend, month_over_month, month_range
+from __future__ import annotations
 
-__all__ = [
-    "LABELS_EN",
-    "LABELS_ZH",
-    "TEXTS_EN",
-    "TEXTS_ZH",
-    "ActionItemProposal",
-    "ContractTerms",
-    "EffectVerdict",
-    "Estimate",
-    "Funnel",
-    "MonthChange",
-    "MonthInputs",
-    "MonthlyAnalysis",
-    "NpsEstimate",
-    "RuleSettings",
-    "SlaMonth",
-    "SlaReport",
-    "ThemeSummary",
-    "analyse_month",
-    "comment_groups",
-    "comment_themes",
-    "contact_pattern",
-    "csat_top2box",
-    "dimension_importance",
-    "dimension_scores",
-    "dimension_trend",
-    "effect_verdict",
-    "item_effect",
-    "ChangeTest",
-    "newcombe_interval",
-    "proportion_change",
-    "welch_change",
-    "key_drivers",
-    "live_counts",
-    "load_month_inputs",
-    "mask_contacts",
-    "mask_text",
-    "mean_score",
-    "month_answer_counts",
-    "month_over_month",
-    "month_range",
-    "monthly_analysis",
-    "nps",
-    "nps_scores",
-    "portfolio_scores",
-    "propose",
-    "question_reach",
-    "read_answers",
-    "read_counts",
-    "read_tickets",
-    "response_rate",
-    "response_rates",
-    "sla_compliance",
-    "sla_share_by_contract",
-    "suppress_small_groups",
-    "tokenize",
-    "two_proportion_test",
-    "wilson_interval",
-]
+from importlib import import_module
+
+# Where each public name lives; names load on first use (see __getattr__).
+_WHERE = {
+    "question_reach": "reach",
+    "RuleSettings": "action_items",
+    "effect_verdict": "action_items",
+    "propose": "action_items",
+    "LABELS_EN": "action_texts",
+    "LABELS_ZH": "action_texts",
+    "TEXTS_EN": "action_texts",
+    "TEXTS_ZH": "action_texts",
+    "dimension_importance": "drivers",
+    "key_drivers": "drivers",
+    "ChangeTest": "effects",
+    "newcombe_interval": "effects",
+    "proportion_change": "effects",
+    "welch_change": "effects",
+    "ContractTerms": "load",
+    "live_counts": "load",
+    "month_answer_counts": "load",
+    "read_answers": "load",
+    "read_counts": "load",
+    "read_tickets": "load",
+    "csat_top2box": "metrics",
+    "dimension_scores": "metrics",
+    "mean_score": "metrics",
+    "nps": "metrics",
+    "nps_scores": "metrics",
+    "response_rate": "metrics",
+    "response_rates": "metrics",
+    "MonthInputs": "monthly",
+    "MonthlyAnalysis": "monthly",
+    "analyse_month": "monthly",
+    "item_effect": "monthly",
+    "load_month_inputs": "monthly",
+    "monthly_analysis": "monthly",
+    "portfolio_scores": "monthly",
+    "contact_pattern": "privacy",
+    "mask_contacts": "privacy",
+    "mask_text": "privacy",
+    "suppress_small_groups": "privacy",
+    "two_proportion_test": "proportions",
+    "wilson_interval": "proportions",
+    "ActionItemProposal": "results",
+    "EffectVerdict": "results",
+    "Estimate": "results",
+    "Funnel": "results",
+    "MonthChange": "results",
+    "NpsEstimate": "results",
+    "SlaMonth": "results",
+    "SlaReport": "sla",
+    "sla_compliance": "sla",
+    "sla_share_by_contract": "sla",
+    "ThemeSummary": "themes",
+    "comment_groups": "themes",
+    "comment_themes": "themes",
+    "tokenize": "themes",
+    "dimension_trend": "trends",
+    "month_over_month": "trends",
+    "month_range": "trends",
+}
+
+__all__ = sorted(_WHERE)
+
+
+def __getattr__(name: str):
+    module = _WHERE.get(name)
+    if module is None:
+        raise AttributeError(f"module 'analysis' has no attribute {name!r}")
+    value = getattr(import_module(f".{module}", __name__), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(__all__)

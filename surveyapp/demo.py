@@ -32,7 +32,7 @@ from datetime import date, datetime, timedelta
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import insert, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from analysis import monthly_analysis
@@ -41,6 +41,7 @@ from . import demo_content as content
 from .action_items.board import record_effects, save_proposals
 from .cycles.aggregates import store_month_aggregates
 from .cycles.calendar import cycle_window, parse_month, shift_month
+from .cycles.lifecycle import add_cycle
 from .models import (
     Agent,
     Answer,
@@ -60,6 +61,7 @@ from .models import (
     User,
     utcnow,
 )
+from .models.responses import answer_values, insert_answers
 from .survey_versions import standard
 from .survey_versions.versioning import VersionTexts, build_version
 
@@ -273,21 +275,8 @@ def _month(
     rng: random.Random,
 ) -> tuple[int, int]:
     """One closed month: invitations for every customer, responses from about the client's rate."""
-    opens, closes = cycle_window(
-        month, TIMEZONE, contract.survey_open_day, contract.survey_open_days
-    )
-    cycle = Cycle(
-        contract_id=contract.id,
-        month=month,
-        survey_version_id=version.id,
-        status="closed",
-        opens_at=opens,
-        closes_at=closes,
-        opened_at=opens,
-        closed_at=closes,
-    )
-    session.add(cycle)
-    session.flush()
+    cycle = add_cycle(session, contract, month, version.id, closed=True)
+    opens, closes = cycle.opens_at, cycle.closes_at
     questions = {q.code: q for q in version.questions}
     share = index / (MONTHS - 1)
     means = {dim: start + (end - start) * share for dim, (start, end) in spec["trend"].items()}
@@ -337,7 +326,7 @@ def _month(
         session.add(response)
         session.flush()
         answer_rows.extend(_answers(response, questions, means, rng))
-    session.execute(insert(Answer), answer_rows)
+    insert_answers(session, [answer_values(row, row["response_id"]) for row in answer_rows])
     return len(picked), len(answer_rows)
 
 

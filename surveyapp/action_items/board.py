@@ -9,15 +9,18 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from analysis import ActionItemProposal, EffectVerdict, MonthlyAnalysis, item_effect
+from analysis.results import ActionItemProposal, EffectVerdict
 
 from .. import audit
 from ..models import ActionItem, ActionStatus, User
+
+if TYPE_CHECKING:
+    from analysis import MonthlyAnalysis
 
 EDITABLE = ("title", "remedy", "owner_id", "due_date", "status", "priority")
 CLOSED = (ActionStatus.DONE, ActionStatus.DISMISSED)
@@ -115,6 +118,8 @@ def record_effects(
     Called when the next cycle closes: the item's evidence (the figures that raised it) is
     compared with the same metric in the new month's analysis.
     """
+    from analysis import item_effect  # pandas and SciPy: loaded when a month is analysed
+
     items = session.scalars(
         select(ActionItem).where(
             ActionItem.contract_id == contract_id,

@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Any
 
 from .. import audit
-from ..exports.tables import metrics_table
 from ..extensions import db
 from . import (
     actor_label,
@@ -35,6 +34,8 @@ METRIC_FIELDS = tuple(SCHEMAS["Metric"]["properties"])
     tag="metrics",
 )
 def list_metrics(contract_id: int):
+    from ..exports.tables import metrics_table
+
     contract = contract_or_404(contract_id)
     month = month_arg(required=False)
     with db.engine.connect() as conn:

@@ -4,12 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-import pandas as pd
-
-from analysis import mask_contacts
-
 from .. import audit
-from ..exports.tables import responses_table
 from ..extensions import db
 from . import (
     actor_label,
@@ -49,6 +44,8 @@ FIXED = (
     tag="responses",
 )
 def list_responses(contract_id: int):
+    from ..exports.tables import responses_table
+
     contract = contract_or_404(contract_id)
     if is_client():
         raise ApiError(403, message="Responses are exported to the provider only.")
@@ -85,6 +82,10 @@ def list_responses(contract_id: int):
 
 def _masked(rows: list[list], start: int) -> list[list]:
     """Answers with e-mails, phone numbers and names in free text masked (clause 四)."""
+    import pandas as pd
+
+    from analysis import mask_contacts
+
     cells = pd.Series([value for row in rows for value in row[start:]], dtype=object)
     present = cells.notna()
     cells[present] = mask_contacts(cells[present].astype(str))

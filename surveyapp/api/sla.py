@@ -10,7 +10,6 @@ from typing import Any
 
 import analysis
 from analysis.results import SlaMonth
-from analysis.sla import SLA_CLAUSES
 
 from ..extensions import db
 from ..models import utcnow
@@ -24,6 +23,8 @@ def _number(value: float) -> float | None:
 
 
 def sla_json(row: SlaMonth) -> dict[str, Any]:
+    from analysis.sla import SLA_CLAUSES
+
     return {
         "month": row.month,
         "kind": row.kind,

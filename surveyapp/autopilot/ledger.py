@@ -21,12 +21,12 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import datetime
 
-from sqlalchemy import Connection, Engine, select
+from sqlalchemy import Connection, Engine, exists, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from ..models import AutopilotStep, Contract, StepStatus
-from .plan import StepState
+from ..models import AutopilotStep, Contract, Cycle, CycleStatus, Invitation, Report, StepStatus
+from .plan import MonthFacts, StepState
 
 MAX_ERROR = 2000
 
@@ -41,6 +41,22 @@ def month_ledger(session: Session, contract_id: int, month: str) -> dict[str, St
         ).where(AutopilotStep.contract_id == contract_id, AutopilotStep.month == month)
     ).all()
     return {step: StepState(status, finished, tries) for step, status, finished, tries in rows}
+
+
+def month_facts(session: Session, cycle: Cycle | None) -> MonthFacts:
+    """Whether the month was opened, mailed, closed and reported, by anyone."""
+    if cycle is None:
+        return MonthFacts()
+    sent, reported = session.execute(
+        select(
+            exists().where(Invitation.cycle_id == cycle.id, Invitation.sent_at.is_not(None)),
+            exists().where(Report.cycle_id == cycle.id),
+        )
+    ).one()
+    return MonthFacts(
+        opened=True, sent=bool(sent), closed=cycle.status == CycleStatus.CLOSED,
+        reported=bool(reported),
+    )  # fmt: skip
 
 
 def start(

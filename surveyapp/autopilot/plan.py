@@ -181,3 +181,40 @@ def calendar(
         previous = at
         rows.append((name, at, state))
     return rows
+
+
+@dataclass(frozen=True)
+class MonthFacts:
+    """What happened to a month whoever did it: the page, a command or the autopilot."""
+
+    opened: bool = False
+    sent: bool = False
+    closed: bool = False
+    reported: bool = False
+
+
+OVERDUE, OUTSIDE = "overdue", "outside"
+OVERDUE_AFTER = timedelta(minutes=30)  # the tick runs every five minutes
+
+
+def step_mark(
+    name: str, at: datetime, state: StepState | None, facts: MonthFacts, now: datetime
+) -> str | None:
+    """``"outside"`` for a step the autopilot has no record of but that was done (a month
+    opened, mailed, closed and analysed, or reported by hand); ``"overdue"`` for one not done
+    well after its time; else None.
+
+    The one close step analyses too, so a month closed outside was analysed outside.
+    """
+    if state is not None and state.status == "done":
+        return None
+    if state is None:
+        done = {
+            OPEN: facts.opened, INVITE: facts.sent, CLOSE: facts.closed, ANALYSE: facts.closed,
+            REPORT: facts.reported,
+        }.get(name, False)  # fmt: skip
+        if done:
+            return OUTSIDE
+        if name != OPEN and not facts.opened:
+            return None  # waits for the month to open, which is what is overdue
+    return OVERDUE if now - at >= OVERDUE_AFTER else None

@@ -17,19 +17,15 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from analysis import monthly_analysis
-
-from ..action_items.board import record_effects, save_proposals
-from ..cycles.lifecycle import close_cycle, find_cycle, open_cycle
+from ..cycles import closing
+from ..cycles.lifecycle import find_cycle, open_cycle
 from ..cycles.links import Links
 from ..cycles.sending import SendSummary, send_invitations, send_reminders
 from ..mail import Mailer
-from ..models import AutopilotStep, Contract, Cycle, Invitation, Report
-from ..reports.building import LOCALES, build_monthly_report
-from ..reports.pdf import chart_server
+from ..models import AutopilotStep, Contract, Cycle, Invitation
 from . import ledger
-from .notify import client_users, notify_report_ready
-from .plan import ANALYSE, CLOSE, INVITE, NOTIFY, OPEN, REPORT, Schedule
+from .notify import notify_report_ready
+from .plan import ANALYSE, CLOSE, INVITE, NOTIFY, OPEN, REPORT
 
 ACTOR = "autopilot"
 
@@ -105,42 +101,19 @@ def remind(ctx: StepContext) -> str:
 def close(ctx: StepContext) -> str:
     """Links expire and the month's answer counts are stored; the ledger row commits with it."""
     ledger.finish(ctx.row, ctx.now, "closed")
-    closed = close_cycle(ctx.session, _cycle(ctx), now=ctx.now, actor=None)
+    closed = closing.close(ctx.session, _cycle(ctx), now=ctx.now)
     return "closed" if closed else "was already closed"
 
 
 def analyse(ctx: StepContext) -> str:
-    """The month's analysis: first the verdicts on items done since the last cycle, then the
-    new proposals (due the day before the next cycle opens); both commit with the ledger row."""
-    contract, session = ctx.contract, ctx.session
-    result = monthly_analysis(
-        session.connection(), contract.id, ctx.month, now=ctx.now,
-        due_by=Schedule.of(contract).due_by(ctx.month),
-    )  # fmt: skip
-    effects = record_effects(session, contract.id, result)
-    added = save_proposals(session, contract.id, _cycle(ctx).id, result.action_items)
-    return f"{len(added)} action items proposed, {len(effects)} effects recorded"
-
-
-def report_locales(session: Session, contract: Contract) -> list[str]:
-    """Chinese always, English too when one of the client's users reads English."""
-    wanted = {"zh_CN"} | {u.locale for u in client_users(session, contract)}
-    return [locale for locale in LOCALES if locale in wanted]
+    """Effects of items done since the last cycle, then the month's proposals
+    (:func:`..cycles.closing.analyse`); both commit with the ledger row."""
+    done = closing.analyse(ctx.session, _cycle(ctx), now=ctx.now)
+    return f"{done.proposals} action items proposed, {done.effects} effects recorded"
 
 
 def report(ctx: StepContext) -> str:
-    cycle, built = _cycle(ctx), []
-    for locale in report_locales(ctx.session, ctx.contract):
-        exists = ctx.session.scalar(
-            select(Report.id).where(Report.cycle_id == cycle.id, Report.locale == locale).limit(1)
-        )
-        if exists:
-            continue
-        chart_server().start()
-        archived = build_monthly_report(
-            ctx.session, cycle, locale=locale, actor_label=ACTOR, now=ctx.now
-        )
-        built.append(f"{locale} v{archived.version}")
+    built = closing.report(ctx.session, _cycle(ctx), now=ctx.now, actor_label=ACTOR)
     return "built " + ", ".join(built) if built else "already archived"
 
 

@@ -1,5 +1,6 @@
-"""Provider page per contract: the autopilot's calendar for this and next month and its ledger,
-with a button (administrators only) that runs the contract's due and failed steps now."""
+"""Provider page per contract: the autopilot's calendar for last, this and next month, each step
+marked when it is overdue or was done outside the autopilot (by a page or a command), and its
+ledger, with a button (administrators only) that runs the contract's due and failed steps now."""
 
 from __future__ import annotations
 
@@ -19,7 +20,7 @@ from ..cycles.lifecycle import find_cycle
 from ..extensions import db
 from ..models import AutopilotStep, Role, utcnow
 from . import ledger
-from .plan import CycleState, Schedule, calendar
+from .plan import CycleState, Schedule, calendar, step_mark
 from .tick import run_tick
 
 bp = Blueprint("autopilot", __name__, url_prefix="/contracts/<int:contract_id>/autopilot")
@@ -50,14 +51,16 @@ def step_label(name: str) -> str:
 def show(contract_id: int):
     contract = contract_or_404(contract_id, current_user)
     schedule, zone = Schedule.of(contract), ZoneInfo(contract.timezone)
-    current = month_of(utcnow(), contract.timezone)
+    now = utcnow()
+    current = month_of(now, contract.timezone)
     months = []
-    for month in (current, shift_month(current, 1)):
+    for month in (shift_month(current, -1), current, shift_month(current, 1)):
         cycle = find_cycle(db.session, contract, month)
         state = CycleState(cycle.status, cycle.opens_at, cycle.closes_at) if cycle else None
         steps = ledger.month_ledger(db.session, contract.id, month)
+        facts = ledger.month_facts(db.session, cycle)
         rows = [
-            (step_label(n), at.astimezone(zone), s)
+            (step_label(n), at.astimezone(zone), s, step_mark(n, at, s, facts, now))
             for n, at, s in calendar(schedule, month, state, steps)
         ]
         months.append((month, rows))

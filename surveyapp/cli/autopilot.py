@@ -29,7 +29,7 @@ def _now(_ctx, _param, value: str | None) -> datetime:
     return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
 
 
-@click.command("tick")
+@click.command("tick", short_help="Run every autopilot step that is due now.")
 @with_appcontext
 @click.option("--now", callback=_now, help="Run as of this ISO time (UTC unless it has an offset).")
 @click.option("--dry-run", is_flag=True, help="Print what is due; change nothing.")

@@ -62,7 +62,7 @@ def check_backup(path: Path) -> None:
         raise click.ClickException(f"{path} is not a backup of this application")
 
 
-@click.command("backup")
+@click.command("backup", short_help="Copy the live database to a backup file.")
 @with_appcontext
 @click.option("--output", "-o", required=True, type=click.Path(dir_okay=False, path_type=Path))
 def backup(output: Path) -> None:
@@ -81,7 +81,7 @@ def backup(output: Path) -> None:
     click.echo(f"Backed up {live} to {output} ({output.stat().st_size} bytes).")
 
 
-@click.command("restore")
+@click.command("restore", short_help="Replace the live database with a backup (--yes).")
 @with_appcontext
 @click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
 @click.option("--yes", is_flag=True, help="Confirm: the live database is replaced by FILE.")

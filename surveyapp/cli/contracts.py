@@ -76,7 +76,7 @@ PROVIDER = click.option("--provider", help="Provider organization (when there ar
 ACTOR = click.option("--as", "actor_email", help="Administrator recorded in the audit log.")
 
 
-@click.command("create-client")
+@click.command("create-client", short_help="Create a client organization kept by the provider.")
 @with_appcontext
 @click.option("--name", required=True, help="Client organization name (乙方).")
 @click.option("--address")
@@ -103,7 +103,7 @@ def _money(text: str) -> Decimal:
         raise click.BadParameter(f"{text!r} is not an amount") from None
 
 
-@click.command("create-contract")
+@click.command("create-contract", short_help="Create a draft contract from the template.")
 @with_appcontext
 @click.option("--client", "client_name", required=True, help="Client organization name.")
 @click.option("--number", required=True, help="Contract number (合同编号), unique per provider.")

@@ -20,7 +20,8 @@ from .. import audit
 from ..customers.names import customer_names
 from ..cycles.aggregates import store_month_aggregates
 from ..cycles.calendar import cycle_window, month_of
-from ..cycles.lifecycle import CycleError, close_cycle, find_cycle, open_cycle
+from ..cycles.closing import close_month
+from ..cycles.lifecycle import CycleError, find_cycle, open_cycle
 from ..cycles.links import Links, MonthClosed, links_csv
 from ..cycles.sending import SendSummary, send_invitations, send_reminders
 from ..extensions import db
@@ -73,7 +74,7 @@ def _label(cycle: Cycle) -> str:
     return f"{cycle.contract.number} {cycle.month}"
 
 
-@click.command("open-cycle")
+@click.command("open-cycle", short_help="Open due survey months and invite their customers.")
 @with_appcontext
 @contract_option
 @month_option
@@ -155,7 +156,7 @@ def _run_sending(step, number, month, now_text, what: str) -> None:
         sys.exit(1)
 
 
-@click.command("send-invitations")
+@click.command("send-invitations", short_help="E-mail the invitations not sent yet.")
 @with_appcontext
 @contract_option
 @month_option
@@ -165,7 +166,7 @@ def send_invitations_command(number, month, now_text) -> None:
     _run_sending(send_invitations, number, month, now_text, "invitations")
 
 
-@click.command("remind")
+@click.command("remind", short_help="E-mail due reminders to non-responders.")
 @with_appcontext
 @contract_option
 @month_option
@@ -175,31 +176,34 @@ def remind_command(number, month, now_text) -> None:
     _run_sending(send_reminders, number, month, now_text, "reminders")
 
 
-@click.command("close-cycle")
+@click.command("close-cycle", short_help="Close ended months, analyse, build the reports.")
 @with_appcontext
 @contract_option
 @month_option
 @now_option
 def close_cycle_command(number, month, now_text) -> None:
-    """Close a survey month (default: every open month whose window has ended); links expire."""
+    """Close ended survey months, then analyse, propose action items and build the reports."""
     now = _now(now_text)
-    cycles = (
-        _open_cycles(number, month, now)
-        if number
-        else [c for c in _open_cycles(None, month, now) if c.closes_at <= now]
-    )
-    closed = 0
+    if number:
+        cycles = _open_cycles(number, month, now)
+    else:
+        cycles = [c for c in _open_cycles(None, month, now) if c.closes_at <= now]
+    closed = waiting = 0
     for cycle in cycles:
-        label = _label(cycle)
-        if close_cycle(db.session, cycle, now=now):
-            closed += 1
-            click.echo(f"{label}: closed.")
-        else:
-            click.echo(f"{label}: already closed.")
+        outcome = close_month(db.session, cycle, now=now, actor_label="cli:close-cycle")
+        closed += outcome.closed
+        waiting += outcome.reports_missing is not None
+        click.echo(f"{_label(cycle)}: {outcome.line()}")
     click.echo(f"Summary: {closed} closed.")
+    if waiting:
+        click.echo(
+            f"{waiting} months have no report yet: install Chromium (or set BROWSER_PATH), then "
+            "run build-reports or let the autopilot retry.",
+            err=True,
+        )
 
 
-@click.command("export-links")
+@click.command("export-links", short_help="Write unanswered customers' links as CSV.")
 @with_appcontext
 @click.option("--contract", "number", required=True, help="Contract number (合同编号).")
 @click.option("--month", required=True, help="Survey month YYYY-MM.")
@@ -235,7 +239,7 @@ def export_links_command(number, month, output) -> None:
     click.echo(f"Wrote {rows} links to {output}.")
 
 
-@click.command("rebuild-aggregates")
+@click.command("rebuild-aggregates", short_help="Rebuild the stored aggregates of closed months.")
 @with_appcontext
 @click.option("--contract", "number", help="Contract number (合同编号); default: every contract.")
 @click.option("--month", help="Survey month YYYY-MM; default: every closed month.")

@@ -9,7 +9,7 @@ from ..extensions import db
 from ..models import utcnow
 
 
-@click.command("init-db")
+@click.command("init-db", short_help="Create or upgrade the database schema.")
 @with_appcontext
 def init_db() -> None:
     """Create or upgrade the database schema to the latest migration (safe to run twice).

@@ -7,7 +7,6 @@ import click
 from flask import current_app
 from flask.cli import with_appcontext
 
-from ..demo import DemoExists, build_demo, reset_demo_passwords
 from ..extensions import db
 
 
@@ -24,7 +23,7 @@ def _print_password(password: str, emails: list[str]) -> None:
     click.echo("")
 
 
-@click.command("demo")
+@click.command("demo", short_help="Load realistic demo data (12 closed months).")
 @with_appcontext
 @click.option(
     "--seed", type=int, default=42, show_default=True, help="Random seed (same seed, same data)."
@@ -51,6 +50,8 @@ def demo(seed: int, today, new_password: bool, into_production: bool) -> None:
 
     The demo users get a random password, printed once. Refused with SURVEYAPP_ENV=production
     unless --into-production is given."""
+    from ..demo import DemoExists, build_demo, reset_demo_passwords
+
     if current_app.config.get("ENV_NAME") == "production" and not into_production:
         raise click.ClickException(
             "SURVEYAPP_ENV=production: the demo would add made-up companies, contracts and "

@@ -21,7 +21,7 @@ from ..models import utcnow
 from ..webhooks.delivery import DeliverySettings, deliver_due
 
 
-@click.command("deliver-webhooks")
+@click.command("deliver-webhooks", short_help="Send due webhook deliveries, with retries.")
 @click.option("--once", is_flag=True, help="One pass over the due deliveries, then exit.")
 @click.option("--interval", default=5.0, show_default=True, help="Seconds between passes.")
 @with_appcontext
@@ -51,14 +51,14 @@ def _alerts(digest: bool) -> None:
     click.echo(f"sent {sent} e-mail(s), {failed} case(s) failed")
 
 
-@click.command("send-case-alerts")
+@click.command("send-case-alerts", short_help="E-mail owners about new follow-up cases.")
 @with_appcontext
 def send_case_alerts_command() -> None:
     """E-mail each contract owner about new follow-up cases (owners who want one per case)."""
     _alerts(digest=False)
 
 
-@click.command("send-case-digests")
+@click.command("send-case-digests", short_help="E-mail the daily digest of new follow-up cases.")
 @with_appcontext
 def send_case_digests() -> None:
     """E-mail the daily digest of new follow-up cases (owners who chose the digest)."""

@@ -36,7 +36,7 @@ def user_locale(lang: str | None) -> str:
     return "en" if text.lower().startswith("en") else "zh_CN"
 
 
-@click.command("import-history")
+@click.command("import-history", short_help="Import past survey results from another tool.")
 @with_appcontext
 @click.argument("file", type=click.File("rb"))
 @click.option("--contract", "number", required=True, help="Contract number (合同编号).")

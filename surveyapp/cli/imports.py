@@ -11,7 +11,7 @@ from ..extensions import db
 from .contracts import contract_by_number
 
 
-@click.command("import-customers")
+@click.command("import-customers", short_help="Import or update a contract's customers (CSV).")
 @with_appcontext
 @click.option("--contract", "number", required=True, help="Contract number (合同编号).")
 @click.option(

@@ -78,7 +78,7 @@ def rotate_all(
     return done
 
 
-@click.command("rotate-data-key")
+@click.command("rotate-data-key", short_help="Re-encrypt contact data with a new data key.")
 @with_appcontext
 @click.option("--batch-size", default=BATCH_SIZE, show_default=True, type=click.IntRange(1))
 def rotate_data_key(batch_size: int) -> None:

@@ -14,9 +14,8 @@ from sqlalchemy import select
 
 from ..cycles.calendar import MONTH_RE
 from ..extensions import db
+from ..i18n import LOCALES
 from ..models import Contract, Cycle, CycleStatus, Report
-from ..reports.building import LOCALES, build_monthly_report
-from ..reports.pdf import ChartExportUnavailable, chart_server
 
 
 def _month(_ctx, _param, value: str) -> str:
@@ -30,15 +29,18 @@ def _bar(done: int, total: int, width: int = 20) -> str:
     return f"[{'#' * filled}{'.' * (width - filled)}] {done}/{total}"
 
 
-@click.command("build-reports")
+@click.command("build-reports", short_help="Build the monthly PDF reports of closed months.")
 @with_appcontext
 @click.option("--month", required=True, callback=_month, help="The survey month, YYYY-MM.")
 @click.option("--contract", "number", default=None, help="Only this contract number.")
-@click.option("--locale", type=click.Choice(LOCALES), default="zh_CN", show_default=True,
+@click.option("--locale", type=click.Choice(list(LOCALES)), default="zh_CN", show_default=True,
               help="Language of the report.")  # fmt: skip
 @click.option("--rebuild", is_flag=True, help="Build a new version even where one exists.")
 def build_reports(month: str, number: str | None, locale: str, rebuild: bool) -> None:
     """Build and archive the month's PDF report of every contract whose cycle is closed."""
+    from ..reports.building import build_monthly_report
+    from ..reports.pdf import ChartExportUnavailable, chart_server
+
     query = (
         select(Cycle)
         .join(Contract, Contract.id == Cycle.contract_id)

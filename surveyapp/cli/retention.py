@@ -77,7 +77,7 @@ def purge_contacts(
     return done
 
 
-@click.command("purge-contacts")
+@click.command("purge-contacts", short_help="Erase contact data of contracts ended long ago.")
 @with_appcontext
 @click.option(
     "--older-than-days", type=click.IntRange(0), default=None, help="Default: RETENTION_DAYS."

@@ -16,7 +16,7 @@ from ..tickets.importing import import_tickets
 from .contracts import contract_by_number
 
 
-@click.command("import-tickets")
+@click.command("import-tickets", short_help="Import or update a contract's tickets (CSV).")
 @with_appcontext
 @click.option("--contract", "number", required=True, help="Contract number (合同编号).")
 @click.option(
@@ -52,7 +52,7 @@ def import_tickets_command(number, skip_bad_rows, csv_file) -> None:
         )
 
 
-@click.command("create-api-token")
+@click.command("create-api-token", short_help="Make an API token and print it once.")
 @with_appcontext
 @click.option("--organization", "organization_name", required=True, help="Organization name.")
 @click.option("--name", required=True, help="What uses the token, e.g. helpdesk.")
@@ -69,7 +69,7 @@ def create_api_token(organization_name, name) -> None:
     click.echo(secret)
 
 
-@click.command("revoke-api-token")
+@click.command("revoke-api-token", short_help="Revoke an API token by its id (safe to run twice).")
 @with_appcontext
 @click.argument("token_id", type=int)
 def revoke_api_token(token_id) -> None:

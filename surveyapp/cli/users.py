@@ -12,7 +12,7 @@ from ..extensions import db
 from ..models import Organization, OrgKind, Role
 
 
-@click.command("create-user")
+@click.command("create-user", short_help="Create a user with a role in an organization.")
 @with_appcontext
 @click.option("--email", required=True, help="Sign-in e-mail address.")
 @click.option("--name", required=True, help="Display name.")

@@ -12,16 +12,6 @@ from __future__ import annotations
 from sqlalchemy import delete, func, insert, select
 from sqlalchemy.orm import Session
 
-from analysis.frames import FUNNEL_COLUMNS
-from analysis.load import (
-    month_funnel,
-    month_pair_counts,
-    read_comment_scores,
-    read_comments,
-    read_questions,
-)
-from analysis.monthly import month_comment_themes, overall_code
-
 from ..customers.names import customer_names
 from ..models import Answer, AnswerCount, AnswerPairCount, MonthSummary, utcnow
 
@@ -35,6 +25,17 @@ def store_month_aggregates(
     ``names``: the contract's known customer names (:func:`customer_names`), for a caller that
     stores many months of one contract; read here when omitted.
     """
+    # pandas and jieba load here, not when a page or command merely imports this module.
+    from analysis.frames import FUNNEL_COLUMNS
+    from analysis.load import (
+        month_funnel,
+        month_pair_counts,
+        read_comment_scores,
+        read_comments,
+        read_questions,
+    )
+    from analysis.monthly import month_comment_themes, overall_code
+
     for model in (AnswerCount, AnswerPairCount, MonthSummary):
         session.execute(delete(model).where(model.contract_id == contract_id, model.month == month))
     counts = (

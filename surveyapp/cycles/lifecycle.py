@@ -64,6 +64,38 @@ def current_version(session: Session, contract: Contract) -> SurveyVersion | Non
     )
 
 
+def add_cycle(
+    session: Session,
+    contract: Contract,
+    month: str,
+    version_id: int,
+    *,
+    opened_at: datetime | None = None,
+    closed: bool = False,
+    historical: bool = False,
+) -> Cycle:
+    """The one writer of a month's cycle row (opening, the demo, the history import): its
+    window from the contract's schedule, open from ``opened_at`` (default: when the window
+    opens), or ``closed`` when the window ended; flushed, so it has its id."""
+    opens, closes = cycle_window(
+        month, contract.timezone, contract.survey_open_day, contract.survey_open_days
+    )
+    cycle = Cycle(
+        contract_id=contract.id,
+        month=month,
+        survey_version_id=version_id,
+        status=CycleStatus.CLOSED if closed else CycleStatus.OPEN,
+        opens_at=opens,
+        closes_at=closes,
+        opened_at=opened_at or opens,
+        closed_at=closes if closed else None,
+        historical=historical,
+    )
+    session.add(cycle)
+    session.flush()
+    return cycle
+
+
 def open_cycle(
     session: Session,
     contract: Contract,
@@ -91,7 +123,7 @@ def open_cycle(
 
     for attempt in (1, 2):
         try:
-            result = _open(session, contract, month, cycle, opens, closes, now, links, actor)
+            result = _open(session, contract, month, cycle, now, links, actor)
             session.commit()
             return result
         except IntegrityError:
@@ -109,8 +141,6 @@ def _open(
     contract: Contract,
     month: str,
     cycle: Cycle | None,
-    opens: datetime,
-    closes: datetime,
     now: datetime,
     links: Links,
     actor: User | None,
@@ -119,17 +149,7 @@ def _open(
         version = current_version(session, contract)
         if version is None:
             raise CycleError(_l("The contract has no survey yet."))
-        cycle = Cycle(
-            contract_id=contract.id,
-            month=month,
-            survey_version_id=version.id,
-            status=CycleStatus.OPEN,
-            opens_at=opens,
-            closes_at=closes,
-            opened_at=now,
-        )
-        session.add(cycle)
-        session.flush()
+        cycle = add_cycle(session, contract, month, version.id, opened_at=now)
     elif cycle.status == CycleStatus.DRAFT:
         cycle.status, cycle.opened_at = CycleStatus.OPEN, now
 

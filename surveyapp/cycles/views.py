@@ -23,7 +23,8 @@ from ..extensions import db
 from ..mail import Mailer, SmtpSettings
 from ..models import Contract, Customer, Cycle, Invitation, Role, utcnow
 from .calendar import MONTH_RE, month_of
-from .lifecycle import CycleError, close_cycle, cycle_counts, find_cycle, open_cycle
+from .closing import close_month
+from .lifecycle import CycleError, cycle_counts, find_cycle, open_cycle
 from .links import Links, MonthClosed, links_csv, qr_png, qr_svg, require_open
 from .sending import SendSummary, send_invitations, send_reminders
 
@@ -161,11 +162,29 @@ def close(contract_id: int, month: str):
     cycle = _cycle_or_404(contract, month)
     if not ActionForm().validate_on_submit():
         abort(400)
-    if close_cycle(db.session, cycle, now=utcnow(), actor=current_user):
+    outcome = close_month(db.session, cycle, now=utcnow(), actor=current_user)
+    if outcome.closed:
         flash(
             _("Survey month %(month)s is closed; its links no longer take answers.", month=month),
             "info",
         )
+    flash(
+        _(
+            "Analysis done: %(proposals)s action items proposed, %(effects)s effects of last month's items recorded.",  # noqa: E501
+            proposals=outcome.proposals,
+            effects=outcome.effects,
+        ),
+        "info",
+    )
+    if outcome.reports_missing:
+        flash(
+            _(
+                "The PDF reports were not built: no Chromium to draw their charts on this server. The autopilot or the build-reports command builds them once it is installed."  # noqa: E501
+            ),
+            "error",
+        )
+    elif outcome.reports:
+        flash(_("%(n)s PDF reports archived.", n=len(outcome.reports)), "info")
     return redirect(url_for(".show", contract_id=contract.id, month=month))
 
 

@@ -28,6 +28,8 @@ SORT_KEYS = ("number", "csat", "nps", "response_rate", "sla", "open_items", "ove
 @bp.get("/")
 @requires(*PROVIDER_STAFF)
 def overview():
+    from .panels import portfolio
+
     contracts = db.session.scalars(
         contracts_visible_to(current_user).options(  # one query each, not one per contract
             selectinload(Contract.targets),
@@ -110,6 +112,8 @@ def month_panels(contract: Contract, *, client_facing: bool):
 @bp.get("/contracts/<int:contract_id>")
 @requires(*PROVIDER_STAFF)
 def contract(contract_id: int):
+    from .panels import labels_for
+
     contract = contract_or_404(contract_id, current_user)
     months, month, panels = month_panels(contract, client_facing=False)
     items = db.session.scalars(

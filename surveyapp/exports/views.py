@@ -8,13 +8,13 @@ from flask_login import current_user
 from .. import audit
 from ..access import ANY_SIGNED_IN, PROVIDER_STAFF, contract_or_404, requires
 from ..extensions import db
-from .tables import metrics_table, responses_table
-from .writer import FORMATS, write_table
 
 bp = Blueprint("exports", __name__, url_prefix="/exports")
 
 
 def _download(contract, kind: str, header, rows, fmt: str, name: str) -> Response:
+    from .writer import FORMATS, write_table
+
     audit.record(
         db.session,
         "export",
@@ -35,6 +35,9 @@ def _download(contract, kind: str, header, rows, fmt: str, name: str) -> Respons
 @bp.get("/contracts/<int:contract_id>/metrics.<fmt>")
 @requires(*ANY_SIGNED_IN)
 def metrics(contract_id: int, fmt: str):
+    from .tables import metrics_table
+    from .writer import FORMATS
+
     if fmt not in FORMATS:
         abort(404)
     contract = contract_or_404(contract_id, current_user)
@@ -48,6 +51,9 @@ def metrics(contract_id: int, fmt: str):
 @bp.get("/contracts/<int:contract_id>/responses.<fmt>")
 @requires(*PROVIDER_STAFF)
 def responses(contract_id: int, fmt: str):
+    from .tables import responses_table
+    from .writer import FORMATS
+
     if fmt not in FORMATS:
         abort(404)
     contract = contract_or_404(contract_id, current_user)

@@ -12,8 +12,6 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from analysis.themes import theme_lexicon, tokenize
-
 from ..dimensions import DIMENSIONS
 from ..models import FollowupRule
 
@@ -96,6 +94,8 @@ def rating_triggers(answers: Iterable[Answered], rules: RuleSet) -> list[Trigger
 @lru_cache(maxsize=1)
 def _themes_by_word() -> dict[str, frozenset[str]]:
     """Word -> its themes, from the analysis' lexicon (package data: read once per process)."""
+    from analysis.themes import theme_lexicon
+
     lexicon = theme_lexicon()
     themes: dict[str, set[str]] = {}
     for word, theme in zip(lexicon["word"], lexicon["theme"], strict=True):
@@ -105,6 +105,8 @@ def _themes_by_word() -> dict[str, frozenset[str]]:
 
 def themes_of(text: str) -> set[str]:
     """The analysis' comment themes one text belongs to."""
+    from analysis.themes import tokenize
+
     by_word = _themes_by_word()
     return {theme for word in set(tokenize(text)) for theme in by_word.get(word, ())}
 

@@ -7,8 +7,6 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 
-from analysis import contact_pattern, mask_text
-
 from .. import audit
 from ..access import PROVIDER_STAFF, contract_or_404, contracts_visible_to, requires
 from ..customers.names import customer_names
@@ -103,6 +101,8 @@ def board():
 def _answers(case: FollowupCase) -> list[tuple[Question, Answer, str | None]]:
     """The case's answers, each with its free text masked (``analysis.mask_text``): contact
     data reaches staff only through the consented, audited contact reveal."""
+    from analysis import contact_pattern, mask_text
+
     rows = db.session.execute(
         select(Question, Answer)
         .join(Answer, Answer.question_id == Question.id)

@@ -41,13 +41,11 @@ from sqlalchemy.orm import Session
 from .. import audit
 from ..customers.names import customer_names
 from ..cycles.aggregates import store_month_aggregates
-from ..cycles.calendar import cycle_window
+from ..cycles.lifecycle import add_cycle
 from ..models import (
-    Answer,
     Contract,
     Customer,
     Cycle,
-    CycleStatus,
     ImportMapping,
     QuestionType,
     Response,
@@ -56,6 +54,7 @@ from ..models import (
     utcnow,
 )
 from ..models.customers import mobile_lookup
+from ..models.responses import insert_answers, insert_responses
 from ..models.types import keyring
 from .formats import Table
 from .mapping import Mapping, clean_origin, header_fingerprint
@@ -265,13 +264,13 @@ def _write(
              stamp(row.submitted_at), "zh_CN", source, row.source_id)
             for response_id, row in zip(chunk_ids, chunk, strict=True)
         ]  # fmt: skip
-        _insert_rows(session, Response.__tablename__, RESPONSE_COLUMNS, responses)
+        insert_responses(session, responses)
         answers = [
             answer
             for response_id, row in zip(chunk_ids, chunk, strict=True)
             for answer in _answer_tuples(response_id, row, columns, contract.id)
         ]
-        _insert_rows(session, Answer.__tablename__, ANSWER_COLUMNS, answers)
+        insert_answers(session, answers)
     _store_contacts(session, contract, rows)
     names = customer_names(session, contract.id)  # once, not once per month
     for month in months:
@@ -307,38 +306,11 @@ def _reserve_response_ids(session: Session, n: int) -> list[int]:
     return list(range(first, first + n))
 
 
-RESPONSE_COLUMNS = (
-    "id", "cycle_id", "contract_id", "month", "survey_version_id", "submitted_at", "locale",
-    "source", "source_id",
-)  # fmt: skip
-ANSWER_COLUMNS = (
-    "response_id", "question_id", "contract_id", "month", "question_code", "kind", "seq",
-    "value", "option_id", "text_value",
-)  # fmt: skip
-
-
-def _insert_rows(session: Session, table: str, columns: tuple[str, ...], rows: list[tuple]) -> None:
-    """Plain DB-API ``executemany`` of ready tuples on the session's connection (same
-    transaction): SQLAlchemy's per-row parameter processing cost as much as SQLite's insert.
-    Values are already in the driver's form (``submitted_at`` through its column type)."""
-    if not rows:
-        return
-    connection = session.connection()
-    mark = "?" if connection.dialect.paramstyle == "qmark" else "%s"
-    statement = (
-        f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({', '.join([mark] * len(columns))})"
-    )
-    cursor = connection.connection.driver_connection.cursor()
-    try:
-        cursor.executemany(statement, rows)
-    finally:
-        cursor.close()
-
-
 def _answer_tuples(
     response_id: int, row: ParsedRow, columns: list[tuple[int, str, str]], contract_id: int
 ) -> Iterable[tuple]:
-    """Rows in ANSWER_COLUMNS order; ``columns`` holds (question id, code, type) per value."""
+    """Rows in the order of :data:`~surveyapp.models.responses.ANSWER_COLUMNS`; ``columns``
+    holds (question id, code, type) per value."""
     month = row.month
     for (question_id, code, kind), value in zip(columns, row.values, strict=True):
         if value is None:
@@ -376,25 +348,10 @@ def _cycles_for(
         ).all()
     )
     for month in months:
-        if month in found:
-            continue
-        opens, closes = cycle_window(
-            month, contract.timezone, contract.survey_open_day, contract.survey_open_days
-        )
-        cycle = Cycle(
-            contract_id=contract.id,
-            month=month,
-            survey_version_id=version.id,
-            status=CycleStatus.CLOSED,
-            opens_at=opens,
-            closes_at=closes,
-            opened_at=opens,
-            closed_at=closes,
-            historical=True,
-        )
-        session.add(cycle)
-        session.flush()
-        found[month] = cycle.id
+        if month not in found:
+            found[month] = add_cycle(
+                session, contract, month, version.id, closed=True, historical=True
+            ).id
     return found
 
 

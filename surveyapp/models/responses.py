@@ -7,7 +7,9 @@ contract and month (set at insert) so the monthly aggregates are answered from t
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import (
     CheckConstraint,
@@ -19,7 +21,7 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
 )
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
 
 from .base import Base
 from .types import UTCDateTime
@@ -72,8 +74,8 @@ class Answer(Base):
             " OR (kind = 'text' AND text_value IS NOT NULL AND value IS NULL)",
             name="value",
         ),
+        # Covers every count over answers: each read names its contracts (measured in bench/).
         Index(None, "contract_id", "month", "question_code", "value"),
-        Index(None, "month", "contract_id", "question_code", "value"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -89,3 +91,52 @@ class Answer(Base):
     text_value: Mapped[str | None] = mapped_column(Text)
 
     response: Mapped[Response] = relationship(back_populates="answers")
+
+
+# The one writer of answer rows (and of imported responses): the form's intake, the demo and the
+# history import all store answers through :func:`insert_answers`.
+ANSWER_COLUMNS = (
+    "response_id", "question_id", "contract_id", "month", "question_code", "kind", "seq",
+    "value", "option_id", "text_value",
+)  # fmt: skip
+RESPONSE_COLUMNS = (
+    "id", "cycle_id", "contract_id", "month", "survey_version_id", "submitted_at", "locale",
+    "source", "source_id",
+)  # fmt: skip
+
+
+def answer_values(row: Mapping[str, Any], response_id: int) -> tuple:
+    """An answer given by column name (``response_id`` aside) as the tuple
+    :func:`insert_answers` takes; a column left out is NULL (``seq`` 0)."""
+    return (response_id, *(row.get(c, 0 if c == "seq" else None) for c in ANSWER_COLUMNS[1:]))
+
+
+def insert_answers(session: Session, rows: Sequence[Sequence[Any]]) -> None:
+    """Insert answers, each a tuple in :data:`ANSWER_COLUMNS` order, in the session's
+    transaction. The checks on ``answers`` (kind, score ranges) refuse a bad row."""
+    _executemany(session, Answer.__tablename__, ANSWER_COLUMNS, rows)
+
+
+def insert_responses(session: Session, rows: Sequence[Sequence[Any]]) -> None:
+    """Insert responses with their ids, each a tuple in :data:`RESPONSE_COLUMNS` order, with
+    ``submitted_at`` already in the driver's form (the history import, which reserves ids)."""
+    _executemany(session, Response.__tablename__, RESPONSE_COLUMNS, rows)
+
+
+def _executemany(
+    session: Session, table: str, columns: tuple[str, ...], rows: Sequence[Sequence[Any]]
+) -> None:
+    """Plain DB-API ``executemany`` of ready tuples on the session's connection (same
+    transaction): SQLAlchemy's per-row parameter processing cost as much as SQLite's insert."""
+    if not rows:
+        return
+    connection = session.connection()
+    mark = "?" if connection.dialect.paramstyle == "qmark" else "%s"
+    statement = (
+        f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({', '.join([mark] * len(columns))})"
+    )
+    cursor = connection.connection.driver_connection.cursor()
+    try:
+        cursor.executemany(statement, rows)
+    finally:
+        cursor.close()

@@ -15,14 +15,15 @@ from sqlalchemy import select
 from .. import audit
 from ..access import ANY_SIGNED_IN, contract_or_404, requires
 from ..extensions import db
+from ..i18n import LOCALES
 from ..models import Cycle, CycleStatus, Report, Role
-from .building import LOCALES, ReportError, build_monthly_report, latest_reports
-from .pdf import ChartExportUnavailable
 
 bp = Blueprint("reports", __name__, url_prefix="/contracts/<int:contract_id>/reports")
 
 
 def _listing(contract_id: int) -> list[Report]:
+    from .building import latest_reports
+
     if current_user.role_enum.is_provider:
         return list(
             db.session.scalars(
@@ -54,6 +55,8 @@ def index(contract_id: int):
 @bp.get("/<int:report_id>.pdf")
 @requires(*ANY_SIGNED_IN)
 def download(contract_id: int, report_id: int):
+    from .building import latest_reports
+
     contract = contract_or_404(contract_id, current_user)
     visible = {r.id for r in latest_reports(db.session, contract.id)}
     report = db.session.get(Report, report_id)
@@ -84,6 +87,9 @@ def download(contract_id: int, report_id: int):
 @bp.post("/<month>/build")
 @requires(Role.PROVIDER_ADMIN)
 def build(contract_id: int, month: str):
+    from .building import ReportError, build_monthly_report
+    from .pdf import ChartExportUnavailable
+
     contract = contract_or_404(contract_id, current_user)
     cycle = db.session.scalar(
         select(Cycle).where(Cycle.contract_id == contract.id, Cycle.month == month)

@@ -19,7 +19,8 @@ from sqlalchemy.orm import Session
 
 from ..followup.cases import CaseFacts, open_cases
 from ..followup.rules import Answered, triggers
-from ..models import Answer, Cycle, CycleStatus, Invitation, Question, QuestionType, Response
+from ..models import Cycle, CycleStatus, Invitation, Question, QuestionType, Response
+from ..models.responses import answer_values, insert_answers
 from .links import FrozenQuestion, Link, frozen_version
 from .logic import validate_visibility
 
@@ -149,7 +150,6 @@ def _case_facts(link: Link, questions: Mapping[int, FrozenQuestion], rows: list[
 # building and cache-keying a statement per request costs more CPU than SQLite's own insert.
 # ``bench/submit_app.py``'s bare insert runs the same answer and invitation statements, and a
 # plain INSERT of the response (no cycle check).
-_INSERT_ANSWER = insert(Answer)
 _MARK_RESPONDED = (
     update(Invitation)
     .where(Invitation.id == bindparam("invitation"))
@@ -220,10 +220,8 @@ def _insert_if_open(session: Session, row: dict) -> int:
 
 
 def _insert_answers(session: Session, response_id: int, rows: list[dict]) -> None:
-    if rows:
-        session.connection().execute(
-            _INSERT_ANSWER, [row | {"response_id": response_id} for row in rows]
-        )
+    # One writer of answer rows (issue #20): the demo and the history import use it too.
+    insert_answers(session, [answer_values(row, response_id) for row in rows])
 
 
 def _mark_responded(session: Session, invitation_id: int, now: datetime) -> None:

@@ -48,3 +48,47 @@ def _provider(session, contract_id):
     from surveyapp.models import Contract
 
     return session.get(Contract, contract_id).provider
+
+
+def test_a_month_closed_on_its_page_shows_done_outside_and_a_missed_step_overdue(
+    session, client, sign_in, monkeypatch
+):
+    from surveyapp.cycles.lifecycle import close_cycle
+
+    from ..factories import make_cycle
+
+    party = make_party(session, "AP-OUT", customers=1, survey_open_day=1, survey_open_days=10)
+    contract = _contract(session, party.contract_id)
+    now = datetime(2026, 10, 20, 3, 0, tzinfo=UTC)
+    cycle = make_cycle(session, contract, month="2026-09")
+    close_cycle(session, cycle, now=now)
+    make_cycle(session, contract, month="2026-10")  # opened by hand, invitations never mailed
+    monkeypatch.setattr(views, "utcnow", lambda: now)
+    page = sign_in(make_user(session, "provider_analyst", contract.provider)).get(
+        f"/contracts/{contract.id}/autopilot/"
+    )
+    september, october = page.text.split("2026-09", 1)[1].split("2026-10", 1)
+    assert september.count("badge-outside") == 3  # opened, closed, analysed by hand
+    assert "badge-overdue" in october and october.count("badge-outside") == 1  # opened
+
+
+def test_a_step_is_marked_outside_only_without_a_ledger_row_and_overdue_after_half_an_hour():
+    from datetime import timedelta
+
+    from surveyapp.autopilot.plan import MonthFacts, StepState, step_mark
+
+    at = datetime(2026, 9, 11, 1, 0, tzinfo=UTC)
+    closed = MonthFacts(opened=True, closed=True)
+    assert step_mark("close", at, None, closed, at) == "outside"
+    assert step_mark("close", at, StepState("done", at), closed, at) is None
+    assert step_mark("report", at, None, closed, at + timedelta(minutes=29)) is None
+    assert step_mark("report", at, None, closed, at + timedelta(minutes=30)) == "overdue"
+    failed = StepState("failed", at)
+    assert step_mark("report", at, failed, closed, at + timedelta(hours=1)) == "overdue"
+    assert step_mark("invite", at, None, MonthFacts(), at + timedelta(days=1)) is None
+
+
+def _contract(session, contract_id):
+    from surveyapp.models import Contract
+
+    return session.get(Contract, contract_id)

@@ -35,16 +35,16 @@ def test_build_reports_builds_each_contract_once_and_skips_on_a_second_run(repor
 
 
 def test_build_reports_exits_non_zero_when_one_contract_fails(report_demo_app, charts, monkeypatch):
-    from surveyapp.cli import reports as command
+    from surveyapp.reports import building
 
-    real = command.build_monthly_report
+    real = building.build_monthly_report
 
     def flaky(session, cycle, **kw):
         if cycle.contract.number.endswith("002"):
             raise RuntimeError("disk full")
         return real(session, cycle, **kw)
 
-    monkeypatch.setattr(command, "build_monthly_report", flaky)
+    monkeypatch.setattr(building, "build_monthly_report", flaky)
     result = report_demo_app.test_cli_runner().invoke(
         args=["build-reports", "--month", MONTH, "--locale", "en", "--rebuild"]
     )
@@ -64,7 +64,7 @@ def test_an_unknown_contract_or_a_bad_month_is_an_error(report_demo_app):
 def test_without_chromium_the_command_says_which_packages_to_install(report_demo_app, monkeypatch):
     monkeypatch.delenv("BROWSER_PATH", raising=False)
     monkeypatch.setenv("PATH", "/nonexistent")
-    monkeypatch.setattr("surveyapp.cli.reports.chart_server", lambda: ChartServer())
+    monkeypatch.setattr("surveyapp.reports.pdf.chart_server", lambda: ChartServer())
     result = report_demo_app.test_cli_runner().invoke(args=["build-reports", "--month", MONTH])
     assert result.exit_code == 1
     assert "apt-get install chromium fonts-wqy-microhei" in result.output
