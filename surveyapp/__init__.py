@@ -65,8 +65,10 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
 
     from . import errors, security
     from .dashboard.formatting import register_filters
-    from .presenting import figure_text  # the table under every chart
-    from .presenting import sla_satisfaction
+    from .presenting import (
+        figure_text,  # the table under every chart
+        sla_hooks,
+    )
     from .webhooks import events as webhook_events
 
     errors.init_app(app)
@@ -74,7 +76,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     security.init_app(app)
     webhook_events.init_app(app)
     register_filters(app)
-    sla_satisfaction.init_app(app)  # sla #23: the panels' template global
+    sla_hooks.init_app(app)  # the SLA x satisfaction panels' template globals
     for blueprint in _blueprints():
         app.register_blueprint(blueprint)
 

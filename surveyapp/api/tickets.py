@@ -25,7 +25,6 @@ from sqlalchemy import select
 
 from ..extensions import db
 from ..models import Agent, Team, Ticket
-from ..presenting.sla_satisfaction import api_figures
 from ..tickets.ingest import RowResult, UpsertResult, upsert_tickets
 from . import (
     actor_label,
@@ -261,6 +260,8 @@ def get_ticket(contract_id: int, ticket_id: int):
     tag="sla",
 )
 def sla_satisfaction_figures(contract_id: int):
+    from ..presenting.sla_satisfaction import api_figures  # pandas: loaded when asked
+
     contract = contract_or_404(contract_id)
     month = month_arg(required=True)
     return jsonify(data=api_figures(contract, month, client=is_client()))

@@ -241,4 +241,6 @@ def yuan(value) -> str:
     return f"{'-' if amount < 0 else ''}¥{abs(amount):,.2f}"
 
 
+bp.cli.help = "The breach ledger (违约台账): derive each month's register for cron."
+bp.cli.short_help = "The breach ledger: derive a month's register."
 bp.cli.add_command(derive_command)

@@ -15,10 +15,7 @@ from ..history.notes import month_notes
 from ..i18n import current_locale
 from ..models import ActionItem, Contract, Cycle, User, utcnow
 from ..presenting.items import items_in_locale
-from ..presenting.month import UnknownMonth
-from ..presenting.month import month_panels as read_month
-from ..presenting.reading import labels_for
-from .panels import portfolio
+from ..presenting.reading import UnknownMonth
 
 bp = Blueprint("dashboard", __name__, url_prefix="/dashboard")
 
@@ -28,7 +25,7 @@ SORT_KEYS = ("number", "csat", "nps", "response_rate", "sla", "open_items", "ove
 @bp.get("/")
 @requires(*PROVIDER_STAFF)
 def overview():
-    from .panels import portfolio
+    from .panels import portfolio  # pandas: loaded when asked
 
     contracts = db.session.scalars(
         contracts_visible_to(current_user).options(  # one query each, not one per contract
@@ -99,6 +96,8 @@ def _month_not_closed(contract: Contract, month: str, client_facing: bool):
 def month_panels(contract: Contract, *, client_facing: bool):
     """The contract's closed months, the one asked for (``?month=``, default the latest; 404
     when it has no closed cycle) and its panels (None before the first closed month)."""
+    from ..presenting.month import month_panels as read_month  # pandas: loaded when asked
+
     try:
         with db.engine.connect() as conn:
             return read_month(

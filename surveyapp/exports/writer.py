@@ -11,8 +11,6 @@ import io
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from openpyxl import Workbook
-
 FORMATS = {
     "csv": "text/csv; charset=utf-8",
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
@@ -37,6 +35,8 @@ def write_table(
         writer.writerows([neutralise(v) for v in row] for row in rows)
         return buffer.getvalue().encode("utf-8-sig")
     if fmt == "xlsx":
+        from openpyxl import Workbook  # loaded when an XLSX is asked for
+
         book = Workbook(write_only=True)
         worksheet = book.create_sheet(sheet[:31])
         worksheet.append([neutralise(h) for h in header])

@@ -14,9 +14,7 @@ from ..extensions import db
 from ..i18n import current_locale
 from ..models import ActionItem, Role, utcnow
 from ..presenting.items import items_in_locale
-from ..presenting.month import UnknownMonth, month_panels
-from ..presenting.reading import CLIENT_VISIBLE_ITEMS, issued_label, month_label
-from ..reports.building import latest_reports
+from ..presenting.reading import CLIENT_VISIBLE_ITEMS, UnknownMonth, issued_label, month_label
 
 bp = Blueprint("portal", __name__, url_prefix="/portal")
 
@@ -33,6 +31,9 @@ def index():
 @bp.get("/contracts/<int:contract_id>")
 @requires(Role.CLIENT_VIEWER)
 def contract(contract_id: int):
+    from ..presenting.month import month_panels  # pandas: loaded when asked
+    from ..reports.building import latest_reports
+
     contract = contract_or_404(contract_id, current_user)
     try:
         with db.engine.connect() as conn:

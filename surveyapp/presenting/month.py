@@ -24,6 +24,7 @@ from analysis.privacy import MIN_GROUP_SIZE
 from ..models import Contract
 from . import reading
 from .reading import (
+    UnknownMonth,  # noqa: F401 (callers catch it from here too)
     change_text,
     contract_months,
     dimension_sort_key,
@@ -308,10 +309,6 @@ def contract_month_panels(
 def below(value: Any, target: Any) -> bool:
     value, target = _num(value), _num(target)
     return value is not None and target is not None and value < target
-
-
-class UnknownMonth(LookupError):
-    """The asked month has no closed cycle of the contract (the page answers 404)."""
 
 
 def month_panels(

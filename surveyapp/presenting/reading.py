@@ -31,6 +31,11 @@ import analysis
 from ..dimensions import DIMENSIONS
 from ..models import ActionStatus, Cycle
 
+
+class UnknownMonth(LookupError):
+    """The asked month has no closed cycle of the contract (the page answers 404)."""
+
+
 # decimals of each kind of figure; the API documents these (openapi.py)
 PRECISION: dict[str, int] = {
     "csat": 1,

@@ -14,7 +14,6 @@ from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from flask import Flask
 from flask_babel import format_date
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -37,7 +36,6 @@ __all__ = [
     "AUDIENCES",
     "api_figures",
     "export_table",
-    "init_app",
     "month_join",
     "panel",
 ]
@@ -305,10 +303,3 @@ def contact_cap_held_back(contract_id: int, month: str) -> int:
             Invitation.held_back_at.is_not(None),
         )
     )
-
-
-def init_app(app: Flask) -> None:
-    """The panel partials call ``sla_satisfaction_panel(contract, month, audience)``; the
-    month page and the PDF call ``contact_cap_held_back(contract_id, month)``."""
-    app.add_template_global(panel, "sla_satisfaction_panel")
-    app.add_template_global(contact_cap_held_back, "contact_cap_held_back")

@@ -15,7 +15,6 @@ from ..csv_upload import ImportForm, run_upload
 from ..exports.writer import FORMATS, write_table
 from ..extensions import db
 from ..models import Cycle, Role, Ticket
-from ..presenting.sla_satisfaction import export_table
 from .importing import import_tickets
 
 MONTH = re.compile(r"\d{4}-(0[1-9]|1[0-2])")
@@ -45,6 +44,8 @@ def sla_export(contract_id: int):
     """One row per response of ``?month=`` (default: the latest survey month) with its linked
     tickets and attributed agents; the customer by number only (provider staff: it names
     agents). Audited like every export."""
+    from ..presenting.sla_satisfaction import export_table  # pandas: loaded when asked
+
     contract = contract_or_404(contract_id, current_user)
     month = request.args.get("month") or db.session.scalar(
         select(func.max(Cycle.month)).where(Cycle.contract_id == contract.id)

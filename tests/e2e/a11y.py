@@ -71,5 +71,6 @@ def nu_errors(pages: dict[str, str]) -> list[str]:
         if message.get("type") != "error":
             continue
         file = Path(message.get("url", "")).name
-        found.append(f"{names.get(file, file)}:{message.get('lastLine', '?')}: {message['message']}")
+        line = message.get("lastLine", "?")
+        found.append(f"{names.get(file, file)}:{line}: {message['message']}")
     return found
