@@ -85,9 +85,36 @@ def analyse(session: Session, cycle: Cycle, *, now: datetime) -> Analysed:
         due_by=Schedule.of(contract).due_by(cycle.month),
     )  # fmt: skip
     effects = record_effects(session, contract.id, result)
-    added = save_proposals(session, contract.id, cycle.id, result.action_items)
+    proposals = result.action_items + _sla_proposals(session, contract, result, now=now)
+    added = save_proposals(session, contract.id, cycle.id, proposals)
     session.flush()
     return Analysed(proposals=len(added), effects=len(effects))
+
+
+def _sla_proposals(session: Session, contract: Contract, result, *, now: datetime) -> tuple:
+    """Training items for a team or agent below target and a deadline item when breached
+    customers rate significantly lower (issue #23), from the month's SLA x satisfaction join."""
+    from analysis.action_items import propose_sla_items
+    from analysis.sla_load import read_sla_inputs
+    from analysis.sla_satisfaction import sla_satisfaction
+
+    from ..autopilot.plan import Schedule
+
+    inputs = read_sla_inputs(session.connection(), contract.id, result.month)
+    joined = sla_satisfaction(
+        inputs.responses, inputs.tickets, inputs.invitations, month=result.month, now=now,
+        **inputs.as_kwargs(),
+    )  # fmt: skip
+    questions, targets = result.questions, result.targets
+    rated = questions[(questions["kind"] == "rating") & questions["dimension"].notna()]
+    clauses = dict(zip(rated["dimension"], rated["clause_ref"].fillna(""), strict=True))
+    clauses |= dict(zip(targets["dimension"], targets["clause_ref"].fillna(""), strict=True))
+    return tuple(
+        propose_sla_items(
+            result.month, teams=joined.teams, agents=joined.agents, gap=joined.gap,
+            targets=targets, due_by=Schedule.of(contract).due_by(result.month), clauses=clauses,
+        )  # fmt: skip
+    )
 
 
 def report_locales(session: Session, contract: Contract) -> list[str]:
