@@ -272,7 +272,8 @@ SCHEMAS: dict[str, Any] = {
             "SLA compliance of one ticket kind in one month (by month received, in the "
             "contract's time zone), computed from the stored tickets as on the dashboard: n "
             "tickets decided (met, late, or open past the deadline), pending ones still inside "
-            "it; compliance = met / n in % with a 95 % Wilson interval (null when n is 0)."
+            "it; compliance = met / n in % with a 95 % Wilson interval (null when n is 0). "
+            "Compliance, its interval and the hours carry one decimal, as the pages print them."
         ),
         "required": [
             "month",

@@ -4,7 +4,6 @@ the effect of what it sent."""
 
 from __future__ import annotations
 
-import math
 from datetime import timedelta
 from typing import Any
 
@@ -13,13 +12,16 @@ from analysis.results import SlaMonth
 
 from ..extensions import db
 from ..models import utcnow
+from ..presenting.reading import rounded
 from ..tickets.ingest import EARLIEST
 from . import bp, contract_or_404, list_page, month_arg
 from .openapi import operation, page_of
 
 
 def _number(value: float) -> float | None:
-    return None if value is None or math.isnan(value) else round(float(value), 3)
+    """Compliance in % and hours at one decimal, as every page prints them
+    (presenting.reading.PRECISION["sla"])."""
+    return rounded(value, "sla")
 
 
 def sla_json(row: SlaMonth) -> dict[str, Any]:

@@ -96,7 +96,7 @@ def test_the_sla_figures_are_readable_through_the_api_per_month_and_kind(app, ap
             row["n"], row["met"], row["breaches"]
         )  # fmt: skip
         expected = None if pd.isna(row["compliance"]) else row["compliance"]
-        assert figure["compliance"] == pytest.approx(expected, abs=0.001)
+        assert figure["compliance"] == (None if expected is None else round(expected, 1))
         assert figure["clause_ref"] == ("一(1)" if figure["kind"] == "inquiry" else "一(2)")
     month = body["data"][0]["month"]
     one = api("GET", f"/contracts/{world.a.id}/sla?month={month}", world.provider_token)
