@@ -144,6 +144,13 @@ SUBJECT_LABELS = {
 }
 
 DETAIL_LABELS = {
+    "again": _l("Settled again"),
+    "amount": _l("Amount"),
+    "client_total": _l("Party B total"),
+    "corrects": _l("Corrects entry"),
+    "paid_on": _l("Paid on"),
+    "preset": _l("Preset"),
+    "provider_total": _l("Party A total"),
     "already_present": _l("Already present"),
     "changes": _l("Changes"),
     "contract": _l("Contract"),

@@ -66,6 +66,6 @@ def sla_export(contract_id: int):
     filename = f"sla-satisfaction-{contract.number}-{month}.csv"
     return Response(
         body,
-        mimetype=FORMATS["csv"],
+        content_type=FORMATS["csv"],
         headers={"Content-Disposition": f'attachment; filename="{filename}"'},
     )
