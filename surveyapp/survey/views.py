@@ -23,6 +23,7 @@ from flask import (
     url_for,
 )
 from flask_babel import gettext as _
+from flask_babel import refresh
 from sqlalchemy import select
 
 from ..access import public
@@ -171,6 +172,7 @@ def submit(token: str):
     language = request.form.get("language")
     if language in LOCALES:  # the language switch: same answers and step, other language
         session["locale"] = g.locale = language
+        refresh()  # reading the answers above already fixed this request's language
         return render_form(
             link, version, key, request.form, {}, masthead, step=step, given=answers.given
         )
