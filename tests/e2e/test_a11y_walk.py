@@ -56,6 +56,11 @@ NOT_HTML = {
     "api.list_tickets": "JSON API",
     "api.get_ticket": "JSON API",
     "api.list_sla": "JSON API",
+    "api.list_breaches": "JSON API",
+    "api.sla_satisfaction_figures": "JSON API",
+    "breaches.statement_pdf": "a PDF file",
+    "tickets.sla_export": "a CSV export",
+    "survey.logo": "the contract's logo image",
 }
 
 # What the reader must never see: a placeholder left unformatted (``%(month)s``, ``%%``) or an
