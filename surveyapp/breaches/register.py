@@ -445,6 +445,7 @@ def record_payment(session: Session, contract: Contract, month: str, paid_on: da
     if paid_on is None or value <= 0 or value > Decimal("9999999999.99"):
         raise LedgerError(str(_l("Give the date and the amount paid.")))
     _check_month_in_term(contract, month)
+    _refuse_if_settled(session, contract, month)  # the settled statement's payment state holds
     payment = FeePayment(contract_id=contract.id, month=month, paid_on=paid_on, amount=value,
                          recorded_by_id=actor.id)  # fmt: skip
     session.add(payment)

@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -74,6 +75,7 @@ class Statement:
     ytd_provider: Decimal
     ytd_client: Decimal
     counts: dict[str, int] = field(default_factory=dict)
+    settled_on: date | None = None  # the settlement's date in the contract's time zone
 
 
 def _entries(session: Session, contract_id: int, months: list[str]) -> list[BreachEntry]:
@@ -169,12 +171,15 @@ def month_statement(session: Session, contract: Contract, month: str, now: datet
     counts: dict[str, int] = {}
     for entry in entries:
         counts[entry.status] = counts.get(entry.status, 0) + 1
+    zone = ZoneInfo(contract.timezone)  # "today" and dates as the contract reads them
+    settled = settlement(session, contract.id, month)
     return Statement(
         contract=contract, month=month, entries=tuple(entries), lines=tuple(lines),
         provider_total=provider_total, client_total=client_total,
-        payment=payment_status(session, contract, month, now.date()),
-        settled=settlement(session, contract.id, month),
+        payment=payment_status(session, contract, month, now.astimezone(zone).date()),
+        settled=settled,
         ytd_provider=ytd_provider, ytd_client=ytd_client, counts=counts,
+        settled_on=settled.settled_at.astimezone(zone).date() if settled else None,
     )  # fmt: skip
 
 

@@ -92,8 +92,10 @@ def analyse(session: Session, cycle: Cycle, *, now: datetime) -> Analysed:
 
 
 def _sla_proposals(session: Session, contract: Contract, result, *, now: datetime) -> tuple:
-    """Training items for a team or agent below target and a deadline item when breached
-    customers rate significantly lower (issue #23), from the month's SLA x satisfaction join."""
+    """Training items for a team below target and a deadline item when breached customers rate
+    significantly lower (issue #23), from the month's SLA x satisfaction join. Agents get none
+    here: action items reach the client, and an agent's figures are for provider staff only
+    (the dashboard's agent table)."""
     from analysis.action_items import propose_sla_items
     from analysis.sla_load import read_sla_inputs
     from analysis.sla_satisfaction import sla_satisfaction
@@ -111,7 +113,7 @@ def _sla_proposals(session: Session, contract: Contract, result, *, now: datetim
     clauses |= dict(zip(targets["dimension"], targets["clause_ref"].fillna(""), strict=True))
     return tuple(
         propose_sla_items(
-            result.month, teams=joined.teams, agents=joined.agents, gap=joined.gap,
+            result.month, teams=joined.teams, agents=joined.agents.iloc[0:0], gap=joined.gap,
             targets=targets, due_by=Schedule.of(contract).due_by(result.month), clauses=clauses,
         )  # fmt: skip
     )

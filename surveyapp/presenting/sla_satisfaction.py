@@ -31,6 +31,7 @@ from analysis.sla_satisfaction import (
 from ..dimensions import dimension_label
 from ..extensions import db
 from ..models import Contract, Cycle, Invitation, utcnow
+from .reading import PRECISION
 
 __all__ = [
     "AUDIENCES",
@@ -59,7 +60,13 @@ class MonthJoin:
 
 
 def month_join(contract: Contract, month: str, now: datetime | None = None) -> MonthJoin:
-    """Read the inputs with SQL aggregates and compute the month's join and figures."""
+    """Read the inputs with SQL aggregates and compute the month's join and figures. A closed
+    month is read as it stood when it closed (a ticket pending then is not a breach later), so
+    every page, the API and the archived PDF agree."""
+    if now is None:
+        now = db.session.scalar(
+            select(Cycle.closed_at).where(Cycle.contract_id == contract.id, Cycle.month == month)
+        )
     with db.engine.connect() as conn:
         inputs = read_sla_inputs(conn, contract.id, month)
     result = sla_satisfaction(
@@ -99,7 +106,7 @@ def _groups(result: SlaSatisfaction, client: bool) -> list[dict[str, Any]]:
                 "csat_interval": "—" if hidden else _interval(record["csat_low"],
                                                               record["csat_high"]),
                 "mean": "—" if hidden else _num(record["mean"], 2),
-                "nps": "—" if hidden else _num(record["nps"], 0),
+                "nps": "—" if hidden else _num(record["nps"], PRECISION["nps"]),
             }
         )  # fmt: skip
     return rows
@@ -138,12 +145,15 @@ def _gap_text(result: SlaSatisfaction) -> str:
 
 def _staff_rows(table, client: bool) -> list[dict[str, Any]]:
     rows = []
-    for record in table.to_dict("records"):
+    shown = 0
+    for record in table.sort_values("rank").to_dict("records"):
         if client and record["suppressed"]:
             continue
+        shown += 1
         rows.append(
             {
-                "rank": int(record["rank"]),
+                # a client ranks only the teams it sees: a gap would tell where a hidden one was
+                "rank": shown if client else int(record["rank"]),
                 "name": record["name"],
                 "team": record.get("team"),
                 "n": int(record["n"]),
@@ -229,7 +239,10 @@ def api_figures(contract: Contract, month: str, *, client: bool) -> dict[str, An
                                      "nps"})  # fmt: skip
     if client:
         groups = [g if g["n"] >= MIN_GROUP else {"group": g["group"], "n": None} for g in groups]
-    teams = result.teams.loc[~result.teams["suppressed"]] if client else result.teams
+    teams = result.teams
+    if client:  # ranked again among the teams a client sees (a gap would place a hidden one)
+        teams = teams.loc[~teams["suppressed"]].sort_values("rank")
+        teams = teams.assign(rank=range(1, len(teams) + 1))
     gap = result.gap
     body = {
         "month": month,

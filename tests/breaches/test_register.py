@@ -230,6 +230,8 @@ def test_settled_month_is_locked_and_changes_are_visible_corrections(session, le
             evidence="",
             actor=admin,
         )
+    with pytest.raises(MonthSettled):  # the settled statement's payment state holds too
+        record_payment(session, contract, MONTH, date(2026, 11, 2), "1.00", admin)
     correction = correct_entry(session, incident, admin, "-5000.00", "Half agreed in talks.")
     assert correction.source == "correction" and correction.corrects_id == incident.id
     respond(session, correction, client_user, "acknowledge", "")
