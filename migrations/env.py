@@ -68,7 +68,9 @@ def run_migrations_online():
             connection.exec_driver_sql("PRAGMA foreign_keys = ON")
             connection.commit()
             if broken:
-                raise RuntimeError(f"the migration left rows whose foreign keys point nowhere: {broken[:5]}")
+                raise RuntimeError(
+                    f"the migration left rows whose foreign keys point nowhere: {broken[:5]}"
+                )
 
 
 if context.is_offline_mode():

@@ -392,9 +392,12 @@ def settle_month(session: Session, contract: Contract, month: str, actor: User,
             entry.status = EntryStatus.SETTLED
             _note(entry, "settled", "provider", actor, "", EntryStatus.ACKNOWLEDGED,
                   EntryStatus.SETTLED)  # fmt: skip
+    terms = terms_of(session, contract.id)
     month_row = existing or BreachMonth(
         contract_id=contract.id, month=month, provider_total=totals[0], client_total=totals[1],
-        settled_by_id=actor.id,
+        settled_by_id=actor.id, settled_fee=contract.monthly_fee,
+        settled_caps={kind.value: _text(amounts.monthly_cap(term, contract.monthly_fee))
+                      for kind, term in terms.items()},
     )  # fmt: skip
     session.add(month_row)
     record(session, "breach_month.settled", actor=actor, subject=contract,
@@ -460,3 +463,7 @@ def record_payment(session: Session, contract: Contract, month: str, paid_on: da
     )
     session.commit()
     return payment
+
+
+def _text(value: Decimal | None) -> str | None:
+    return None if value is None else str(value)

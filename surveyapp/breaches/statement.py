@@ -88,7 +88,10 @@ def _entries(session: Session, contract_id: int, months: list[str]) -> list[Brea
     )
 
 
-def kind_lines(entries: list[BreachEntry], terms: dict, fee: Decimal) -> list[KindLine]:
+def kind_lines(
+    entries: list[BreachEntry], terms: dict, fee: Decimal, settled: BreachMonth | None = None
+) -> list[KindLine]:
+    """The month's lines by kind; a settled month keeps the caps it was settled under."""
     lines = []
     for kind in ORDER:
         own = [e for e in entries if e.kind == kind]
@@ -97,7 +100,11 @@ def kind_lines(entries: list[BreachEntry], terms: dict, fee: Decimal) -> list[Ki
         counted = [e for e in own if e.status != EntryStatus.WAIVED]
         regular = [e for e in counted if e.source != EntrySource.CORRECTION]
         gross = sum((e.amount for e in regular), amounts.ZERO)
-        cap = amounts.monthly_cap(terms.get(kind), fee)
+        if settled is not None and settled.settled_caps is not None:
+            kept = settled.settled_caps.get(kind.value)
+            cap = None if kept is None else Decimal(kept)
+        else:
+            cap = amounts.monthly_cap(terms.get(kind), fee)
         corrections = sum(
             (e.amount for e in counted if e.source == EntrySource.CORRECTION), amounts.ZERO
         )
@@ -124,7 +131,10 @@ def _totals(lines: list[KindLine]) -> tuple[Decimal, Decimal]:
     return provider, client
 
 
-def payment_status(session: Session, contract: Contract, month: str, today: date) -> PaymentStatus:
+def payment_status(
+    session: Session, contract: Contract, month: str, today: date, fee: Decimal | None = None
+) -> PaymentStatus:
+    """The month's fee against its payments; ``fee`` as settled, else the contract's."""
     payments = tuple(
         session.scalars(
             select(FeePayment)
@@ -133,7 +143,7 @@ def payment_status(session: Session, contract: Contract, month: str, today: date
         )
     )
     paid = sum((p.amount for p in payments), amounts.ZERO)
-    fee = contract.monthly_fee
+    fee = contract.monthly_fee if fee is None else fee
     try:
         due = fee_due_date(contract, month)
     except UnknownCalendarYear as error:
@@ -159,13 +169,22 @@ def month_statement(session: Session, contract: Contract, month: str, now: datet
     months = [f"{year}-{m:02d}" for m in range(1, int(month[5:]) + 1)]
     every = _entries(session, contract.id, months)
     entries = [e for e in every if e.month == month]
-    lines = kind_lines(entries, terms, contract.monthly_fee)
+    settled_months = {
+        row.month: row
+        for row in session.scalars(
+            select(BreachMonth).where(
+                BreachMonth.contract_id == contract.id, BreachMonth.month.in_(months)
+            )
+        )
+    }
+    lines = kind_lines(entries, terms, contract.monthly_fee, settled_months.get(month))
     provider_total, client_total = _totals(lines)
     ytd_provider = ytd_client = amounts.ZERO
     for m in months:
         own = [e for e in every if e.month == m]
         if own:
-            a, b = _totals(kind_lines(own, terms, contract.monthly_fee))
+            kept = settled_months.get(m)
+            a, b = _totals(kind_lines(own, terms, contract.monthly_fee, kept))
             ytd_provider += a
             ytd_client += b
     counts: dict[str, int] = {}
@@ -176,7 +195,8 @@ def month_statement(session: Session, contract: Contract, month: str, now: datet
     return Statement(
         contract=contract, month=month, entries=tuple(entries), lines=tuple(lines),
         provider_total=provider_total, client_total=client_total,
-        payment=payment_status(session, contract, month, now.astimezone(zone).date()),
+        payment=payment_status(session, contract, month, now.astimezone(zone).date(),
+                               settled.settled_fee if settled else None),
         settled=settled,
         ytd_provider=ytd_provider, ytd_client=ytd_client, counts=counts,
         settled_on=settled.settled_at.astimezone(zone).date() if settled else None,

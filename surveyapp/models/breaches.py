@@ -197,3 +197,7 @@ class BreachMonth(Base):
     client_total: Mapped[Decimal] = mapped_column(Numeric(12, 2))
     settled_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     settled_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    # the terms as they stood when settled: each kind's monthly cap (yuan, null = none) and the
+    # monthly fee, so a later change of terms or fee never moves a settled statement
+    settled_caps: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    settled_fee: Mapped[Decimal | None] = mapped_column(Numeric(12, 2))

@@ -26,7 +26,7 @@ from surveyapp.breaches.register import (
 )
 from surveyapp.breaches.statement import month_statement
 from surveyapp.breaches.terms import save_terms
-from surveyapp.models import AuditEvent, BreachEntry, BreachKind
+from surveyapp.models import AuditEvent, BreachEntry, BreachKind, BreachTerm
 
 from ..factories import make_contract, make_organization, make_ticket, make_user
 
@@ -256,3 +256,28 @@ def test_a_month_with_an_open_dispute_cannot_be_settled(session, ledger):
     respond(session, entry, admin, "waive", "Waived this once after talks.")
     settle_month(session, contract, MONTH, admin, (Decimal(0), Decimal(0)))
     assert entry.status == "waived"
+
+
+def test_a_settled_month_keeps_the_caps_and_fee_it_was_settled_under(session, ledger):
+    contract, admin, client_user = ledger
+    _month_of_tickets(session, contract)
+    record_payment(session, contract, MONTH, date(2026, 10, 13), "20000.00", admin)
+    derive_month(session, contract, MONTH, NOW, admin)
+    for entry in session.query(BreachEntry).filter_by(contract_id=contract.id):
+        respond(session, entry, client_user, "acknowledge", "")
+    before = month_statement(session, contract, MONTH, NOW)
+    settle_month(session, contract, MONTH, admin, (before.provider_total, before.client_total))
+    # later the terms lose every cap and the fee doubles: the settled month must not move
+    for term in session.query(BreachTerm).filter_by(contract_id=contract.id):
+        term.cap_amount = term.cap_fee_percent = None
+    contract.monthly_fee = contract.monthly_fee * 2
+    session.commit()
+    after = month_statement(session, contract, MONTH, NOW)
+    assert [(x.kind, x.cap, x.payable) for x in after.lines] == [
+        (x.kind, x.cap, x.payable) for x in before.lines
+    ]
+    assert (after.provider_total, after.client_total) == (
+        before.provider_total, before.client_total
+    )
+    assert after.payment.fee == before.payment.fee
+    assert any(x.cap is not None for x in after.lines)  # the month had capped kinds
