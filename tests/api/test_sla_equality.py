@@ -7,7 +7,6 @@ import io
 from datetime import UTC, datetime, timedelta, timezone
 
 import pandas as pd
-import pytest
 
 import analysis
 from surveyapp.extensions import db
