@@ -269,19 +269,40 @@ def derive_month(
             item["amount"],
         ):
             body = f"{entry.amount} → {item['amount']}"
+            moved = entry.amount != item["amount"]
             entry.evidence = item["evidence"]
             entry.within_tolerance = item["within_tolerance"]
             entry.amount = item["amount"]
             _note(entry, "recomputed", "system", actor, body)
+            if moved:
+                _reopen(entry, actor)
             updated += 1
         else:
             unchanged += 1
+    found = {item["key"] for item in items}
+    for entry in existing.values():  # derived once, no longer in the records: withdrawn
+        if entry.source != EntrySource.DERIVED or entry.key in found:
+            continue
+        if entry.amount != amounts.ZERO:
+            body = f"{entry.amount} → {amounts.ZERO}"
+            entry.amount = amounts.ZERO
+            _note(entry, "withdrawn", "system", actor, body)
+            _reopen(entry, actor)
+            updated += 1
     if created or updated:
         record(session, "breach_register.derived", actor=actor, subject=contract,
                organization_id=contract.provider_id,
                details={"month": month, "created": created, "updated": updated})  # fmt: skip
     session.commit()
     return DeriveSummary(created, updated, unchanged)
+
+
+def _reopen(entry: BreachEntry, actor: User | None) -> None:
+    """An amount the client agreed to or disputed has changed: it is open for review again."""
+    if entry.status in (EntryStatus.ACKNOWLEDGED, EntryStatus.DISPUTED):
+        before = entry.status
+        entry.status = EntryStatus.OPEN
+        _note(entry, "reopen", "system", actor, "", before, EntryStatus.OPEN)
 
 
 def record_entry(

@@ -22,6 +22,7 @@ STATUS_LABELS = {
 NOTE_LABELS = {
     "derived": _l("Found in the platform's records"),
     "recomputed": _l("Amount or evidence recomputed"),
+    "withdrawn": _l("No longer in the platform's records: amount set to nil"),
     "recorded": _l("Recorded by the provider"),
     "acknowledge": _l("Acknowledged"),
     "dispute": _l("Disputed"),

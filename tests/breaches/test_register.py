@@ -26,7 +26,7 @@ from surveyapp.breaches.register import (
 )
 from surveyapp.breaches.statement import month_statement
 from surveyapp.breaches.terms import save_terms
-from surveyapp.models import AuditEvent, BreachEntry, BreachKind, BreachTerm
+from surveyapp.models import AuditEvent, BreachEntry, BreachKind, BreachTerm, Ticket
 
 from ..factories import make_contract, make_organization, make_ticket, make_user
 
@@ -281,3 +281,27 @@ def test_a_settled_month_keeps_the_caps_and_fee_it_was_settled_under(session, le
     )
     assert after.payment.fee == before.payment.fee
     assert any(x.cap is not None for x in after.lines)  # the month had capped kinds
+
+
+def test_a_changed_amount_reopens_what_the_client_agreed_and_a_vanished_breach_is_withdrawn(
+    session, ledger
+):
+    contract, admin, client_user = ledger
+    _month_of_tickets(session, contract)
+    derive_month(session, contract, MONTH, NOW, admin)
+    payment = session.query(BreachEntry).filter_by(key="payment").one()
+    late = session.query(BreachEntry).filter_by(key="ticket:INQ-3").one()
+    respond(session, payment, client_user, "acknowledge", "")
+    respond(session, late, client_user, "acknowledge", "")
+    # the helpdesk corrects INQ-3: it was answered within the hour after all
+    ticket = session.query(Ticket).filter_by(external_id="INQ-3").one()
+    ticket.first_reply_at = ticket.received_at + timedelta(hours=1)
+    session.commit()
+    derive_month(session, contract, MONTH, NOW + timedelta(days=1), admin)  # interest grew
+    session.refresh(payment)
+    session.refresh(late)
+    assert payment.status == "open" and [n.action for n in payment.notes][-2:] == [
+        "recomputed", "reopen"
+    ]
+    assert late.amount == Decimal("0.00") and late.status == "open"
+    assert [n.action for n in late.notes][-2:] == ["withdrawn", "reopen"]
