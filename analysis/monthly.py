@@ -210,6 +210,14 @@ def _last_day(month: str) -> date:
     return date(period.year, period.month, calendar.monthrange(period.year, period.month)[1])
 
 
+def dimension_clauses(questions: pd.DataFrame, targets: pd.DataFrame) -> dict[str, str]:
+    """Each dimension's clause: from its rating questions, the contract's targets winning."""
+    rated = questions[(questions["kind"] == "rating") & questions["dimension"].notna()]
+    clauses = dict(zip(rated["dimension"], rated["clause_ref"].fillna(""), strict=True))
+    clauses |= dict(zip(targets["dimension"], targets["clause_ref"].fillna(""), strict=True))
+    return clauses
+
+
 def analyse_month(
     inputs: MonthInputs,
     *,
@@ -272,9 +280,7 @@ def analyse_month(
         inquiry_hours=terms.inquiry_hours, complaint_hours=terms.complaint_hours,
         timezone=terms.timezone,
     )  # fmt: skip
-    rated = questions[(questions["kind"] == "rating") & questions["dimension"].notna()]
-    clauses = dict(zip(rated["dimension"], rated["clause_ref"].fillna(""), strict=True))
-    clauses |= dict(zip(targets["dimension"], targets["clause_ref"].fillna(""), strict=True))
+    clauses = dimension_clauses(questions, targets)
     sla_dimensions = {
         kind: next((d for d, c in clauses.items() if c == ref), None)
         for kind, ref in sla_clauses.items()

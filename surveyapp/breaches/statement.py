@@ -27,7 +27,7 @@ from ..models import (
 )
 from . import amounts
 from .calendar import UnknownCalendarYear
-from .register import fee_due_date, settlement
+from .register import fee_due_date
 from .terms import CLAUSES, terms_of
 
 ORDER = list(BreachKind)
@@ -191,7 +191,7 @@ def month_statement(session: Session, contract: Contract, month: str, now: datet
     for entry in entries:
         counts[entry.status] = counts.get(entry.status, 0) + 1
     zone = ZoneInfo(contract.timezone)  # "today" and dates as the contract reads them
-    settled = settlement(session, contract.id, month)
+    settled = settled_months.get(month)  # read once with the year's settled months above
     return Statement(
         contract=contract, month=month, entries=tuple(entries), lines=tuple(lines),
         provider_total=provider_total, client_total=client_total,

@@ -80,41 +80,37 @@ def analyse(session: Session, cycle: Cycle, *, now: datetime) -> Analysed:
     from ..autopilot.plan import Schedule
 
     contract = cycle.contract
+    due_by = Schedule.of(contract).due_by(cycle.month)
     result = monthly_analysis(
-        session.connection(), contract.id, cycle.month, now=now,
-        due_by=Schedule.of(contract).due_by(cycle.month),
-    )  # fmt: skip
+        session.connection(), contract.id, cycle.month, now=now, due_by=due_by
+    )
     effects = record_effects(session, contract.id, result)
-    proposals = result.action_items + _sla_proposals(session, contract, result, now=now)
+    proposals = result.action_items + _sla_proposals(session, result, now=now, due_by=due_by)
     added = save_proposals(session, contract.id, cycle.id, proposals)
     session.flush()
     return Analysed(proposals=len(added), effects=len(effects))
 
 
-def _sla_proposals(session: Session, contract: Contract, result, *, now: datetime) -> tuple:
+def _sla_proposals(session: Session, result, *, now: datetime, due_by) -> tuple:
     """Training items for a team below target and a deadline item when breached customers rate
     significantly lower (issue #23), from the month's SLA x satisfaction join. Agents get none
     here: action items reach the client, and an agent's figures are for provider staff only
     (the dashboard's agent table)."""
     from analysis.action_items import propose_sla_items
+    from analysis.monthly import dimension_clauses
     from analysis.sla_load import read_sla_inputs
     from analysis.sla_satisfaction import sla_satisfaction
 
-    from ..autopilot.plan import Schedule
-
-    inputs = read_sla_inputs(session.connection(), contract.id, result.month)
+    inputs = read_sla_inputs(session.connection(), result.contract_id, result.month)
     joined = sla_satisfaction(
         inputs.responses, inputs.tickets, inputs.invitations, month=result.month, now=now,
         **inputs.as_kwargs(),
     )  # fmt: skip
-    questions, targets = result.questions, result.targets
-    rated = questions[(questions["kind"] == "rating") & questions["dimension"].notna()]
-    clauses = dict(zip(rated["dimension"], rated["clause_ref"].fillna(""), strict=True))
-    clauses |= dict(zip(targets["dimension"], targets["clause_ref"].fillna(""), strict=True))
     return tuple(
         propose_sla_items(
             result.month, teams=joined.teams, agents=joined.agents.iloc[0:0], gap=joined.gap,
-            targets=targets, due_by=Schedule.of(contract).due_by(result.month), clauses=clauses,
+            targets=result.targets, due_by=due_by,
+            clauses=dimension_clauses(result.questions, result.targets),
         )  # fmt: skip
     )
 
