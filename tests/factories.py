@@ -180,6 +180,19 @@ def make_cycle(
     )
 
 
+
+def make_open_cycle(session, contract: Contract, version: SurveyVersion | None = None) -> Cycle:
+    """The contract's current month, open since yesterday and for 13 more days: a survey a
+    customer can answer now."""
+    from surveyapp.cycles.calendar import month_of
+    from surveyapp.models import utcnow
+
+    now = utcnow()
+    return make_cycle(
+        session, contract, version, month=month_of(now, contract.timezone),
+        opens_at=now - timedelta(days=1), closes_at=now + timedelta(days=13),
+    )  # fmt: skip
+
 def make_invitation(
     session, cycle: Cycle, customer: Customer | None = None, **kw
 ) -> tuple[Invitation, str]:

@@ -5,16 +5,14 @@ a matrix shows one labelled scale per row on a phone and is stored as one answer
 from __future__ import annotations
 
 import re
-from datetime import timedelta
 from pathlib import Path
 
 import pytest
 from sqlalchemy import select
 
-from surveyapp.cycles.calendar import month_of
-from surveyapp.models import Answer, Response, utcnow
+from surveyapp.models import Answer, Response
 
-from ..factories import make_contract, make_cycle, make_invitation, make_logic_survey_version
+from ..factories import make_contract, make_invitation, make_logic_survey_version, make_open_cycle
 from .a11y import axe_serious, nu_errors
 from .conftest import DESKTOP, PHONE, _local_only
 
@@ -30,11 +28,7 @@ def survey_url(session, live_server):
     version = make_logic_survey_version(session, contract.provider)
     contract.survey_id = version.survey_id
     session.commit()
-    now = utcnow()
-    cycle = make_cycle(
-        session, contract, version, month=month_of(now, contract.timezone),
-        opens_at=now - timedelta(days=1), closes_at=now + timedelta(days=13),
-    )  # fmt: skip
+    cycle = make_open_cycle(session, contract, version)
 
     def make():
         invitation, token = make_invitation(session, cycle)

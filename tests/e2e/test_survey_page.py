@@ -7,15 +7,11 @@ from __future__ import annotations
 import json
 import os
 import re
-from datetime import timedelta
 from pathlib import Path
 
 import pytest
 
-from surveyapp.cycles.calendar import month_of
-from surveyapp.models import utcnow
-
-from ..factories import make_contract, make_cycle, make_invitation, make_survey_version
+from ..factories import make_contract, make_invitation, make_open_cycle, make_survey_version
 from .a11y import axe_serious, nu_errors
 from .conftest import PHONE, _local_only
 
@@ -32,15 +28,7 @@ def links(session, live_server):
     version = make_survey_version(session, contract.provider)
     contract.survey_id = version.survey_id
     session.commit()
-    now = utcnow()
-    cycle = make_cycle(
-        session,
-        contract,
-        version,
-        month=month_of(now, contract.timezone),
-        opens_at=now - timedelta(days=1),
-        closes_at=now + timedelta(days=13),
-    )
+    cycle = make_open_cycle(session, contract, version)
 
     def make(locale: str = "zh_CN") -> str:
         _, token = make_invitation(session, cycle, locale=locale)

@@ -3,14 +3,12 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import timedelta
 
 import pytest
 
-from surveyapp.cycles.calendar import month_of
-from surveyapp.models import Cycle, Invitation, SurveyVersion, utcnow
+from surveyapp.models import Cycle, Invitation, SurveyVersion
 
-from ..factories import make_contract, make_cycle, make_invitation, make_survey_version
+from ..factories import make_contract, make_invitation, make_open_cycle, make_survey_version
 
 
 @dataclass
@@ -32,15 +30,7 @@ def survey(session) -> Survey:
     version = make_survey_version(session, contract.provider)
     contract.survey_id = version.survey_id
     session.commit()
-    now = utcnow()
-    cycle = make_cycle(
-        session,
-        contract,
-        version,
-        month=month_of(now, contract.timezone),
-        opens_at=now - timedelta(days=1),
-        closes_at=now + timedelta(days=13),
-    )
+    cycle = make_open_cycle(session, contract, version)
     return Survey(cycle=cycle, version=version)
 
 

@@ -5,18 +5,16 @@ hidden questions never required and never stored, a matrix stored as one answer 
 from __future__ import annotations
 
 import re
-from datetime import timedelta
 
 import pytest
 from sqlalchemy import func, select
 
-from surveyapp.cycles.calendar import month_of
 from surveyapp.extensions import db
 from surveyapp.models import Answer, Invitation, Response, utcnow
 from surveyapp.survey.intake import accept_response
 from surveyapp.survey.logic import HiddenAnswer
 
-from ..factories import make_contract, make_cycle, make_invitation, make_logic_survey_version
+from ..factories import make_contract, make_invitation, make_logic_survey_version, make_open_cycle
 
 
 @pytest.fixture
@@ -25,11 +23,7 @@ def logic(session):
     version = make_logic_survey_version(session, contract.provider)
     contract.survey_id = version.survey_id
     session.commit()
-    now = utcnow()
-    cycle = make_cycle(
-        session, contract, version, month=month_of(now, contract.timezone),
-        opens_at=now - timedelta(days=1), closes_at=now + timedelta(days=13),
-    )  # fmt: skip
+    cycle = make_open_cycle(session, contract, version)
     ids = {q.code: q.id for q in version.questions}
     phone = next(q for q in version.questions if q.code == "CHANNEL").options[0].id
     return cycle, ids, phone
